@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { JobSchema } from './jobs.js';
+
+export const ImportStartInputSchema = z.object({
+  /** Files, folders (walked recursively), DICOMDIR files and .zip archives. */
+  paths: z.array(z.string().min(1)).min(1),
+  /**
+   * Optional CSV giving patient/study data and reference labels for non-DICOM images, keyed by file name
+   * (the NIH ChestX-ray14 label file format is understood). A `labels.csv`/`Data_Entry_*.csv` found beside the
+   * images is used automatically.
+   */
+  sidecarCsv: z.string().min(1).optional(),
+});
+export type ImportStartInput = z.infer<typeof ImportStartInputSchema>;
+
+export const ImportFailureSchema = z.object({ path: z.string(), reason: z.string() });
+export type ImportFailure = z.infer<typeof ImportFailureSchema>;
+
+/** What an import did, stored with the job and printed by the CLI. */
+export const ImportReportSchema = z.object({
+  jobId: z.string(),
+  state: JobSchema.shape.state,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  roots: z.array(z.string()),
+  /** New images indexed. */
+  imported: z.number().int().nonnegative(),
+  /** Images whose file changed since the last import (content hash differs): re-indexed. */
+  updated: z.number().int().nonnegative(),
+  /** Files already indexed and unchanged, or not images (e.g. a DICOMDIR, an SR) and skipped on purpose. */
+  skipped: z.number().int().nonnegative(),
+  skippedReasons: z.array(ImportFailureSchema),
+  failed: z.array(ImportFailureSchema),
+});
+export type ImportReport = z.infer<typeof ImportReportSchema>;
+
+export const ImportListInputSchema = z.object({ limit: z.number().int().positive().max(500).default(20) });
+
+import { op } from './operation.js';
+import { JobIdInputSchema } from './jobs.js';
+
+export const importOperations = {
+  'import:start': op(ImportStartInputSchema, JobSchema, 'Import files, folders, DICOMDIRs and zips in the background.'),
+  'import:report': op(JobIdInputSchema, ImportReportSchema, 'The stored report of an import job.'),
+  'import:reports': op(ImportListInputSchema, z.array(ImportReportSchema), 'The latest import reports, newest first.'),
+};

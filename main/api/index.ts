@@ -1,0 +1,9 @@
+/** The contract, importable by every layer (it depends on zod only). */
+export * from './envelope.js';
+export * from './common.js';
+export * from './operation.js';
+export * from './jobs.js';
+export * from './imports.js';
+export * from './studies.js';
+export * from './events.js';
+export * from './contract.js';
