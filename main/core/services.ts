@@ -1,0 +1,10 @@
+import type { ServiceFactory } from './context.js';
+import { createJobService } from './jobService.js';
+
+/**
+ * The services that make up the core, one per domain. Each domain adds its factory here; createCore merges them
+ * and refuses an operation implemented twice or not at all.
+ */
+export const serviceFactories: ServiceFactory[] = [
+  createJobService,
+];
