@@ -7,3 +7,4 @@ export * from './imports.js';
 export * from './studies.js';
 export * from './events.js';
 export * from './contract.js';
+export * from './pixelFormat.js';
