@@ -1,8 +1,26 @@
 import type { Migration } from '../migration.js';
+import { createPatients } from './0010-create-patients.js';
+import { createStudies } from './0020-create-studies.js';
+import { createSeries } from './0030-create-series.js';
+import { createInstances } from './0040-create-instances.js';
+import { createReferenceFindings } from './0050-create-reference-findings.js';
+import { createStudyLabels } from './0060-create-study-labels.js';
+import { createImportJobs } from './0070-create-import-jobs.js';
+import { createSettings } from './0080-create-settings.js';
+import { createWorklistFts } from './0090-create-worklist-fts.js';
 
 /**
  * Every migration, in order. Each domain appends its own (see ../migration.ts for the number ranges); the order is
  * checked when the database opens.
  */
 export const allMigrations: readonly Migration[] = [
+  createPatients,
+  createStudies,
+  createSeries,
+  createInstances,
+  createReferenceFindings,
+  createStudyLabels,
+  createImportJobs,
+  createSettings,
+  createWorklistFts,
 ];
