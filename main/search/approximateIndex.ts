@@ -1,0 +1,118 @@
+import type { Neighbour, SearchFilter } from './exactIndex.js';
+import { loadUsearch, nativeUnavailableReason, type UsearchModule } from './nativeKernel.js';
+import { normalized } from './vectors.js';
+
+/** HNSW parameters (usearch names): graph degree, beam width while building and while searching, storage. */
+export interface ApproximateIndexOptions {
+  connectivity?: number;
+  expansionAdd?: number;
+  expansionSearch?: number;
+  /** How usearch stores vectors: i8 (1 byte/dim), f16 (2) or f32 (4). */
+  quantization?: 'i8' | 'f16' | 'f32';
+  /** Threads for batch adds; 0 lets usearch choose. */
+  threads?: number;
+}
+
+export const DEFAULT_APPROXIMATE_OPTIONS: Required<ApproximateIndexOptions> = {
+  connectivity: 16,
+  expansionAdd: 128,
+  expansionSearch: 128,
+  quantization: 'i8',
+  threads: 0,
+};
+
+type UsearchIndex = InstanceType<UsearchModule['Index']>;
+
+/**
+ * Approximate nearest neighbours by cosine: usearch's HNSW graph. Used above a size threshold, where an exact scan
+ * costs more than an interactive answer allows; its recall is measured against the exact scan in bench/search.ts.
+ *
+ * usearch's int8 storage maps [-1, 1] to [-127, 127]. Components of a 1024-d unit vector are about ±0.03, which would
+ * use only a few integer steps, so vectors are multiplied by a gain (1 / largest component) before they are added:
+ * cosine ignores the scale, and the quantisation then uses the whole int8 range.
+ */
+export class ApproximateIndex {
+  readonly dim: number;
+  readonly options: Required<ApproximateIndexOptions>;
+  private readonly index: UsearchIndex;
+  private gain = 1;
+  private count = 0;
+
+  constructor(dim: number, options: ApproximateIndexOptions = {}) {
+    const native = loadUsearch();
+    if (!native) throw new Error(`the approximate index needs usearch: ${nativeUnavailableReason()}`);
+    this.dim = dim;
+    this.options = { ...DEFAULT_APPROXIMATE_OPTIONS, ...options };
+    this.index = new native.Index({
+      dimensions: dim,
+      metric: native.MetricKind.Cos,
+      quantization: this.options.quantization as never,
+      connectivity: this.options.connectivity,
+      expansion_add: this.options.expansionAdd,
+      expansion_search: this.options.expansionSearch,
+      multi: false,
+    });
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * Adds rows (ids.length × dim, row-major, any length). The int8 gain is fixed by the first batch, so add a
+   * representative batch first (or everything at once).
+   */
+  add(ids: ArrayLike<number>, matrix: Float32Array): void {
+    if (matrix.length !== ids.length * this.dim) throw new RangeError(`matrix has ${matrix.length} values for ${ids.length} rows of ${this.dim}`);
+    if (ids.length === 0) return;
+    const rows = new Float32Array(matrix.length);
+    for (let r = 0; r < ids.length; r++) rows.set(normalized(matrix.subarray(r * this.dim, (r + 1) * this.dim)), r * this.dim);
+    if (this.count === 0 && this.options.quantization === 'i8') {
+      let max = 0;
+      for (let i = 0; i < rows.length; i++) max = Math.max(max, Math.abs(rows[i]!));
+      // Headroom for later batches: values beyond ±1 after the gain are clipped by usearch.
+      this.gain = max > 0 ? 0.9 / max : 1;
+    }
+    if (this.gain !== 1) for (let i = 0; i < rows.length; i++) rows[i] = Math.max(-1, Math.min(1, rows[i]! * this.gain));
+    const keys = new BigUint64Array(ids.length);
+    for (let r = 0; r < ids.length; r++) keys[r] = BigInt(ids[r]!);
+    this.index.add(keys, rows, this.options.threads);
+    this.count += ids.length;
+  }
+
+  /**
+   * Approximate top-k by cosine. With a filter, asks for more candidates and drops the rejected ones; the caller falls
+   * back to the exact scan when fewer than k survive. Scores are usearch's (1 − cosine distance) on stored vectors.
+   */
+  search(query: ArrayLike<number>, k: number, filter: SearchFilter = {}, oversample = 1): Neighbour[] {
+    if (this.count === 0) return [];
+    const q = normalized(query);
+    if (this.gain !== 1) for (let i = 0; i < q.length; i++) q[i] = Math.max(-1, Math.min(1, q[i]! * this.gain));
+    const want = Math.min(this.count, Math.max(k, Math.ceil(k * oversample)));
+    const m = this.index.search(q, want, 0) as { keys: BigUint64Array; distances: Float32Array };
+    const out: Neighbour[] = [];
+    for (let i = 0; i < m.keys.length && out.length < k; i++) {
+      const id = Number(m.keys[i]!);
+      if (filter.allowed && !filter.allowed.has(id)) continue;
+      if (filter.excluded?.has(id)) continue;
+      out.push({ id, score: 1 - m.distances[i]! });
+    }
+    return out;
+  }
+
+  /** Writes the graph to a file (usearch format) so a restart need not rebuild it. */
+  save(path: string): void {
+    this.index.save(path);
+  }
+
+  /** Loads a graph written by `save`; `count` and `gain` come from the caller's record of it. */
+  load(path: string, count: number, gain: number): void {
+    this.index.load(path);
+    this.count = count;
+    this.gain = gain;
+  }
+
+  get int8Gain(): number {
+    return this.gain;
+  }
+}
