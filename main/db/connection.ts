@@ -33,11 +33,12 @@ export function openDatabase(path: string, options: OpenOptions = {}): DbHandle 
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, { readonly: options.readonly ?? false });
   try {
-    if (!options.readonly) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
+    // WAL only after migrate(): switching a refused (newer) database to WAL would rewrite its header.
     if (!options.readonly) migrate(sqlite, migrations, path);
+    if (!options.readonly) sqlite.pragma('journal_mode = WAL');
   } catch (err) {
     sqlite.close();
     throw err;

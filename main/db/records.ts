@@ -79,3 +79,6 @@ export type UpsertOutcome =
   | { outcome: 'imported'; instanceId: number; studyId: number }
   | { outcome: 'updated'; instanceId: number; studyId: number }
   | { outcome: 'skipped'; instanceId: number; studyId: number; reason: string };
+
+/** The `reason` of a 'skipped' outcome for a file indexed before with the same content. */
+export const UNCHANGED_REASON = 'unchanged';
