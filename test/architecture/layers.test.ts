@@ -50,7 +50,7 @@ describe('layer rules', () => {
     expect(show(bad)).toEqual([]);
   });
 
-  it('only main/db/connection.ts imports better-sqlite3 (the database layer's own tests aside)', () => {
+  it('only main/db/connection.ts imports better-sqlite3 (the database layer tests aside)', () => {
     const importers = [
       ...new Set(edges.filter((e) => e.specifier === 'better-sqlite3' && !(isTest(e) && e.from.startsWith('main/db/'))).map((e) => e.from)),
     ];
