@@ -29,8 +29,11 @@ export const ImportReportSchema = z.object({
   updated: z.number().int().nonnegative(),
   /** Files already indexed and unchanged, or not images (e.g. a DICOMDIR, an SR) and skipped on purpose. */
   skipped: z.number().int().nonnegative(),
+  /** Skipped files with a reason other than "unchanged" (at most 1000 listed). */
   skippedReasons: z.array(ImportFailureSchema),
+  /** Files that could not be imported, with the reason (at most 1000 listed; failedCount is exact). */
   failed: z.array(ImportFailureSchema),
+  failedCount: z.number().int().nonnegative(),
 });
 export type ImportReport = z.infer<typeof ImportReportSchema>;
 
@@ -38,9 +41,11 @@ export const ImportListInputSchema = z.object({ limit: z.number().int().positive
 
 import { op } from './operation.js';
 import { JobIdInputSchema } from './jobs.js';
+import { EmptySchema } from './common.js';
 
 export const importOperations = {
   'import:start': op(ImportStartInputSchema, JobSchema, 'Import files, folders, DICOMDIRs and zips in the background.'),
   'import:report': op(JobIdInputSchema, ImportReportSchema, 'The stored report of an import job.'),
+  'import:resume': op(EmptySchema, z.array(JobSchema), 'Resume imports a crash left unfinished; files already done are not redone.'),
   'import:reports': op(ImportListInputSchema, z.array(ImportReportSchema), 'The latest import reports, newest first.'),
 };

@@ -1,4 +1,6 @@
 import type { ServiceFactory } from './context.js';
+import { createImportService } from './importService.js';
+import { createIndexService } from './indexService.js';
 import { createJobService } from './jobService.js';
 
 /**
@@ -7,4 +9,6 @@ import { createJobService } from './jobService.js';
  */
 export const serviceFactories: ServiceFactory[] = [
   createJobService,
+  createImportService,
+  createIndexService,
 ];

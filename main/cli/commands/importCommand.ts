@@ -1,0 +1,91 @@
+import type { ImportReport } from '../../api/imports.js';
+import type { Job } from '../../api/jobs.js';
+import { CliUsageError, type CliCommand, type CliContext } from '../command.js';
+import { duration, parseArgs } from '../format.js';
+
+export const importCommand: CliCommand = {
+  name: 'import',
+  usage: 'cxr import PATH... [--csv FILE] | cxr import --resume | cxr import --report [JOB_ID]',
+  summary: 'Import files, folders, DICOMDIRs and .zip archives into the index (Ctrl-C cancels, keeping what is stored).',
+  async run(args, cli) {
+    const { values, flags, positional } = parseArgs(args, ['--csv'], ['--resume', '--report', '--quiet']);
+    if (flags.has('--report')) {
+      const report = positional[0]
+        ? await cli.call('import:report', { jobId: positional[0] })
+        : (await cli.call('import:reports', { limit: 1 }))[0];
+      if (!report) {
+        cli.out('No import has been run yet.');
+        return 0;
+      }
+      printReport(report, cli);
+      return 0;
+    }
+    let jobs: Job[];
+    if (flags.has('--resume')) {
+      jobs = await cli.call('import:resume', {});
+      if (!jobs.length) {
+        cli.out('Nothing to resume: no import was left unfinished.');
+        return 0;
+      }
+    } else {
+      if (!positional.length) throw new CliUsageError('give at least one file or folder to import');
+      jobs = [await cli.call('import:start', { paths: positional, sidecarCsv: values['--csv'] })];
+    }
+    let failures = 0;
+    for (const job of jobs) {
+      const finished = await follow(job, cli, flags.has('--quiet'));
+      const report = await cli.call('import:report', { jobId: job.id });
+      printReport(report, cli);
+      if (finished.state === 'failed') {
+        cli.err(`import failed: ${finished.message ?? 'unknown error'}`);
+        failures++;
+      }
+      if (finished.state === 'cancelled') return 130;
+    }
+    return failures ? 1 : 0;
+  },
+};
+
+/** Prints progress until the job ends; Ctrl-C asks the job to cancel (stored work is kept). */
+async function follow(job: Job, cli: CliContext, quiet: boolean): Promise<Job> {
+  let lastLine = 0;
+  const show = (j: Job) => {
+    if (quiet) return;
+    const line = `[import] ${j.done}/${j.total} files, ${j.failed} failed, ${j.rate.toFixed(1)} files/s, ETA ${duration(j.etaSeconds)}`;
+    if (cli.interactive) process.stdout.write(`\r${line}\x1b[K`);
+    else if (Date.now() - lastLine > 2000 || j.done === j.total) {
+      cli.out(line);
+      lastLine = Date.now();
+    }
+  };
+  const unsubscribe = cli.core.subscribe('jobs:onDidProgress', (j) => j.id === job.id && show(j));
+  const onSigint = () => {
+    cli.err('\ncancelling: files already imported stay in the index…');
+    void cli.call('jobs:cancel', { jobId: job.id });
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const finished = await cli.core.ctx.jobs.wait(job.id);
+    show(finished);
+    if (cli.interactive && !quiet) process.stdout.write('\n');
+    return finished;
+  } finally {
+    process.off('SIGINT', onSigint);
+    unsubscribe();
+  }
+}
+
+export function printReport(r: ImportReport, cli: CliContext): void {
+  cli.out(`Import ${r.jobId} (${r.state}), started ${r.startedAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ''}`);
+  cli.out(`  from: ${r.roots.join(', ')}`);
+  cli.out(`  imported ${r.imported}, updated ${r.updated}, skipped ${r.skipped}, failed ${r.failedCount}`);
+  if (r.skippedReasons.length) {
+    cli.out(`  skipped (other than unchanged):`);
+    for (const s of r.skippedReasons) cli.out(`    ${s.path}: ${s.reason}`);
+  }
+  if (r.failed.length) {
+    cli.out(`  failed:`);
+    for (const f of r.failed) cli.out(`    ${f.path}: ${f.reason}`);
+    if (r.failedCount > r.failed.length) cli.out(`    … and ${r.failedCount - r.failed.length} more`);
+  }
+}

@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CoreConfig } from './core/context.js';
+
+/** The project root: the nearest folder above this module holding package.json (works from main/ and dist/main/). */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the project root (package.json) above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
+
+/**
+ * Where things live unless told otherwise: the data folder ($CXR_DATA_DIR, else ~/.cxr-workstation) holds the
+ * index, thumbnails, heatmaps and exports; model packs come from the install's models/ and then the data folder's
+ * models/ (packs a site installs).
+ */
+export function defaultConfig(overrides: { dataDir?: string; modelsDirs?: string[] } = {}): CoreConfig {
+  const dataDir = resolve(overrides.dataDir ?? process.env.CXR_DATA_DIR ?? join(homedir(), '.cxr-workstation'));
+  const modelsDirs = overrides.modelsDirs ?? [join(projectRoot(), 'models'), join(dataDir, 'models')];
+  return { dataDir, modelsDirs };
+}

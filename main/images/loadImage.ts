@@ -1,0 +1,62 @@
+import { parseDicom } from '../dicom/index.js';
+import { toDisplayGray } from './display.js';
+import { decodeRaster, rasterDisplayParameters } from './readRaster.js';
+import { readIndexedFile } from './readIndexedFile.js';
+import type { DecodedFrame, DisplayParameters, PixelSpacing } from './types.js';
+
+export type ImageFormat = 'dicom' | 'png' | 'jpeg';
+
+/** What the viewer and the AI need to know about an image besides its pixels. */
+export interface ImageFacts {
+  modality: string;
+  viewPosition: string;
+  bodyPart: string;
+  photometric: string;
+  imageLaterality: string;
+  pixelSpacing: PixelSpacing | null;
+}
+
+export interface LoadedImage {
+  frame: DecodedFrame;
+  display: DisplayParameters;
+  meta: ImageFacts;
+}
+
+/** Reads and decodes the first frame of an indexed file (DICOM or PNG/JPEG). */
+export async function loadImage(filePath: string, format: ImageFormat): Promise<LoadedImage> {
+  const bytes = await readIndexedFile(filePath);
+  if (format === 'dicom') {
+    const dicom = parseDicom(bytes, filePath);
+    const m = dicom.meta;
+    return {
+      frame: await dicom.decodeFrame(0),
+      display: dicom.display,
+      meta: {
+        modality: m.modality,
+        viewPosition: m.viewPosition,
+        bodyPart: m.bodyPartExamined,
+        photometric: m.photometric,
+        imageLaterality: m.imageLaterality,
+        pixelSpacing: m.pixelSpacing,
+      },
+    };
+  }
+  const { info, frame } = await decodeRaster(bytes, filePath);
+  return {
+    frame,
+    display: rasterDisplayParameters(info.bits),
+    meta: { modality: 'OT', viewPosition: '', bodyPart: '', photometric: 'MONOCHROME2', imageLaterality: '', pixelSpacing: null },
+  };
+}
+
+/**
+ * The displayed image as the AI's preprocessing wants it: greyscale in [0, 1] after the modality LUT, the default
+ * VOI window and MONOCHROME1 inversion, so bone is bright whatever the source.
+ */
+export async function loadDisplayImage(
+  filePath: string,
+  format: ImageFormat,
+): Promise<{ width: number; height: number; gray: Float32Array; meta: ImageFacts }> {
+  const img = await loadImage(filePath, format);
+  return { width: img.frame.width, height: img.frame.height, gray: toDisplayGray(img.frame, img.display), meta: img.meta };
+}
