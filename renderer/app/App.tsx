@@ -1,0 +1,43 @@
+import { AppBar, Box, Chip, IconButton, Toolbar, Tooltip, Typography } from '@mui/material';
+import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Instance, StudyDetail } from '../../main/api/index.js';
+import { SettingsDialog } from '../settings/SettingsDialog.js';
+import { ViewerScreen } from '../viewer/ViewerScreen.js';
+import { Worklist } from '../worklist/Worklist.js';
+import { FirstRunNotice } from './FirstRunNotice.js';
+
+/** The application: worklist, reading screen, settings, and the first-run notice. */
+export function App({ sidePanels }: { sidePanels?: (study: StudyDetail, instance: Instance) => ReactNode }) {
+  const { t } = useTranslation();
+  const [openStudy, setOpenStudy] = useState<number | null>(null);
+  const [settings, setSettings] = useState(false);
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }}>
+      <AppBar position="static" color="default" elevation={1}>
+        <Toolbar variant="dense" sx={{ gap: 1 }}>
+          <Typography variant="h6" sx={{ flex: 1 }}>
+            {t('app.title')}
+          </Typography>
+          <Tooltip title={t('ai.supportNotice')}>
+            <Chip size="small" color="secondary" variant="outlined" label={t('ai.decisionSupport')} />
+          </Tooltip>
+          <IconButton aria-label={t('settings.title')} onClick={() => setSettings(true)}>
+            ⚙
+          </IconButton>
+        </Toolbar>
+      </AppBar>
+      {/* The worklist stays mounted so its filters and scroll position survive a reading. */}
+      <Box sx={{ flex: 1, minHeight: 0, p: 1, display: openStudy === null ? 'block' : 'none' }}>
+        <Worklist onOpen={(s) => setOpenStudy(s.id)} />
+      </Box>
+      {openStudy !== null && (
+        <Box sx={{ flex: 1, minHeight: 0 }}>
+          <ViewerScreen studyId={openStudy} onBack={() => setOpenStudy(null)} sidePanels={sidePanels} />
+        </Box>
+      )}
+      <SettingsDialog open={settings} onClose={() => setSettings(false)} />
+      <FirstRunNotice />
+    </Box>
+  );
+}

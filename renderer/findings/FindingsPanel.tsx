@@ -1,0 +1,243 @@
+import {
+  Alert,
+  Box,
+  Button,
+  Chip,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  IconButton,
+  LinearProgress,
+  List,
+  ListItem,
+  Slider,
+  Stack,
+  Switch,
+  TextField,
+  Tooltip,
+  Typography,
+} from '@mui/material';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ReferenceFinding } from '../../main/api/index.js';
+import { useLabel } from '../common/useLabel.js';
+import { toggle, type FindingDecision, type FindingView, type OverlayState } from './findingView.js';
+
+export interface FindingsPanelProps {
+  findings: FindingView[];
+  /** Loading / error / not analysed yet. */
+  state: 'loading' | 'ready' | 'none' | 'unavailable' | { error: string };
+  overlays: OverlayState;
+  onOverlaysChange: (o: OverlayState) => void;
+  onReview: (finding: FindingView, decision: FindingDecision, editedText?: string) => void;
+  /** Runs the analysis when none exists yet (absent when the core has no analysis operations). */
+  onAnalyse?: () => void;
+  /** Model pack name and version, shown with the AI label. */
+  modelLabel?: string | null;
+  /** Reference labels from the import (e.g. NIH labels.csv), shown apart from AI output. */
+  reference?: ReferenceFinding[];
+}
+
+/** AI findings of one image: probability against threshold, location, overlays, and the reader's decision. */
+export function FindingsPanel(props: FindingsPanelProps) {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const { findings, overlays, state } = props;
+  const [editing, setEditing] = useState<FindingView | null>(null);
+  const [draft, setDraft] = useState('');
+  const sorted = [...findings].sort((a, b) => Number(b.positive) - Number(a.positive) || b.probability - a.probability);
+
+  return (
+    <Box component="section" aria-label={t('findings.title')} sx={{ display: 'flex', flexDirection: 'column', gap: 1, minHeight: 0 }}>
+      <Stack direction="row" sx={{ alignItems: 'center', gap: 1 }}>
+        <Typography variant="h6" sx={{ flex: 1 }}>
+          {t('findings.title')}
+        </Typography>
+        <Chip size="small" color="secondary" label={t('ai.generatedLabel')} />
+      </Stack>
+      <Typography variant="caption" color="text.secondary">
+        {t('ai.supportNotice')}
+        {props.modelLabel ? ` · ${t('findings.model', { model: props.modelLabel })}` : ''}
+      </Typography>
+      {state === 'loading' && <LinearProgress aria-label={t('common.loading')} />}
+      {typeof state === 'object' && <Alert severity="error">{state.error}</Alert>}
+      {state === 'unavailable' && <Alert severity="info">{t('findings.unavailable')}</Alert>}
+      {state === 'none' && (
+        <Alert
+          severity="info"
+          action={
+            props.onAnalyse && (
+              <Button color="inherit" size="small" onClick={props.onAnalyse}>
+                {t('findings.analyse')}
+              </Button>
+            )
+          }
+        >
+          {t('findings.notAnalysed')}
+        </Alert>
+      )}
+      {findings.length > 0 && (
+        <Box>
+          <Typography variant="body2" id="opacity-label">
+            {t('findings.opacity')}
+          </Typography>
+          <Slider
+            size="small"
+            min={0}
+            max={1}
+            step={0.05}
+            value={overlays.opacity}
+            aria-labelledby="opacity-label"
+            onChange={(_, v) => props.onOverlaysChange({ ...overlays, opacity: v as number })}
+          />
+        </Box>
+      )}
+      <List dense sx={{ overflow: 'auto', minHeight: 0 }}>
+        {sorted.map((f) => {
+          const name = label(f.label);
+          const pct = Math.round(f.probability * 100);
+          return (
+            <ListItem
+              key={f.id}
+              data-testid={`finding-${f.label}`}
+              divider
+              sx={{ display: 'block', opacity: f.review.decision === 'rejected' ? 0.55 : 1 }}
+            >
+              <Stack direction="row" sx={{ alignItems: 'center', gap: 1 }}>
+                <Typography sx={{ flex: 1, fontWeight: f.positive ? 700 : 400 }}>{name}</Typography>
+                {f.positive && <Chip size="small" color="warning" label={t('findings.positive')} />}
+                <Typography variant="body2" aria-label={t('findings.probability')}>
+                  {pct}%
+                </Typography>
+              </Stack>
+              <Box sx={{ position: 'relative', my: 0.5 }}>
+                <LinearProgress
+                  variant="determinate"
+                  value={pct}
+                  color={f.positive ? 'warning' : 'primary'}
+                  aria-label={t('findings.probabilityOf', { label: name, percent: pct })}
+                  sx={{ height: 8, borderRadius: 1 }}
+                />
+                <Tooltip title={t('findings.threshold', { percent: Math.round(f.threshold * 100) })}>
+                  <Box
+                    data-testid="threshold-mark"
+                    sx={{ position: 'absolute', top: -3, bottom: -3, width: 2, bgcolor: 'text.primary', left: `${f.threshold * 100}%` }}
+                  />
+                </Tooltip>
+              </Box>
+              <Typography variant="caption" color="text.secondary" component="div">
+                {t('findings.threshold', { percent: Math.round(f.threshold * 100) })}
+                {f.location ? ` · ${t('findings.location', { location: f.location })}` : ''}
+              </Typography>
+              {(f.review.editedText ?? f.text) && (
+                <Typography variant="body2" component="div" sx={{ mt: 0.5 }}>
+                  {f.review.editedText ?? f.text}
+                </Typography>
+              )}
+              <Stack direction="row" sx={{ alignItems: 'center', flexWrap: 'wrap', gap: 0.5, mt: 0.5 }}>
+                <Tooltip title={f.heatmap ? '' : t('findings.noHeatmap')}>
+                  <span>
+                    <Switch
+                      size="small"
+                      disabled={!f.heatmap}
+                      checked={overlays.heatmaps.includes(f.id)}
+                      onChange={() => props.onOverlaysChange({ ...overlays, heatmaps: toggle(overlays.heatmaps, f.id) })}
+                      slotProps={{ input: { 'aria-label': t('findings.heatmapOf', { label: name }) } }}
+                    />
+                  </span>
+                </Tooltip>
+                <Typography variant="caption">{t('findings.heatmap')}</Typography>
+                <Switch
+                  size="small"
+                  disabled={!f.box}
+                  checked={overlays.boxes.includes(f.id)}
+                  onChange={() => props.onOverlaysChange({ ...overlays, boxes: toggle(overlays.boxes, f.id) })}
+                  slotProps={{ input: { 'aria-label': t('findings.boxOf', { label: name }) } }}
+                />
+                <Typography variant="caption">{t('findings.box')}</Typography>
+                <Box sx={{ flex: 1 }} />
+                <Button
+                  size="small"
+                  variant={f.review.decision === 'accepted' ? 'contained' : 'text'}
+                  color="success"
+                  aria-pressed={f.review.decision === 'accepted'}
+                  aria-label={t('findings.acceptOf', { label: name })}
+                  onClick={() => props.onReview(f, 'accepted')}
+                >
+                  {t('findings.accept')}
+                </Button>
+                <Button
+                  size="small"
+                  variant={f.review.decision === 'rejected' ? 'contained' : 'text'}
+                  color="error"
+                  aria-pressed={f.review.decision === 'rejected'}
+                  aria-label={t('findings.rejectOf', { label: name })}
+                  onClick={() => props.onReview(f, 'rejected')}
+                >
+                  {t('findings.reject')}
+                </Button>
+                <IconButton
+                  size="small"
+                  aria-label={t('findings.editOf', { label: name })}
+                  onClick={() => {
+                    setEditing(f);
+                    setDraft(f.review.editedText ?? f.text ?? name);
+                  }}
+                >
+                  ✎
+                </IconButton>
+              </Stack>
+              {f.review.decision !== 'pending' && (
+                <Typography variant="caption" color="text.secondary">
+                  {t(`findings.decision.${f.review.decision}`)}
+                </Typography>
+              )}
+            </ListItem>
+          );
+        })}
+      </List>
+      {props.reference && props.reference.length > 0 && (
+        <Box>
+          <Typography variant="subtitle2">{t('findings.reference')}</Typography>
+          <Typography variant="caption" color="text.secondary" component="div">
+            {t('findings.referenceHelp')}
+          </Typography>
+          <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 0.5, mt: 0.5 }}>
+            {props.reference.map((r, i) => (
+              <Chip key={i} size="small" variant="outlined" label={`${label(r.label)} (${r.source})`} />
+            ))}
+          </Stack>
+        </Box>
+      )}
+      <Dialog open={editing !== null} onClose={() => setEditing(null)} fullWidth>
+        <DialogTitle>{editing ? t('findings.editTitle', { label: label(editing.label) }) : ''}</DialogTitle>
+        <DialogContent>
+          <TextField
+            autoFocus
+            multiline
+            fullWidth
+            minRows={3}
+            label={t('findings.editText')}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            sx={{ mt: 1 }}
+          />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setEditing(null)}>{t('common.cancel')}</Button>
+          <Button
+            variant="contained"
+            onClick={() => {
+              if (editing) props.onReview(editing, 'edited', draft.trim());
+              setEditing(null);
+            }}
+            disabled={!draft.trim()}
+          >
+            {t('common.save')}
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </Box>
+  );
+}

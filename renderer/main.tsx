@@ -1,0 +1,36 @@
+import { CssBaseline, ThemeProvider, createTheme } from '@mui/material';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { App } from './app/App.js';
+import { CoreClientProvider } from './app/CoreClientContext.js';
+import { createI18n } from './i18n/index.js';
+import { createTransport } from './transport/index.js';
+
+// Reading rooms are dark: a dark theme keeps the screen from outshining the image.
+const theme = createTheme({ palette: { mode: 'dark' } });
+
+const root = createRoot(document.getElementById('root')!);
+const i18n = createI18n();
+document.documentElement.lang = i18n.language;
+try {
+  const client = createTransport();
+  root.render(
+    <StrictMode>
+      <I18nextProvider i18n={i18n}>
+        <ThemeProvider theme={theme}>
+          <CssBaseline />
+          <CoreClientProvider client={client}>
+            <App />
+          </CoreClientProvider>
+        </ThemeProvider>
+      </I18nextProvider>
+    </StrictMode>,
+  );
+} catch (err) {
+  // No transport (e.g. a browser page without its token): say why instead of a blank page.
+  const p = document.createElement('p');
+  p.style.cssText = 'font: 16px sans-serif; padding: 2em; color: #b00';
+  p.textContent = err instanceof Error ? err.message : String(err);
+  document.body.replaceChildren(p);
+}

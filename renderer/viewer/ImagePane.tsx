@@ -1,0 +1,136 @@
+import { Box, CircularProgress, Typography } from '@mui/material';
+import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Instance, StudyDetail } from '../../main/api/index.js';
+import { useCoreClient } from '../app/CoreClientContext.js';
+import { usePixels } from './usePixels.js';
+import { ViewerCanvas, type Measurement, type ViewerTool } from './ViewerCanvas.js';
+import type { ViewGeometry, WindowLevel } from './viewTransform.js';
+import { presetWindow, type WindowPreset } from './windowPresets.js';
+
+/** Commands the toolbar sends to a pane (window presets need the pane's own pixels). */
+export interface PaneCommand {
+  preset?: WindowPreset;
+  reset?: boolean;
+  clearMeasurements?: boolean;
+  /** Increments so the same command can be sent twice. */
+  seq: number;
+}
+
+export interface ImagePaneProps {
+  study: StudyDetail;
+  instance: Instance;
+  geometry: ViewGeometry;
+  onGeometryChange: (g: ViewGeometry) => void;
+  invert: boolean;
+  tool: ViewerTool;
+  showText: boolean;
+  command: PaneCommand | null;
+  /** SVG in image pixels (AI overlays); only the current study's pane gets them. */
+  imageOverlay?: ReactNode;
+  /** Extra line for the bottom-right corner (e.g. "AI overlay shown"). */
+  note?: string | null;
+  label: string;
+}
+
+/** One study image in a viewport, with its own window/level and measurements, and the DICOM corner text. */
+export function ImagePane(props: ImagePaneProps) {
+  const { t } = useTranslation();
+  const client = useCoreClient();
+  const { study, instance } = props;
+  const state = usePixels(client, instance.pixels);
+  const [wl, setWl] = useState<WindowLevel | null>(null);
+  const [measurements, setMeasurements] = useState<Measurement[]>([]);
+
+  useEffect(() => {
+    if (state.status === 'ready') setWl({ ...state.pixels.header.window });
+    setMeasurements([]);
+  }, [state]);
+
+  useEffect(() => {
+    const c = props.command;
+    if (!c || state.status !== 'ready') return;
+    if (c.preset) setWl(presetWindow(c.preset, state.pixels.header, state.pixels.stored));
+    if (c.reset) {
+      setWl({ ...state.pixels.header.window });
+      setMeasurements([]);
+    }
+    if (c.clearMeasurements) setMeasurements([]);
+    // Only a new command (seq) triggers.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.command?.seq]);
+
+  if (state.status === 'error') {
+    return (
+      <Box role="alert" sx={{ flex: 1, bgcolor: '#000', color: 'error.light', p: 2 }}>
+        {t('viewer.loadFailed', { message: state.message })}
+      </Box>
+    );
+  }
+  if (state.status !== 'ready' || !wl) {
+    return (
+      <Box sx={{ flex: 1, bgcolor: '#000', display: 'grid', placeItems: 'center' }}>
+        <CircularProgress aria-label={t('common.loading')} />
+      </Box>
+    );
+  }
+  const h = state.pixels.header;
+  const spacing = h.spacingMm
+    ? t('viewer.spacing', { row: h.spacingMm[0].toFixed(3), col: h.spacingMm[1].toFixed(3), source: h.spacingSource ?? '' })
+    : t('viewer.spacingUnknown');
+  const text = props.showText;
+  return (
+    <ViewerCanvas
+      label={props.label}
+      pixels={state.pixels}
+      imageKey={`instance-${instance.id}`}
+      geometry={props.geometry}
+      onGeometryChange={props.onGeometryChange}
+      window={wl}
+      onWindowChange={setWl}
+      invert={props.invert}
+      tool={props.tool}
+      measurements={measurements}
+      onMeasurementsChange={setMeasurements}
+      imageOverlay={props.imageOverlay}
+      corners={{
+        topLeft: text && (
+          <>
+            <div>{study.patientName || t('common.unknown')}</div>
+            <div>{t('viewer.patientId', { id: study.patientId })}</div>
+            <div>
+              {study.sex ?? '–'} {study.ageYears !== null ? t('viewer.age', { years: study.ageYears }) : ''}
+            </div>
+          </>
+        ),
+        topRight: text && (
+          <>
+            <div>{study.date ?? ''}</div>
+            <div>{study.description}</div>
+            <div>{study.institution}</div>
+            <div>
+              {instance.viewPosition} {study.accessionNumber ? `· ${study.accessionNumber}` : ''}
+            </div>
+          </>
+        ),
+        bottomLeft: (
+          <>
+            <div data-testid="wl-readout">{t('viewer.wl', { center: Math.round(wl.center), width: Math.round(wl.width) })}</div>
+            {text && <div>{t('viewer.zoomLevel', { percent: Math.round(props.geometry.zoom * 100) })}</div>}
+            {text && (
+              <div>
+                {h.width}×{h.height}
+              </div>
+            )}
+          </>
+        ),
+        bottomRight: (
+          <>
+            {props.note && <div>{props.note}</div>}
+            <div data-testid="spacing-readout">{spacing}</div>
+          </>
+        ),
+      }}
+    />
+  );
+}

@@ -1,0 +1,208 @@
+import { Alert, Box, Button, Chip, Divider, LinearProgress, Stack, Typography } from '@mui/material';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Instance, StudyDetail, StudySummary } from '../../main/api/index.js';
+import { useCoreClient } from '../app/CoreClientContext.js';
+import { call } from '../app/coreClient.js';
+import { emptyOverlays, type OverlayState } from '../findings/findingView.js';
+import { FindingsPanel } from '../findings/FindingsPanel.js';
+import { FindingOverlay } from '../findings/FindingOverlay.js';
+import { useFindings } from '../findings/useFindings.js';
+import { ImagePane, type PaneCommand } from './ImagePane.js';
+import { usePriors } from './usePriors.js';
+import type { ViewerTool } from './ViewerCanvas.js';
+import { ViewerToolbar } from './ViewerToolbar.js';
+import { initialGeometry, rotate, type ViewGeometry } from './viewTransform.js';
+import type { ReactNode } from 'react';
+
+export interface ViewerScreenProps {
+  studyId: number;
+  onBack: () => void;
+  /** Extra panels under the findings (similar cases, report), given the current study and image. */
+  sidePanels?: (study: StudyDetail, instance: Instance) => ReactNode;
+}
+
+function instancesOf(study: StudyDetail): Instance[] {
+  return study.series.flatMap((s) => s.instances);
+}
+
+/** Reading screen: the image (and optionally a prior beside it), the toolbar, and the AI findings. */
+export function ViewerScreen({ studyId, onBack, sidePanels }: ViewerScreenProps) {
+  const { t } = useTranslation();
+  const client = useCoreClient();
+  const [study, setStudy] = useState<StudyDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [index, setIndex] = useState(0);
+  const [geometry, setGeometry] = useState<ViewGeometry>(initialGeometry);
+  const [priorGeometry, setPriorGeometry] = useState<ViewGeometry>(initialGeometry);
+  const [tool, setTool] = useState<ViewerTool>('windowLevel');
+  const [invert, setInvert] = useState(false);
+  const [showText, setShowText] = useState(true);
+  const [command, setCommand] = useState<PaneCommand | null>(null);
+  const [showPrior, setShowPrior] = useState(false);
+  const [linked, setLinked] = useState(true);
+  const [prior, setPrior] = useState<StudyDetail | null>(null);
+  const [overlays, setOverlays] = useState<OverlayState>(emptyOverlays);
+
+  useEffect(() => {
+    let stale = false;
+    setStudy(null);
+    setError(null);
+    setIndex(0);
+    setGeometry(initialGeometry);
+    setOverlays(emptyOverlays);
+    call(client, 'studies:get', { studyId }).then(
+      (s) => !stale && setStudy(s),
+      (err: Error) => !stale && setError(err.message),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [client, studyId]);
+
+  const priors = usePriors(client, study);
+  useEffect(() => {
+    setPrior(null);
+    const first: StudySummary | undefined = priors[0];
+    if (!showPrior || !first) return;
+    let stale = false;
+    call(client, 'studies:get', { studyId: first.id }).then((s) => !stale && setPrior(s), () => undefined);
+    return () => {
+      stale = true;
+    };
+  }, [client, priors, showPrior]);
+
+  const instances = useMemo(() => (study ? instancesOf(study) : []), [study]);
+  const instance = instances[index] ?? null;
+  const findings = useFindings(client, instance?.id ?? null);
+  const send = (c: Omit<PaneCommand, 'seq'>) => setCommand((prev) => ({ ...c, seq: (prev?.seq ?? 0) + 1 }));
+
+  // Linked: one geometry drives both panes; unlinked: the prior keeps its own.
+  const setMain = (g: ViewGeometry) => setGeometry(g);
+  const priorGeom = linked ? geometry : priorGeometry;
+  const setPriorGeom = linked ? setGeometry : setPriorGeometry;
+  const both = (f: (g: ViewGeometry) => ViewGeometry) => {
+    setGeometry(f);
+    if (!linked) setPriorGeometry(f);
+  };
+
+  if (error) {
+    return (
+      <Box sx={{ p: 2 }}>
+        <Button onClick={onBack}>{t('viewer.back')}</Button>
+        <Alert severity="error">{error}</Alert>
+      </Box>
+    );
+  }
+  if (!study) return <LinearProgress aria-label={t('common.loading')} />;
+
+  const shownOverlays = findings.findings.filter((f) => overlays.heatmaps.includes(f.id) || overlays.boxes.includes(f.id));
+  const priorInstance = prior ? instancesOf(prior)[0] : undefined;
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
+      <Stack direction="row" sx={{ alignItems: 'center', gap: 1, px: 1 }}>
+        <Button onClick={onBack} aria-label={t('viewer.back')}>
+          ← {t('viewer.back')}
+        </Button>
+        <Typography variant="subtitle1" sx={{ flex: 1 }} noWrap>
+          {study.patientName} · {study.patientId} · {study.date ?? ''} · {study.description}
+        </Typography>
+        {instances.length > 1 &&
+          instances.map((inst, i) => (
+            <Chip
+              key={inst.id}
+              size="small"
+              label={inst.viewPosition || t('viewer.image', { n: i + 1 })}
+              color={i === index ? 'primary' : 'default'}
+              onClick={() => setIndex(i)}
+            />
+          ))}
+      </Stack>
+      <ViewerToolbar
+        tool={tool}
+        onTool={setTool}
+        onPreset={(preset) => send({ preset })}
+        onFit={() => both((g) => ({ ...g, zoom: 1, panX: 0, panY: 0 }))}
+        onZoom={(f) => both((g) => ({ ...g, zoom: g.zoom * f }))}
+        onRotate={(q) => both((g) => rotate(g, q))}
+        onFlipH={() => both((g) => ({ ...g, flipH: !g.flipH }))}
+        onFlipV={() => both((g) => ({ ...g, flipV: !g.flipV }))}
+        invert={invert}
+        onInvert={() => setInvert((v) => !v)}
+        onReset={() => {
+          setGeometry(initialGeometry);
+          setPriorGeometry(initialGeometry);
+          setInvert(false);
+          send({ reset: true });
+        }}
+        onClearMeasurements={() => send({ clearMeasurements: true })}
+        showText={showText}
+        onShowText={() => setShowText((v) => !v)}
+        prior={
+          priors.length
+            ? { shown: showPrior, linked, onToggle: () => setShowPrior((v) => !v), onLink: () => setLinked((v) => !v) }
+            : null
+        }
+      />
+      <Box sx={{ display: 'flex', flex: 1, minHeight: 0, gap: 1 }}>
+        <Box sx={{ display: 'flex', flex: 1, minWidth: 0, gap: '2px' }}>
+          {instance ? (
+            <ImagePane
+              label={t('viewer.current')}
+              study={study}
+              instance={instance}
+              geometry={geometry}
+              onGeometryChange={setMain}
+              invert={invert}
+              tool={tool}
+              showText={showText}
+              command={command}
+              note={shownOverlays.length ? t('ai.overlayShown') : null}
+              imageOverlay={
+                shownOverlays.length ? (
+                  <FindingOverlay
+                    client={client}
+                    findings={shownOverlays}
+                    overlays={overlays}
+                    width={instance.columns}
+                    height={instance.rows}
+                  />
+                ) : undefined
+              }
+            />
+          ) : (
+            <Alert severity="warning">{t('viewer.noImages')}</Alert>
+          )}
+          {showPrior && prior && priorInstance && (
+            <ImagePane
+              label={t('viewer.priorOf', { date: prior.date ?? '' })}
+              study={prior}
+              instance={priorInstance}
+              geometry={priorGeom}
+              onGeometryChange={setPriorGeom}
+              invert={invert}
+              tool={tool}
+              showText={showText}
+              command={command}
+              note={t('viewer.priorOf', { date: prior.date ?? '' })}
+            />
+          )}
+        </Box>
+        <Divider orientation="vertical" flexItem />
+        <Box sx={{ width: 360, flexShrink: 0, overflow: 'auto', p: 1, display: 'flex', flexDirection: 'column', gap: 2 }}>
+          <FindingsPanel
+            findings={findings.findings}
+            state={findings.state}
+            overlays={overlays}
+            onOverlaysChange={setOverlays}
+            onReview={findings.review}
+            onAnalyse={findings.analyse}
+            modelLabel={findings.modelLabel}
+            reference={instance?.referenceFindings}
+          />
+          {instance && sidePanels?.(study, instance)}
+        </Box>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,97 @@
+import { Button, ButtonGroup, Divider, MenuItem, Stack, TextField, ToggleButton, ToggleButtonGroup, Tooltip } from '@mui/material';
+import { useTranslation } from 'react-i18next';
+import type { ViewerTool } from './ViewerCanvas.js';
+import { WINDOW_PRESETS, type WindowPreset } from './windowPresets.js';
+
+export interface ViewerToolbarProps {
+  tool: ViewerTool;
+  onTool: (t: ViewerTool) => void;
+  onPreset: (p: WindowPreset) => void;
+  onFit: () => void;
+  onZoom: (factor: number) => void;
+  onRotate: (q: 1 | -1) => void;
+  onFlipH: () => void;
+  onFlipV: () => void;
+  invert: boolean;
+  onInvert: () => void;
+  onReset: () => void;
+  onClearMeasurements: () => void;
+  showText: boolean;
+  onShowText: () => void;
+  /** Prior comparison: null when the patient has no prior study. */
+  prior: { shown: boolean; linked: boolean; onToggle: () => void; onLink: () => void } | null;
+}
+
+export function ViewerToolbar(p: ViewerToolbarProps) {
+  const { t } = useTranslation();
+  return (
+    <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center', p: 0.5 }} role="toolbar" aria-label={t('viewer.toolbar')}>
+      <ToggleButtonGroup size="small" exclusive value={p.tool} onChange={(_, v: ViewerTool | null) => v && p.onTool(v)}>
+        <ToggleButton value="windowLevel">{t('viewer.tool.windowLevel')}</ToggleButton>
+        <ToggleButton value="pan">{t('viewer.tool.pan')}</ToggleButton>
+        <ToggleButton value="zoom">{t('viewer.tool.zoom')}</ToggleButton>
+        <ToggleButton value="ruler">{t('viewer.tool.ruler')}</ToggleButton>
+      </ToggleButtonGroup>
+      <TextField
+        select
+        size="small"
+        label={t('viewer.presets')}
+        value=""
+        onChange={(e) => p.onPreset(e.target.value as WindowPreset)}
+        sx={{ minWidth: 150 }}
+      >
+        {WINDOW_PRESETS.map((w) => (
+          <MenuItem key={w} value={w}>
+            {t(`viewer.preset.${w}`)}
+          </MenuItem>
+        ))}
+      </TextField>
+      <ButtonGroup size="small" variant="outlined">
+        <Button onClick={() => p.onZoom(1.25)} aria-label={t('viewer.zoomIn')}>
+          +
+        </Button>
+        <Button onClick={() => p.onZoom(0.8)} aria-label={t('viewer.zoomOut')}>
+          −
+        </Button>
+        <Button onClick={p.onFit}>{t('viewer.fit')}</Button>
+      </ButtonGroup>
+      <ButtonGroup size="small" variant="outlined">
+        <Button onClick={() => p.onRotate(-1)} aria-label={t('viewer.rotateLeft')}>
+          ⟲
+        </Button>
+        <Button onClick={() => p.onRotate(1)} aria-label={t('viewer.rotateRight')}>
+          ⟳
+        </Button>
+        <Button onClick={p.onFlipH}>{t('viewer.flipH')}</Button>
+        <Button onClick={p.onFlipV}>{t('viewer.flipV')}</Button>
+      </ButtonGroup>
+      <ToggleButton size="small" value="invert" selected={p.invert} onChange={p.onInvert}>
+        {t('viewer.invert')}
+      </ToggleButton>
+      <ToggleButton size="small" value="text" selected={p.showText} onChange={p.onShowText}>
+        {t('viewer.overlayText')}
+      </ToggleButton>
+      <Button size="small" onClick={p.onClearMeasurements}>
+        {t('viewer.clearMeasurements')}
+      </Button>
+      <Button size="small" onClick={p.onReset}>
+        {t('viewer.reset')}
+      </Button>
+      {p.prior && (
+        <>
+          <Divider orientation="vertical" flexItem />
+          <ToggleButton size="small" value="prior" selected={p.prior.shown} onChange={p.prior.onToggle}>
+            {t('viewer.prior')}
+          </ToggleButton>
+          {p.prior.shown && (
+            <Tooltip title={t('viewer.linkHelp')}>
+              <ToggleButton size="small" value="link" selected={p.prior.linked} onChange={p.prior.onLink}>
+                {t('viewer.link')}
+              </ToggleButton>
+            </Tooltip>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,105 @@
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { WorklistQuery } from '../../main/api/index.js';
+import { FakeClient } from '../testing/fakeClient.js';
+import { job, study } from '../testing/fixtures.js';
+import { renderWithProviders } from '../testing/renderWithProviders.js';
+import { Worklist } from './Worklist.js';
+
+afterEach(cleanup);
+
+const rows = [
+  study({ id: 1, patientName: 'Alpha^Ann', aiStatus: 'done', maxProbability: 0.87 }),
+  study({ id: 2, patientName: 'Bravo^Bob', aiStatus: 'none' }),
+  study({ id: 3, patientName: 'Charlie^Cy', aiStatus: 'failed' }),
+];
+
+function setup() {
+  const client = new FakeClient({
+    'studies:list': () => ({ total: rows.length, offset: 0, items: rows }),
+    'import:start': () => job({ id: 'imp-7', total: 0 }),
+  });
+  const onOpen = vi.fn();
+  renderWithProviders(<Worklist onOpen={onOpen} debounceMs={0} />, client);
+  return { client, onOpen };
+}
+
+describe('Worklist', () => {
+  it('lists studies with their AI status, labelled as AI output', async () => {
+    setup();
+    expect(await screen.findByText('Alpha^Ann')).toBeTruthy();
+    expect(screen.getByText('Studies: 3')).toBeTruthy();
+    const first = screen.getByText('Alpha^Ann').closest('tr')!;
+    expect(within(first).getByText('AI max 87%').closest('[title]')?.getAttribute('title')).toBe('AI-generated');
+    expect(within(screen.getByText('Bravo^Bob').closest('tr')!).getByText('Not analysed')).toBeTruthy();
+    expect(within(screen.getByText('Charlie^Cy').closest('tr')!).getByText('Analysis failed')).toBeTruthy();
+  });
+
+  it('sends the search text, filters and "most abnormal first" to studies:list', async () => {
+    const { client } = setup();
+    await screen.findByText('Alpha^Ann');
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search patients, IDs, descriptions' }), { target: { value: 'ann ' } });
+    await waitFor(() => expect(client.callsOf('studies:list').at(-1)?.text).toBe('ann'));
+
+    fireEvent.mouseDown(screen.getByRole('combobox', { name: 'Sort' }));
+    fireEvent.click(await screen.findByRole('option', { name: 'Most abnormal first' }));
+    await waitFor(() => expect(client.callsOf('studies:list').at(-1)?.sort).toEqual({ field: 'abnormality', dir: 'desc' }));
+
+    fireEvent.mouseDown(screen.getByRole('combobox', { name: 'AI analysed' }));
+    fireEvent.click(await screen.findByRole('option', { name: 'Yes' }));
+    fireEvent.mouseDown(screen.getByRole('combobox', { name: 'Finding' }));
+    fireEvent.click(await screen.findByRole('option', { name: 'Pleural thickening' }));
+    fireEvent.change(screen.getByLabelText('From'), { target: { value: '2024-01-02' } });
+    await waitFor(() => {
+      const q: WorklistQuery | undefined = client.callsOf('studies:list').at(-1);
+      expect(q).toMatchObject({ text: 'ann', hasAi: true, finding: 'Pleural_Thickening', dateFrom: '2024-01-02' });
+      expect(q?.status).toBeUndefined();
+    });
+  });
+
+  it('moves with the arrow keys and opens the highlighted study with Enter', async () => {
+    const { onOpen } = setup();
+    await screen.findByText('Alpha^Ann');
+    const grid = screen.getByRole('grid');
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    fireEvent.keyDown(grid, { key: 'ArrowUp' });
+    expect(screen.getByText('Bravo^Bob').closest('tr')!.getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(grid, { key: 'Enter' });
+    expect(onOpen).toHaveBeenCalledWith(expect.objectContaining({ id: 2 }));
+    fireEvent.click(screen.getByText('Charlie^Cy'));
+    expect(onOpen).toHaveBeenLastCalledWith(expect.objectContaining({ id: 3 }));
+  });
+
+  it('starts an import of typed paths and shows its progress from jobs:onDidProgress', async () => {
+    const { client } = setup();
+    await screen.findByText('Alpha^Ann');
+    fireEvent.click(screen.getByRole('button', { name: 'Import' }));
+    fireEvent.change(screen.getByLabelText('Paths on the workstation (one per line)'), {
+      target: { value: '/data/nih\n\n  /data/dicom/a.dcm  ' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Start import' }));
+    await waitFor(() => expect(client.callsOf('import:start')).toEqual([{ paths: ['/data/nih', '/data/dicom/a.dcm'] }]));
+
+    act(() => client.emit('jobs:onDidProgress', job({ id: 'other', done: 99, total: 100 })));
+    act(() => client.emit('jobs:onDidProgress', job({ id: 'imp-7', done: 5, total: 20, failed: 1 })));
+    const bar = screen.getByRole('progressbar', { name: 'Import progress' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('25');
+    expect(screen.getByTestId('import-status').textContent).toContain('5 of 20 files (1 failed)');
+
+    const listsBefore = client.callsOf('studies:list').length;
+    act(() => client.emit('jobs:onDidFinish', job({ id: 'imp-7', state: 'done', done: 20, total: 20, failed: 1 })));
+    expect(screen.getByTestId('import-status').textContent).toContain('Done: 20 files, 1 failed');
+    await waitFor(() => expect(client.callsOf('studies:list').length).toBeGreaterThan(listsBefore));
+  });
+
+  it('shows the core’s error instead of an empty list', async () => {
+    const client = new FakeClient({
+      'studies:list': () => {
+        throw new Error('database is locked');
+      },
+    });
+    renderWithProviders(<Worklist onOpen={() => undefined} debounceMs={0} />, client);
+    expect(await screen.findByText('database is locked')).toBeTruthy();
+  });
+});

@@ -1,0 +1,187 @@
+import {
+  Alert,
+  Box,
+  Button,
+  Collapse,
+  Paper,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { StudySummary } from '../../main/api/index.js';
+import { useCoreClient } from '../app/CoreClientContext.js';
+import { AiStatusChip } from './AiStatusChip.js';
+import { ImportPanel } from './ImportPanel.js';
+import { useDebounced } from './useDebounced.js';
+import { emptyFilters, toQuery, WorklistFilters, type WorklistFilterValues } from './WorklistFilters.js';
+
+const PAGE = 100;
+
+export interface WorklistProps {
+  /** Opens a study in the viewer (click, or Enter on the highlighted row). */
+  onOpen: (study: StudySummary) => void;
+  /** Debounce of the search box in ms (tests pass 0). */
+  debounceMs?: number;
+}
+
+/** The worklist: search, filters, sort, AI status per study, import, keyboard navigation. */
+export function Worklist({ onOpen, debounceMs = 250 }: WorklistProps) {
+  const { t } = useTranslation();
+  const client = useCoreClient();
+  const [filters, setFilters] = useState<WorklistFilterValues>(emptyFilters);
+  const text = useDebounced(filters.text, debounceMs);
+  const [items, setItems] = useState<StudySummary[]>([]);
+  const [total, setTotal] = useState(0);
+  const [limit, setLimit] = useState(PAGE);
+  const [active, setActive] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [showImport, setShowImport] = useState(false);
+  const [reloadTick, setReloadTick] = useState(0);
+  const bodyRef = useRef<HTMLTableSectionElement>(null);
+
+  const reload = useCallback(() => setReloadTick((n) => n + 1), []);
+
+  useEffect(() => {
+    let stale = false;
+    setLoading(true);
+    void client.invoke('studies:list', toQuery(filters, text, limit)).then((result) => {
+      if (stale) return;
+      setLoading(false);
+      if (!result.ok) {
+        setError(result.error.message);
+        return;
+      }
+      setError(null);
+      setItems(result.value.items);
+      setTotal(result.value.total);
+      setActive((a) => Math.min(a, Math.max(result.value.items.length - 1, 0)));
+    });
+    return () => {
+      stale = true;
+    };
+    // `filters.text` is read through its debounced copy.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, text, filters.dateFrom, filters.dateTo, filters.modality, filters.hasAi, filters.finding, filters.status, filters.sort, limit, reloadTick]);
+
+  useEffect(() => client.subscribe('studies:onDidChange', reload), [client, reload]);
+
+  useEffect(() => {
+    bodyRef.current?.querySelector<HTMLElement>(`[data-row-index="${active}"]`)?.scrollIntoView?.({ block: 'nearest' });
+  }, [active]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'ArrowDown') {
+      setActive((a) => Math.min(a + 1, items.length - 1));
+      e.preventDefault();
+    } else if (e.key === 'ArrowUp') {
+      setActive((a) => Math.max(a - 1, 0));
+      e.preventDefault();
+    } else if (e.key === 'Home') {
+      setActive(0);
+      e.preventDefault();
+    } else if (e.key === 'End') {
+      setActive(Math.max(items.length - 1, 0));
+      e.preventDefault();
+    } else if (e.key === 'Enter' && items[active]) {
+      onOpen(items[active]);
+      e.preventDefault();
+    }
+  };
+
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1, height: '100%', minHeight: 0 }}>
+      <Box sx={{ display: 'flex', gap: 1, alignItems: 'flex-start' }}>
+        <Box sx={{ flex: 1 }}>
+          <WorklistFilters value={filters} onChange={setFilters} />
+        </Box>
+        <Button variant="outlined" onClick={() => setShowImport((s) => !s)} aria-expanded={showImport}>
+          {t('import.button')}
+        </Button>
+      </Box>
+      <Collapse in={showImport}>
+        <Paper variant="outlined">
+          <ImportPanel onFinished={reload} />
+        </Paper>
+      </Collapse>
+      {error && <Alert severity="error">{error}</Alert>}
+      <Typography variant="body2" color="text.secondary" data-testid="worklist-count">
+        {loading && !items.length ? t('common.loading') : t('worklist.count', { count: total })}
+      </Typography>
+      <TableContainer component={Paper} variant="outlined" sx={{ flex: 1, minHeight: 0 }}>
+        <Table
+          size="small"
+          stickyHeader
+          role="grid"
+          aria-label={t('worklist.title')}
+          tabIndex={0}
+          onKeyDown={onKeyDown}
+          aria-activedescendant={items[active] ? `study-row-${items[active].id}` : undefined}
+          sx={{ '&:focus': { outline: 'none' } }}
+        >
+          <TableHead>
+            <TableRow>
+              <TableCell>{t('worklist.col.patient')}</TableCell>
+              <TableCell>{t('worklist.col.patientId')}</TableCell>
+              <TableCell>{t('worklist.col.sexAge')}</TableCell>
+              <TableCell>{t('worklist.col.date')}</TableCell>
+              <TableCell>{t('worklist.col.modality')}</TableCell>
+              <TableCell>{t('worklist.col.description')}</TableCell>
+              <TableCell align="right">{t('worklist.col.images')}</TableCell>
+              <TableCell>{t('worklist.col.ai')}</TableCell>
+              <TableCell>{t('worklist.col.status')}</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody ref={bodyRef}>
+            {items.map((s, i) => (
+              <TableRow
+                key={s.id}
+                id={`study-row-${s.id}`}
+                data-row-index={i}
+                data-study-id={s.id}
+                hover
+                selected={i === active}
+                aria-selected={i === active}
+                onClick={() => {
+                  setActive(i);
+                  onOpen(s);
+                }}
+                sx={{ cursor: 'pointer' }}
+              >
+                <TableCell>{s.patientName || t('common.unknown')}</TableCell>
+                <TableCell>{s.patientId}</TableCell>
+                <TableCell>
+                  {s.sex ?? '–'} / {s.ageYears ?? '–'}
+                </TableCell>
+                <TableCell>{s.date ?? '–'}</TableCell>
+                <TableCell>{s.modalities.join(', ')}</TableCell>
+                <TableCell>{s.description}</TableCell>
+                <TableCell align="right">{s.imageCount}</TableCell>
+                <TableCell>
+                  <AiStatusChip study={s} />
+                </TableCell>
+                <TableCell>{t(`status.${s.status}`)}</TableCell>
+              </TableRow>
+            ))}
+            {!loading && !items.length && (
+              <TableRow>
+                <TableCell colSpan={9}>{t('worklist.empty')}</TableCell>
+              </TableRow>
+            )}
+          </TableBody>
+        </Table>
+      </TableContainer>
+      {items.length < total && (
+        <Button onClick={() => setLimit((l) => Math.min(l + PAGE, 500))} disabled={limit >= 500}>
+          {t('worklist.more')}
+        </Button>
+      )}
+    </Box>
+  );
+}
