@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { DEFAULT_LABEL_ORGANS, localise, type Localisation, type Organ } from '../findings/localize.js';
+import { lungField } from '../findings/lungMask.js';
+import { InferenceEngine, type EngineOptions } from './inferenceEngine.js';
+import { packGeometry, type ModelManifest, type PackGeometry } from './manifest.js';
+import { resizeGray, writeInputTensor, type GrayImage } from './preprocess.js';
+import type { ProviderName } from './providers.js';
+import { assessQuality, type ImageTags, type QualityReport } from './quality.js';
+
+/** An image ready for analysis: the displayed greyscale pixels and the DICOM tags the quality gate reads. */
+export interface AnalysisInput extends GrayImage {
+  meta: ImageTags;
+}
+
+/** Everything computed for one image, before it is stored. */
+export interface ImageAnalysis {
+  probabilities: Float32Array;
+  logits: Float32Array | null;
+  embedding: Float32Array | null;
+  /** labels × rows × cols, in label order. */
+  cam: Float32Array | null;
+  camRows: number | null;
+  camCols: number | null;
+  quality: QualityReport;
+  /** Per label, when the pack has a CAM. */
+  localisations: Record<string, Localisation>;
+  lungFieldSource: 'image' | 'template';
+  provider: ProviderName;
+  /** This image's share of the batch's session.run time. */
+  inferenceMs: number;
+  /** This image's share of preprocessing + inference + CAM work (decode and store are timed by the caller). */
+  computeMs: number;
+}
+
+function slice(data: Float32Array, index: number, size: number): Float32Array {
+  return data.slice(index * size, (index + 1) * size);
+}
+
+/**
+ * Runs one model pack over batches of images: resize and normalise exactly as the manifest says, one session.run
+ * per batch in the worker thread, then quality gate and CAM localisation per image.
+ */
+export class Analyzer {
+  readonly geometry: PackGeometry;
+
+  private constructor(
+    readonly engine: InferenceEngine,
+    readonly manifest: ModelManifest,
+    readonly dir: string,
+    private readonly organs: Record<string, Organ>,
+  ) {
+    this.geometry = packGeometry(manifest);
+  }
+
+  static async open(pack: { dir: string; manifest: ModelManifest }, options: EngineOptions & { organs?: Record<string, Organ> } = {}): Promise<Analyzer> {
+    const engine = await InferenceEngine.open(join(pack.dir, pack.manifest.file), options);
+    return new Analyzer(engine, pack.manifest, pack.dir, options.organs ?? DEFAULT_LABEL_ORGANS);
+  }
+
+  get provider(): ProviderName {
+    return this.engine.provider;
+  }
+
+  async analyseBatch(images: readonly AnalysisInput[]): Promise<ImageAnalysis[]> {
+    if (!images.length) return [];
+    const t0 = performance.now();
+    const { width: W, height: H, channels, labels, embeddingDim, camGrid, inputName } = this.geometry;
+    const n = images.length;
+    const resized = await Promise.all(images.map((img) => resizeGray(img, W, H)));
+    const input = new Float32Array(n * channels * W * H);
+    resized.forEach((r, i) => writeInputTensor(r, this.manifest, input, i));
+    const { outputs, ms } = await this.engine.run({ [inputName]: { data: input, dims: [n, channels, H, W] } });
+    const o = this.manifest.outputs;
+    const L = labels.length;
+    const probs = outputs.probabilities?.data;
+    if (!probs || probs.length !== n * L) throw new Error(`${this.manifest.id}: output "probabilities" missing or of the wrong size`);
+    const logits = o.logits ? outputs.logits?.data : undefined;
+    const emb = o.embedding && embeddingDim ? outputs.embedding?.data : undefined;
+    const cam = o.cam && camGrid ? outputs.cam?.data : undefined;
+    const camSize = camGrid ? L * camGrid.rows * camGrid.cols : 0;
+
+    const results: ImageAnalysis[] = images.map((img, i) => {
+      const quality = assessQuality(img.meta, resized[i]!, W, H);
+      const field = lungField(resized[i]!, W, H);
+      const camI = cam ? slice(cam, i, camSize) : null;
+      const localisations: Record<string, Localisation> = {};
+      if (camI && camGrid) {
+        const plane = camGrid.rows * camGrid.cols;
+        labels.forEach((label, k) => {
+          localisations[label] = localise(label, camI.subarray(k * plane, (k + 1) * plane), camGrid.rows, camGrid.cols, field, img, this.organs);
+        });
+      }
+      return {
+        probabilities: slice(probs, i, L),
+        logits: logits ? slice(logits, i, L) : null,
+        embedding: emb && embeddingDim ? slice(emb, i, embeddingDim) : null,
+        cam: camI,
+        camRows: camGrid?.rows ?? null,
+        camCols: camGrid?.cols ?? null,
+        quality,
+        localisations,
+        lungFieldSource: field.source,
+        provider: this.engine.provider,
+        inferenceMs: ms / n,
+        computeMs: 0,
+      };
+    });
+    const perImage = (performance.now() - t0) / n;
+    for (const r of results) r.computeMs = perImage;
+    return results;
+  }
+
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+}

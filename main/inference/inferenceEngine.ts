@@ -1,0 +1,118 @@
+import { Worker } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import { providerCandidates, type ProviderName, type ProviderSetting } from './providers.js';
+import type { TensorInfo, WireTensor, WorkerReply, WorkerRequest } from './workerProtocol.js';
+
+export interface EngineOptions {
+  /** `auto` (default) picks from what the platform offers; a named provider is tried first, CPU is the fallback. */
+  provider?: ProviderSetting;
+  /** onnxruntime intra-op threads; default lets onnxruntime decide. */
+  intraOpThreads?: number;
+  /** Where fallbacks are reported (a GPU provider that could not create the session). */
+  log?: (line: string) => void;
+}
+
+/** Providers the installed onnxruntime-node build offers on this platform. */
+export function offeredProviders(): string[] {
+  return ort.listSupportedBackends().map((b) => b.name);
+}
+
+/**
+ * In Vitest and tsx the code runs from .ts sources, so the worker must load its own .ts file through tsx. Node 20
+ * does not apply `execArgv: ['--import', 'tsx']` to a worker's entry module, so the worker is started from a
+ * one-line bootstrap that imports the entry with tsx's `tsImport`.
+ */
+function spawnWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./inferenceWorker.js', import.meta.url));
+  const entry = new URL('./inferenceWorker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+/**
+ * One onnxruntime session owned by a worker thread. `run` sends input tensors there (transferring their buffers)
+ * and resolves with the outputs; calls are queued so a batch never competes with another for the cores.
+ */
+export class InferenceEngine {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: { outputs: Record<string, WireTensor>; ms: number }) => void; reject: (e: Error) => void }>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly modelPath: string,
+    readonly provider: ProviderName,
+    /** Providers that were tried before `provider` and why each failed. */
+    readonly failures: string[],
+    readonly inputs: TensorInfo[],
+    readonly outputs: TensorInfo[],
+  ) {
+    worker.on('message', (msg: WorkerReply) => {
+      if (msg.type === 'result' || (msg.type === 'error' && msg.id !== null)) {
+        const p = this.pending.get(msg.id!);
+        if (!p) return;
+        this.pending.delete(msg.id!);
+        if (msg.type === 'result') p.resolve({ outputs: msg.outputs, ms: msg.ms });
+        else p.reject(new Error(`${modelPath}: inference failed: ${msg.message}`));
+      }
+    });
+    const failAll = (err: Error) => {
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', (err) => failAll(err));
+    worker.on('exit', (code) => {
+      if (!this.closed) failAll(new Error(`${modelPath}: inference worker exited (code ${code})`));
+    });
+  }
+
+  /** Starts a worker and opens the model there with the first provider that works. */
+  static async open(modelPath: string, options: EngineOptions = {}): Promise<InferenceEngine> {
+    const providers = providerCandidates(options.provider ?? 'auto', offeredProviders());
+    const worker = spawnWorker();
+    const opened = await new Promise<Extract<WorkerReply, { type: 'opened' }>>((resolve, reject) => {
+      const onMessage = (msg: WorkerReply) => {
+        if (msg.type === 'opened') resolve(msg);
+        else if (msg.type === 'error') reject(new Error(msg.message));
+        else return;
+        worker.off('message', onMessage);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+      const req: WorkerRequest = { type: 'open', modelPath, providers, ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}) };
+      worker.postMessage(req);
+    }).catch(async (err: unknown) => {
+      await worker.terminate();
+      throw err;
+    });
+    if (opened.failures.length) {
+      (options.log ?? console.warn)(`[inference] ${modelPath}: using ${opened.provider}; fell back from ${opened.failures.join('; ')}`);
+    }
+    return new InferenceEngine(worker, modelPath, opened.provider, opened.failures, opened.inputs, opened.outputs);
+  }
+
+  /** Runs one batch. Input buffers are transferred to the worker: do not reuse them afterwards. */
+  run(feeds: Record<string, WireTensor>): Promise<{ outputs: Record<string, WireTensor>; ms: number }> {
+    if (this.closed) return Promise.reject(new Error(`${this.modelPath}: engine is closed`));
+    const task = this.queue.then(
+      () =>
+        new Promise<{ outputs: Record<string, WireTensor>; ms: number }>((resolve, reject) => {
+          const id = this.nextId++;
+          this.pending.set(id, { resolve, reject });
+          const transfer = Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer);
+          const req: WorkerRequest = { type: 'run', id, feeds };
+          this.worker.postMessage(req, transfer);
+        }),
+    );
+    this.queue = task.catch(() => undefined);
+    return task;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The worker thread that owns an onnxruntime session, so inference never blocks the main event loop.
+ * Started by InferenceEngine; speaks the messages of workerProtocol.ts.
+ */
+import { parentPort } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import type { TensorInfo, WireTensor, WorkerReply, WorkerRequest } from './workerProtocol.js';
+import type { ProviderName } from './providers.js';
+
+if (!parentPort) throw new Error('inferenceWorker must run in a worker thread');
+const port = parentPort;
+let session: ort.InferenceSession | null = null;
+
+function post(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(reply, transfer);
+}
+
+function describe(meta: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
+  return meta.map((m) =>
+    m.isTensor ? { name: m.name, shape: [...m.shape], type: m.type } : { name: m.name, shape: [], type: 'non-tensor' },
+  );
+}
+
+async function open(modelPath: string, providers: ProviderName[], intraOpThreads?: number): Promise<void> {
+  const failures: string[] = [];
+  for (const provider of providers) {
+    try {
+      const s = await ort.InferenceSession.create(modelPath, {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+        ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
+      });
+      session = s;
+      post({ type: 'opened', provider, failures, inputs: describe(s.inputMetadata), outputs: describe(s.outputMetadata) });
+      return;
+    } catch (err) {
+      failures.push(`${provider}: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300)}`);
+    }
+  }
+  post({ type: 'error', id: null, message: `${modelPath}: no execution provider could create a session (${failures.join('; ')})` });
+}
+
+async function run(id: number, feeds: Record<string, WireTensor>): Promise<void> {
+  if (!session) return post({ type: 'error', id, message: 'no session is open' });
+  const ortFeeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', t.data, t.dims);
+  const t0 = performance.now();
+  const result = await session.run(ortFeeds);
+  const ms = performance.now() - t0;
+  const outputs: Record<string, WireTensor> = {};
+  const transfer: ArrayBuffer[] = [];
+  for (const [name, tensor] of Object.entries(result)) {
+    // Copy out of onnxruntime's buffer so it can be transferred without aliasing native memory.
+    const data = Float32Array.from(tensor.data as Float32Array);
+    outputs[name] = { data, dims: [...tensor.dims] };
+    transfer.push(data.buffer);
+  }
+  post({ type: 'result', id, outputs, ms }, transfer);
+}
+
+port.on('message', (msg: WorkerRequest) => {
+  const handle = async () => {
+    switch (msg.type) {
+      case 'open':
+        return open(msg.modelPath, msg.providers, msg.intraOpThreads);
+      case 'run':
+        return run(msg.id, msg.feeds);
+      case 'close':
+        await session?.release();
+        session = null;
+        post({ type: 'closed' });
+        return;
+    }
+  };
+  handle().catch((err: unknown) => {
+    post({ type: 'error', id: msg.type === 'run' ? msg.id : null, message: err instanceof Error ? err.message : String(err) });
+  });
+});
