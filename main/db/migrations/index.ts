@@ -8,6 +8,9 @@ import { createStudyLabels } from './0060-create-study-labels.js';
 import { createImportJobs } from './0070-create-import-jobs.js';
 import { createSettings } from './0080-create-settings.js';
 import { createWorklistFts } from './0090-create-worklist-fts.js';
+import { createAnalyses } from './0100-create-analyses.js';
+import { createCalibrations } from './0110-create-calibrations.js';
+import { createFindingReviews } from './0120-create-finding-reviews.js';
 
 /**
  * Every migration, in order. Each domain appends its own (see ../migration.ts for the number ranges); the order is
@@ -23,4 +26,7 @@ export const allMigrations: readonly Migration[] = [
   createImportJobs,
   createSettings,
   createWorklistFts,
+  createAnalyses,
+  createCalibrations,
+  createFindingReviews,
 ];
