@@ -11,6 +11,9 @@ import { createWorklistFts } from './0090-create-worklist-fts.js';
 import { createAnalyses } from './0100-create-analyses.js';
 import { createCalibrations } from './0110-create-calibrations.js';
 import { createFindingReviews } from './0120-create-finding-reviews.js';
+import { createCohortFindings } from './0300-create-cohort-findings.js';
+import { createSearchIndexFiles } from './0310-create-search-index-files.js';
+import { createCohortExports } from './0320-create-cohort-exports.js';
 
 /**
  * Every migration, in order. Each domain appends its own (see ../migration.ts for the number ranges); the order is
@@ -29,4 +32,7 @@ export const allMigrations: readonly Migration[] = [
   createAnalyses,
   createCalibrations,
   createFindingReviews,
+  createCohortFindings,
+  createSearchIndexFiles,
+  createCohortExports,
 ];

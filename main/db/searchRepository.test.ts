@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { buildCohortSql } from '../cohorts/cohortSql.js';
+import { parseCohortQuery } from '../cohorts/queryLanguage.js';
+import { CohortRepository } from './cohortRepository.js';
+import { migrate, openDatabase, type DbHandle } from './connection.js';
+import { allMigrations } from './migrations/index.js';
+import { SearchRepository } from './searchRepository.js';
+import { seedAnalysis, seedImage, TEST_LABELS, TEST_PACK } from './searchTestSeed.js';
+
+function atVersionBefore(version: number): { db: DbHandle; migrateTo: () => void } {
+  const db = openDatabase(':memory:', { migrations: allMigrations.filter((m) => m.version < version) });
+  return { db, migrateTo: () => migrate(db.sqlite, allMigrations.filter((m) => m.version <= version), ':memory:') };
+}
+
+describe('migrations 0300–0320', () => {
+  it('0300 adds cohort_findings, whose rows go with their analysis', () => {
+    const { db, migrateTo } = atVersionBefore(300);
+    const { instanceId } = seedImage(db, 1);
+    const analysisId = seedAnalysis(db, instanceId, [0.1, 0.2, 0.9], [1, 0]);
+    migrateTo();
+    expect(db.sqlite.pragma('user_version', { simple: true })).toBe(300);
+    const repo = new CohortRepository(db);
+    expect(repo.syncFindings()).toBe(1);
+    expect(db.sqlite.prepare('SELECT label, probability FROM cohort_findings ORDER BY label').all()).toEqual([
+      { label: 'Atelectasis', probability: expect.closeTo(0.1, 6) },
+      { label: 'Cardiomegaly', probability: expect.closeTo(0.2, 6) },
+      { label: 'Effusion', probability: expect.closeTo(0.9, 6) },
+    ]);
+    db.sqlite.prepare('DELETE FROM analyses WHERE id = ?').run(analysisId);
+    expect(db.sqlite.prepare('SELECT count(*) FROM cohort_findings').pluck().get()).toBe(0);
+    expect(db.sqlite.prepare('SELECT count(*) FROM cohort_findings_sync').pluck().get()).toBe(0);
+  });
+
+  it('0310 adds search_index_files and 0320 cohort_exports, keeping earlier data', () => {
+    const { db, migrateTo } = atVersionBefore(310);
+    seedImage(db, 1);
+    migrateTo();
+    migrate(db.sqlite, allMigrations.filter((m) => m.version <= 320), ':memory:');
+    expect(db.sqlite.prepare('SELECT count(*) FROM instances').pluck().get()).toBe(1);
+    const search = new SearchRepository(db);
+    const rec = { ...TEST_PACK, path: 'search/x.usearch', fingerprint: 'f', rowCount: 3, dimensions: 2, int8Gain: 4, parameters: { m: 16 }, builtAt: 'now' };
+    search.recordIndexFile(rec);
+    search.recordIndexFile({ ...rec, fingerprint: 'g' });
+    expect(search.savedIndexFile(TEST_PACK)).toEqual({ ...rec, fingerprint: 'g' });
+    const cohorts = new CohortRepository(db, () => new Date('2025-02-03T04:05:06Z'));
+    const id = cohorts.recordExport({ query: 'Effusion', pack: TEST_PACK, format: 'csv', path: 'exports/cohorts/a.csv', rowCount: 2 });
+    expect(cohorts.exportPath(id)).toBe('exports/cohorts/a.csv');
+    expect(() =>
+      db.sqlite.prepare("INSERT INTO cohort_exports (query, format, path, row_count, created_at) VALUES ('q', 'xml', 'p', 0, 'x')").run(),
+    ).toThrow(/CHECK/);
+  });
+});
+
+describe('SearchRepository', () => {
+  function seeded() {
+    const db = openDatabase(':memory:');
+    const a = seedImage(db, 'a', { patient: { patientId: 'P1', sex: 'F' }, study: { date: '2020-01-01', ageYears: 61 } });
+    const a2 = seedImage(db, 'a2', { patient: { patientId: 'P1', sex: 'F' }, study: { studyInstanceUid: '9.9', date: '2021-06-01', ageYears: 62 } });
+    const b = seedImage(db, 'b', {
+      patient: { patientId: 'P2', sex: 'M' },
+      study: { date: '2019-05-05', ageYears: 40 },
+      referenceFindings: [{ label: 'Effusion', source: 'labels.csv', box: { x: 1, y: 2, w: 3, h: 4 } }],
+    });
+    const c = seedImage(db, 'c', { patient: { patientId: 'P3', sex: 'F' }, study: { date: '2022-01-01', ageYears: 75 } });
+    seedAnalysis(db, a.instanceId, [0.1, 0.2, 0.8], [1, 0, 0]);
+    seedAnalysis(db, a2.instanceId, [0.1, 0.3, 0.2], [0.9, 0.1, 0]);
+    seedAnalysis(db, b.instanceId, [0.7, 0.1, 0.3], [0, 1, 0]);
+    seedAnalysis(db, c.instanceId, [0.1, 0.9, 0.1], null);
+    return { db, a, a2, b, c };
+  }
+
+  it('loads the embeddings of a pack version as one matrix, and its fingerprint moves when one is redone', () => {
+    const { db, a, a2, b } = seeded();
+    const repo = new SearchRepository(db);
+    const m = repo.loadEmbeddings(TEST_PACK);
+    expect(m.dim).toBe(3);
+    expect([...m.ids]).toEqual([a.instanceId, a2.instanceId, b.instanceId]);
+    expect([...m.matrix.subarray(3, 6)].map((v) => +v.toFixed(3))).toEqual([0.9, 0.1, 0]);
+    expect(repo.loadEmbeddings({ packId: 'other', packVersion: '1' }).ids.length).toBe(0);
+    const before = repo.fingerprint(TEST_PACK);
+    seedAnalysis(db, b.instanceId, [0.7, 0.1, 0.3], [0, 0, 1], { createdAt: '2025-06-01T00:00:00.000Z' });
+    expect(repo.fingerprint(TEST_PACK)).not.toBe(before);
+    expect([...repo.embeddingOf(b.instanceId, TEST_PACK)!]).toEqual([0, 0, 1]);
+    expect(repo.newestPack()).toEqual(TEST_PACK);
+    expect(repo.storedLabels(TEST_PACK)).toEqual(TEST_LABELS);
+  });
+
+  it('turns filters into allowed image sets, and finds the same patient’s images', () => {
+    const { db, a, a2, b, c } = seeded();
+    const repo = new SearchRepository(db);
+    new CohortRepository(db).syncFindings();
+    expect(repo.candidateIds({})).toBeNull();
+    expect(repo.candidateIds({ sex: 'F' })).toEqual(new Set([a.instanceId, a2.instanceId, c.instanceId]));
+    expect(repo.candidateIds({ dateFrom: '2020-01-01', dateTo: '2021-12-31' })).toEqual(new Set([a.instanceId, a2.instanceId]));
+    expect(repo.candidateIds({ ageMin: 60, ageMax: 62 })).toEqual(new Set([a.instanceId]));
+    // Effusion: positive by the AI for a (0.8 ≥ 0.5), by reference for b (AI 0.3 is below).
+    const finding = { label: 'Effusion', thresholds: { Effusion: 0.5 }, pack: TEST_PACK };
+    expect(repo.candidateIds({ finding })).toEqual(new Set([a.instanceId, b.instanceId]));
+    expect(repo.candidateIds({ finding: { ...finding, thresholds: { Effusion: 0.9 } } })).toEqual(new Set([b.instanceId]));
+    expect(repo.samePatientIds(a.instanceId)).toEqual(new Set([a.instanceId, a2.instanceId]));
+    expect(repo.patientStudies(a.studyId)!.studies.map((s) => s.date)).toEqual(['2020-01-01', '2021-06-01']);
+  });
+
+  it('gives the details a neighbour shows: study, demographics, references, analysis, report', () => {
+    const { db, b, c } = seeded();
+    const repo = new SearchRepository(db);
+    const d = repo.details([b.instanceId, c.instanceId, 9999], TEST_PACK);
+    expect(d.size).toBe(2);
+    const db_ = d.get(b.instanceId)!;
+    expect(db_).toMatchObject({ studyId: b.studyId, patientId: 'P2', sex: 'M', ageYears: 40, studyDate: '2019-05-05', viewPosition: 'PA' });
+    expect(db_.referenceFindings).toEqual([{ label: 'Effusion', box: { x: 1, y: 2, w: 3, h: 4 } }]);
+    expect(db_.analysis!.labels).toEqual(TEST_LABELS);
+    expect(db_.analysis!.probabilities[0]).toBeCloseTo(0.7, 6);
+    if (repo.hasTable('reports')) {
+      expect(db_.reportText).toBeNull();
+      db.sqlite
+        .prepare(
+          `INSERT INTO reports (study_id, study_instance_uid, template_id, language, title, state, sections_json, fields_json,
+             ai_findings_json, key_images_json, body_text, author, created_at, updated_at)
+           VALUES (?, 'u', 't', 'en', 'CXR', 'draft', '[]', '{}', '[]', '[]', 'Small left effusion.', 'dr', 'x', 'x')`,
+        )
+        .run(b.studyId);
+      expect(repo.details([b.instanceId], TEST_PACK).get(b.instanceId)!.reportText).toBe('Small left effusion.');
+    }
+  });
+
+  it('reads calibrated thresholds in either JSON shape', () => {
+    const { db } = seeded();
+    const repo = new SearchRepository(db);
+    expect(repo.calibratedThresholds(TEST_PACK)).toEqual({});
+    const insert = db.sqlite.prepare(
+      "INSERT INTO calibrations (pack_id, pack_version, method, source, image_count, labels, created_at) VALUES ('test-pack', '1', 'youden', 's', 80, ?, 'x')",
+    );
+    insert.run(JSON.stringify([{ label: 'Effusion', threshold: 0.31 }, { label: 'Mass', threshold: null }]));
+    expect(repo.calibratedThresholds(TEST_PACK)).toEqual({ Effusion: 0.31 });
+    insert.run(JSON.stringify({ Effusion: { threshold: 0.4 }, Atelectasis: 0.2 }));
+    expect(repo.calibratedThresholds(TEST_PACK)).toEqual({ Effusion: 0.4, Atelectasis: 0.2 });
+  });
+});
+
+describe('CohortRepository with the query language', () => {
+  it('answers parsed queries with bound parameters, and re-syncs analyses redone in place', () => {
+    const db = openDatabase(':memory:');
+    const a = seedImage(db, 'a', { patient: { sex: 'F' }, study: { date: '2021-01-01', ageYears: 70 }, referenceFindings: [{ label: 'Cardiomegaly', source: 's', box: null }] });
+    const b = seedImage(db, 'b', { patient: { sex: 'F' }, study: { date: '2019-01-01', ageYears: 65 } });
+    const c = seedImage(db, 'c', { patient: { sex: 'M' }, study: { date: '2022-01-01', ageYears: 30 } });
+    seedAnalysis(db, a.instanceId, [0.1, 0.7, 0.9], null);
+    seedAnalysis(db, b.instanceId, [0.1, 0.2, 0.65], null);
+    seedAnalysis(db, c.instanceId, [0.1, 0.2, 0.95], null);
+    const repo = new CohortRepository(db);
+    expect(repo.syncFindings()).toBe(3);
+    expect(repo.syncFindings()).toBe(0);
+    const run = (q: string, thresholds: Record<string, number> = {}) => {
+      const built = buildCohortSql(parseCohortQuery(q, { labels: TEST_LABELS }), {
+        findings: repo.findingsSource(TEST_PACK, thresholds),
+        hasReports: false,
+      });
+      return repo.query(built, { offset: 0, limit: 50 });
+    };
+    expect(run('Effusion>0.6 AND sex=F AND age>=60 AND ref:Cardiomegaly AND date>=2020-01-01')).toEqual({ total: 1, ids: [a.instanceId] });
+    expect(run('Effusion>0.6')).toEqual({ total: 3, ids: [c.instanceId, a.instanceId, b.instanceId] });
+    expect(run('ai:Cardiomegaly', { Cardiomegaly: 0.75 }).total).toBe(0);
+    expect(run('ai:Cardiomegaly').ids).toEqual([a.instanceId]);
+    expect(run('ref:normal AND NOT sex=M').ids).toEqual([b.instanceId]);
+    expect(run("sex=F OR patient=\"x' OR 1=1 --\"").total).toBe(2);
+    seedAnalysis(db, b.instanceId, [0.1, 0.2, 0.1], null, { createdAt: '2026-01-01T00:00:00.000Z' });
+    expect(repo.syncFindings()).toBe(1);
+    expect(run('Effusion>0.6').total).toBe(2);
+    expect(() => buildCohortSql(parseCohortQuery('report:"effusion"', { labels: TEST_LABELS }), { findings: null, hasReports: false })).toThrow(
+      /need the reports tables/,
+    );
+    expect(() => buildCohortSql(parseCohortQuery('Effusion', { labels: TEST_LABELS }), { findings: null, hasReports: false })).toThrow(
+      /need analyses by the active model pack/,
+    );
+  });
+});
