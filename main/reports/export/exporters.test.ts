@@ -1,0 +1,184 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import yauzl from 'yauzl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleReportDocument } from '../fixtures.js';
+import type { ReportDocument } from '../model.js';
+import { renderDocx } from './docx.js';
+import { renderPdf } from './pdf.js';
+import { renderText } from './text.js';
+
+function hasTool(name: string): boolean {
+  try {
+    execFileSync(name, ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const hasPoppler = hasTool('pdftotext') && hasTool('pdftoppm');
+if (!hasPoppler) console.warn('[tests] pdftotext/pdftoppm (poppler-utils) not installed: PDF read-back tests are skipped');
+
+/** Reads every entry of a zip into memory (an independent reader of the DOCX container). */
+async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
+  );
+  const out = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      zip.openReadStream(entry, (err, stream) => {
+        if (err) return reject(err);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          out.set(entry.fileName, Buffer.concat(chunks));
+          zip.readEntry();
+        });
+      });
+    });
+    zip.on('end', resolve);
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  return out;
+}
+
+/** The text of a WordprocessingML body: each <w:p> one line, the <w:t> runs joined, entities decoded. */
+function docxParagraphs(xml: string): string[] {
+  return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((p) =>
+    [...p[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)]
+      .map((t) => t[1]!)
+      .join('')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&'),
+  );
+}
+
+let png: Buffer;
+let heat: Buffer;
+let doc: ReportDocument;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cxr-export-'));
+  // A synthetic key image (grey gradient) and a red "heatmap" so the PDF page shows both.
+  const w = 128;
+  const grey = Buffer.alloc(w * w);
+  for (let y = 0; y < w; y++) for (let x = 0; x < w; x++) grey[y * w + x] = (x + y) % 256;
+  png = await sharp(grey, { raw: { width: w, height: w, channels: 1 } }).png().toBuffer();
+  heat = await sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 220, g: 30, b: 30 } } }).png().toBuffer();
+  const base = sampleReportDocument();
+  doc = { ...base, images: [{ ...base.images[0]!, png, heatmapPng: heat }] };
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('plain text export', () => {
+  it('holds the header, every section, the AI marks and provenance, the signature and addenda', () => {
+    const text = renderText(doc);
+    expect(text).toContain('Paciente: Conceição, João');
+    expect(text).toContain('ACHADOS [contém texto gerado por IA]');
+    expect(text).toContain('IMPRESSÃO DIAGNÓSTICA\nPneumonia do lobo inferior direito.');
+    expect(text).toContain('Conteúdo derivado de IA');
+    expect(text).toContain('- Consolidation: probabilidade 81.2%, limiar 42.0%');
+    expect(text).toContain('Modelo: cxr14-densenet121-demo 1.0.0, limiar cal-2026-11-01');
+    expect(text).toContain('Assinado eletronicamente por Dra. Inês Araújo, 2024-05-20 08:31 UTC');
+    expect(text).toContain('ADENDO (Dra. Inês Araújo, 2024-05-20 09:15 UTC)\nAdendo: resultado comunicado ao Dr. Ramírez.');
+  });
+
+  it('says nothing about AI when no AI content is in the report', () => {
+    const plain = renderText({ ...doc, aiFindings: [], sections: doc.sections.map((s) => ({ ...s, aiDerived: false })) });
+    expect(plain).not.toContain('derivado de IA');
+    expect(plain).not.toContain('gerado por IA');
+    expect(plain).not.toContain('cxr14-densenet121-demo');
+  });
+
+  it('shows the state and "not signed" for a draft', () => {
+    const draft = renderText({ ...doc, state: 'draft', signedBy: null, signedAt: null, addenda: [] });
+    expect(draft.split('\n')[1]).toBe('RASCUNHO');
+    expect(draft).toContain('Não assinado (RASCUNHO)');
+  });
+});
+
+describe.skipIf(!hasPoppler)('PDF export read back with poppler', () => {
+  it('extracts the accented text, AI marks, signature and addenda, and embeds both thumbnails and the fonts', async () => {
+    const pdf = await renderPdf(doc);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const file = join(dir, 'report.pdf');
+    writeFileSync(file, pdf);
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    for (const expected of [
+      'Laudo de radiografia de tórax',
+      'DEFINITIVO',
+      'Conceição, João',
+      'Hospital São José',
+      'Achados [contém texto gerado por IA]',
+      'Coração de dimensões normais. Señal ñ, façade',
+      'Imagem-chave (PA)',
+      'Mapa de calor IA: Consolidation',
+      'Consolidation: probabilidade 81.2%, limiar 42.0%',
+      'Assinado eletronicamente por Dra. Inês Araújo, 2024-05-20 08:31 UTC',
+      'Adendo: resultado comunicado ao Dr. Ramírez.',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    const images = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' });
+    const rows = images.split('\n').slice(2).filter((l) => l.trim());
+    // gradient (gray) + heatmap (rgb), each once
+    expect(rows.map((r) => r.trim().split(/\s+/).slice(3, 5).join('x')).sort()).toEqual(['128x128', '96x64']);
+    const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
+    expect(fonts).toMatch(/DejaVuSans\s/);
+    expect(fonts).toMatch(/DejaVuSans-Bold/);
+    const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    expect(info).toMatch(/Keywords:\s+AI-assisted/);
+  });
+
+  it('renders page 1 to PNG with the heatmap thumbnail visibly red', async () => {
+    const file = join(dir, 'page.pdf');
+    writeFileSync(file, await renderPdf(doc));
+    execFileSync('pdftoppm', ['-r', '50', '-png', '-f', '1', '-l', '1', file, join(dir, 'page')]);
+    const pngFile = readdirSync(dir).find((f) => f.startsWith('page') && f.endsWith('.png'))!;
+    const { data, info } = await sharp(join(dir, pngFile)).raw().toBuffer({ resolveWithObject: true });
+    let red = 0;
+    for (let i = 0; i < data.length; i += info.channels) if (data[i]! > 180 && data[i + 1]! < 80 && data[i + 2]! < 80) red++;
+    // The 96x64 heatmap is fitted into a 220pt box: at 50 dpi that is roughly 150x100 px of red.
+    expect(red).toBeGreaterThan(5000);
+  });
+
+  it('leaves thumbnails out when asked', async () => {
+    const file = join(dir, 'noimg.pdf');
+    writeFileSync(file, await renderPdf(doc, { includeImages: false }));
+    const rows = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).split('\n').slice(2).filter((l) => l.trim());
+    expect(rows).toEqual([]);
+  });
+});
+
+describe('DOCX export read back by unzipping', () => {
+  it('is a valid OOXML package whose paragraphs hold the report, with both thumbnails as PNG media', async () => {
+    const zip = await unzip(await renderDocx(doc));
+    expect(zip.has('[Content_Types].xml')).toBe(true);
+    const xml = zip.get('word/document.xml')!.toString('utf8');
+    const paragraphs = docxParagraphs(xml);
+    expect(paragraphs[0]).toBe('Laudo de radiografia de tórax');
+    expect(paragraphs).toContain('DEFINITIVO');
+    expect(paragraphs).toContain('Paciente: Conceição, João');
+    expect(paragraphs).toContain('Achados [contém texto gerado por IA]');
+    expect(paragraphs).toContain('Coração de dimensões normais. Señal ñ, façade, Ã.');
+    expect(paragraphs).toContain('Imagem-chave (PA)');
+    expect(paragraphs).toContain('- Effusion: probabilidade 55.1%, limiar 37.0% (edited)');
+    expect(paragraphs).toContain('Assinado eletronicamente por Dra. Inês Araújo, 2024-05-20 08:31 UTC');
+    expect(paragraphs).toContain('Adendo: resultado comunicado ao Dr. Ramírez.');
+    const media = [...zip.keys()].filter((k) => k.startsWith('word/media/'));
+    expect(media).toHaveLength(2);
+    const sizes = await Promise.all(media.map(async (m) => (await sharp(zip.get(m)!).metadata()).width));
+    expect(sizes.sort()).toEqual([128, 96].sort());
+    const core = zip.get('docProps/core.xml')!.toString('utf8');
+    expect(core).toContain('<cp:keywords>AI-assisted</cp:keywords>');
+  });
+});
