@@ -11,6 +11,8 @@ import { createWorklistFts } from './0090-create-worklist-fts.js';
 import { createAnalyses } from './0100-create-analyses.js';
 import { createCalibrations } from './0110-create-calibrations.js';
 import { createFindingReviews } from './0120-create-finding-reviews.js';
+import { createReports } from './0200-create-reports.js';
+import { createAuditLog } from './0210-create-audit-log.js';
 import { createCohortFindings } from './0300-create-cohort-findings.js';
 import { createSearchIndexFiles } from './0310-create-search-index-files.js';
 import { createCohortExports } from './0320-create-cohort-exports.js';
@@ -32,6 +34,8 @@ export const allMigrations: readonly Migration[] = [
   createAnalyses,
   createCalibrations,
   createFindingReviews,
+  createReports,
+  createAuditLog,
   createCohortFindings,
   createSearchIndexFiles,
   createCohortExports,
