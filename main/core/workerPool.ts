@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker, type TransferListItem } from 'node:worker_threads';
+import type { TransferListItem, Worker } from 'node:worker_threads';
+import { createModuleWorker } from './moduleWorker.js';
 
 interface Pending<R> {
   resolve(value: R): void;
@@ -25,10 +26,8 @@ export class WorkerPool<T, R> {
     /** Tasks sent to one worker before it is considered busy (async work inside a worker overlaps). */
     private readonly perWorker = 2,
   ) {
-    // Under Vitest/tsx the module is TypeScript: the worker needs the same loader.
-    const execArgv = moduleUrl.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
     for (let i = 0; i < size; i++) {
-      const w = new Worker(moduleUrl, { execArgv });
+      const w = createModuleWorker(moduleUrl);
       w.unref();
       this.inFlight.set(w, new Map());
       w.on('message', (msg: { id: number; result?: R; error?: string }) => this.settle(w, msg));

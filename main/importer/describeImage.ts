@@ -65,14 +65,16 @@ async function writeThumbnail(dataDir: string, contentHash: string, png: Buffer)
 async function describeDicom(bytes: Uint8Array, facts: FileFacts, contentHash: string, dataDir: string): Promise<Description> {
   const dicom = parseDicom(bytes, facts.path);
   const m = dicom.meta;
-  if (isDicomdir(m)) return { kind: 'skip', reason: 'DICOMDIR (its referenced files are imported)' };
+  if (isDicomdir(m)) return { kind: 'skip', reason: 'a DICOMDIR (media directory), not an image: import it by its name DICOMDIR to follow its references' };
   if (!m.hasPixelData) return { kind: 'skip', reason: `no pixel data (SOP class ${m.sopClassUid || 'unknown'}, modality ${m.modality || 'unknown'})` };
-  if (!m.sopInstanceUid) return { kind: 'fail', reason: 'no SOP Instance UID' };
+  // A readable image without its UIDs (test files, some secondary captures) still gets indexed: UIDs derived from
+  // the content are stable across re-imports, as for PNG/JPEG.
+  const sopInstanceUid = m.sopInstanceUid || uidFromSeed(`dicom-instance:${contentHash}`);
   const frame = await dicom.decodeFrame(0);
   const gray8 = toDisplayGray8(frame, dicom.display);
   const thumbnailPath = await writeThumbnail(dataDir, contentHash, await grayThumbnail(gray8, frame.width, frame.height, THUMBNAIL_SIZE));
   const window = dicom.display.windows[0] ?? null;
-  const studyUid = m.studyInstanceUid || uidFromSeed(`study:${m.sopInstanceUid}`);
+  const studyUid = m.studyInstanceUid || uidFromSeed(`study:${sopInstanceUid}`);
   return {
     kind: 'image',
     record: {
@@ -101,7 +103,7 @@ async function describeDicom(bytes: Uint8Array, facts: FileFacts, contentHash: s
         bodyPart: m.bodyPartExamined,
       },
       instance: {
-        sopInstanceUid: m.sopInstanceUid,
+        sopInstanceUid,
         sopClassUid: m.sopClassUid,
         instanceNumber: m.instanceNumber,
         format: 'dicom',
