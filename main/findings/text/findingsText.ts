@@ -37,6 +37,12 @@ function location(p: Phrases, f: StructuredFinding): string {
   }
 }
 
+/** The location of a finding in words (e.g. "in the right lower zone"), without leading punctuation. */
+export function findingLocationText(f: StructuredFinding, language: Language): string | null {
+  const text = location(PHRASES[language], f).replace(/^[ ,]+/, '');
+  return text || null;
+}
+
 /** One sentence for a positive finding: certainty, name, location, severity, and the numbers behind them. */
 export function findingSentence(f: StructuredFinding, language: Language): string {
   const p = PHRASES[language];

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { op } from './operation.js';
+import { IdSchema, OkSchema, ResourcePathSchema } from './common.js';
+import { JobSchema } from './jobs.js';
+
+export const LanguageSchema = z.enum(['en', 'fr', 'es', 'pt']);
+
+export const AnalysisStartInputSchema = z
+  .object({
+    instanceIds: z.array(IdSchema).min(1).optional(),
+    studyId: IdSchema.optional(),
+    all: z.boolean().optional(),
+    /** Analyse again even when a result for this pack version exists. */
+    force: z.boolean().default(false),
+    /** Defaults to the active pack. */
+    packId: z.string().min(1).optional(),
+  })
+  .refine((v) => [v.instanceIds !== undefined, v.studyId !== undefined, v.all === true].filter(Boolean).length === 1, {
+    message: 'give exactly one of instanceIds, studyId or all: true',
+  });
+
+export const BoxSchema = z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() });
+
+export const QualityFlagSchema = z.object({
+  code: z.string(),
+  source: z.enum(['dicom', 'image']),
+  message: z.string(),
+});
+
+export const FindingDecisionSchema = z.enum(['accepted', 'rejected', 'edited']);
+
+export const FindingSchema = z.object({
+  label: z.string(),
+  probability: z.number(),
+  threshold: z.number(),
+  thresholdSource: z.enum(['calibration', 'pack', 'default']),
+  positive: z.boolean(),
+  certainty: z.enum(['probable', 'possible']).nullable(),
+  severity: z.enum(['small', 'moderate', 'extensive']).nullable(),
+  laterality: z.enum(['right', 'left', 'bilateral']).nullable(),
+  zone: z.enum(['upper', 'middle', 'lower']).nullable(),
+  /** Fraction of the (approximate) lung field in the CAM's hot region. */
+  extent: z.number().nullable(),
+  organ: z.enum(['lung', 'pleura', 'heart', 'mediastinum', 'diaphragm']).nullable(),
+  /** In image pixels, largest first. */
+  boxes: z.array(BoxSchema),
+  peak: z.object({ x: z.number(), y: z.number() }).nullable(),
+  /** Location in words, in the requested language (e.g. "in the right lower zone"). */
+  locationText: z.string().nullable(),
+  /** The generated sentence for a positive finding, in the requested language. */
+  sentence: z.string().nullable(),
+  heatmap: ResourcePathSchema.nullable(),
+  review: z.object({ decision: FindingDecisionSchema, text: z.string().nullable(), reviewedAt: z.string() }).nullable(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const AnalysisResultSchema = z.object({
+  analysisId: IdSchema,
+  instanceId: IdSchema,
+  packId: z.string(),
+  packVersion: z.string(),
+  provider: z.string(),
+  createdAt: z.string(),
+  inferenceMs: z.number(),
+  totalMs: z.number(),
+  imageSize: z.object({ width: z.number().int(), height: z.number().int() }),
+  quality: z.object({ ok: z.boolean(), flags: z.array(QualityFlagSchema) }),
+  /** True when the quality gate withheld the findings (they are still listed, for transparency, but not called). */
+  findingsWithheld: z.boolean(),
+  lungFieldSource: z.enum(['image', 'template']),
+  calibrationId: IdSchema.nullable(),
+  findings: z.array(FindingSchema),
+  text: z.object({
+    language: LanguageSchema,
+    header: z.string(),
+    sentences: z.array(z.object({ label: z.string().nullable(), text: z.string() })),
+  }),
+  aiGenerated: z.literal(true),
+  disclaimer: z.string(),
+});
+export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;
+
+export const AnalysisGetInputSchema = z.object({
+  instanceId: IdSchema,
+  packId: z.string().min(1).optional(),
+  language: LanguageSchema.default('en'),
+});
+
+export const AnalysisReviewInputSchema = z.object({
+  analysisId: IdSchema,
+  label: z.string().min(1),
+  decision: FindingDecisionSchema,
+  /** The reader's wording, required when the decision is `edited`. */
+  text: z.string().max(2000).optional(),
+});
+
+export const CalibrationRunInputSchema = z.object({
+  /** A labels file in the NIH ChestX-ray14 format (labels.csv or Data_Entry_2017): one 0/1 column per label or Finding Labels. */
+  labelsCsv: z.string().min(1),
+  /** Folder of the images named in the file; defaults to `images/` beside it. */
+  imagesDir: z.string().min(1).optional(),
+  /** Rows of this split only (labels.csv has `calibration` and `development`); all rows when the file has no split column. */
+  split: z.string().min(1).default('calibration'),
+  method: z.enum(['youden', 'sensitivity']).default('youden'),
+  targetSensitivity: z.number().gt(0).max(1).optional(),
+  packId: z.string().min(1).optional(),
+});
+
+export const LabelCalibrationSchema = z.object({
+  label: z.string(),
+  threshold: z.number().nullable(),
+  method: z.string(),
+  sensitivity: z.number().nullable(),
+  specificity: z.number().nullable(),
+  auc: z.number().nullable(),
+  positives: z.number().int(),
+  negatives: z.number().int(),
+});
+
+export const CalibrationSchema = z.object({
+  id: IdSchema,
+  packId: z.string(),
+  packVersion: z.string(),
+  method: z.enum(['youden', 'sensitivity']),
+  targetSensitivity: z.number().nullable(),
+  source: z.string(),
+  imageCount: z.number().int(),
+  createdAt: z.string(),
+  labels: z.array(LabelCalibrationSchema),
+});
+export type Calibration = z.infer<typeof CalibrationSchema>;
+
+export const CalibrationGetInputSchema = z.object({ packId: z.string().min(1).optional() });
+
+export const analysisOperations = {
+  'analysis:start': op(AnalysisStartInputSchema, JobSchema, 'Analyse images (by id, a study, or all) with the active pack, in batches, as a job.'),
+  'analysis:get': op(AnalysisGetInputSchema, AnalysisResultSchema.nullable(), 'The stored analysis of an image with findings, boxes, heatmaps, quality and text; null when none.'),
+  'analysis:review': op(AnalysisReviewInputSchema, OkSchema, "Record the reader's accept/reject/edit of one finding."),
+  'calibration:run': op(CalibrationRunInputSchema, JobSchema, 'Derive per-label thresholds from a labelled set (Youden or a sensitivity target), as a job.'),
+  'calibration:get': op(CalibrationGetInputSchema, CalibrationSchema.nullable(), 'The calibration in force for a pack version; null when none.'),
+};
