@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { importOperations } from './imports.js';
 import { jobOperations } from './jobs.js';
 import { studyOperations } from './studies.js';
+import { modelOperations } from './models.js';
+import { analysisOperations } from './analysis.js';
 
 /**
  * The contract: every operation of the workstation, once. Transports (Electron IPC, the HTTP/WebSocket bridge, the
@@ -12,6 +14,8 @@ export const operations = {
   ...jobOperations,
   ...importOperations,
   ...studyOperations,
+  ...modelOperations,
+  ...analysisOperations,
 };
 
 export type Operations = typeof operations;

@@ -2,6 +2,8 @@ import type { ServiceFactory } from './context.js';
 import { createImportService } from './importService.js';
 import { createIndexService } from './indexService.js';
 import { createJobService } from './jobService.js';
+import { createModelService } from './modelService.js';
+import { createAnalysisService } from './analysisService.js';
 
 /**
  * The services that make up the core, one per domain. Each domain adds its factory here; createCore merges them
@@ -11,4 +13,6 @@ export const serviceFactories: ServiceFactory[] = [
   createJobService,
   createImportService,
   createIndexService,
+  createModelService,
+  createAnalysisService,
 ];
