@@ -4,6 +4,8 @@ import { jobOperations } from './jobs.js';
 import { studyOperations } from './studies.js';
 import { modelOperations } from './models.js';
 import { analysisOperations } from './analysis.js';
+import { searchOperations } from './search.js';
+import { cohortOperations } from './cohorts.js';
 
 /**
  * The contract: every operation of the workstation, once. Transports (Electron IPC, the HTTP/WebSocket bridge, the
@@ -16,6 +18,8 @@ export const operations = {
   ...studyOperations,
   ...modelOperations,
   ...analysisOperations,
+  ...searchOperations,
+  ...cohortOperations,
 };
 
 export type Operations = typeof operations;

@@ -7,6 +7,8 @@ export * from './imports.js';
 export * from './studies.js';
 export * from './models.js';
 export * from './analysis.js';
+export * from './search.js';
+export * from './cohorts.js';
 export * from './events.js';
 export * from './contract.js';
 export * from './pixelFormat.js';

@@ -4,6 +4,7 @@ import { createIndexService } from './indexService.js';
 import { createJobService } from './jobService.js';
 import { createModelService } from './modelService.js';
 import { createAnalysisService } from './analysisService.js';
+import { createSearchService } from './searchService.js';
 
 /**
  * The services that make up the core, one per domain. Each domain adds its factory here; createCore merges them
@@ -15,4 +16,5 @@ export const serviceFactories: ServiceFactory[] = [
   createIndexService,
   createModelService,
   createAnalysisService,
+  createSearchService,
 ];

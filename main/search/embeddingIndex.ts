@@ -44,6 +44,11 @@ export class EmbeddingIndex {
     return this.exact.size;
   }
 
+  /** The same exact matrix with a graph built (or loaded) separately. */
+  withApproximate(graph: ApproximateIndex): EmbeddingIndex {
+    return new EmbeddingIndex(this.exact, graph);
+  }
+
   get dim(): number {
     return this.exact.dim;
   }

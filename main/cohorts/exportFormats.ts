@@ -1,0 +1,182 @@
+/**
+ * Cohort export formats: CSV (one row per image) and COCO-style JSON with boxes. Pure functions over plain rows so
+ * they are tested without a database; the service gathers the rows and writes the files.
+ */
+
+export interface BoxSpec {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface CohortExportRow {
+  instanceId: number;
+  studyId: number;
+  patientId: string;
+  studyDate: string | null;
+  sex: string | null;
+  ageYears: number | null;
+  viewPosition: string;
+  filePath: string;
+  thumbnail: string;
+  width: number;
+  height: number;
+  referenceFindings: { label: string; box: BoxSpec | null }[];
+  /** AI probabilities by label (empty when not analysed) and the thresholds used. */
+  probabilities: Record<string, number>;
+  thresholds: Record<string, number>;
+  /** CAM boxes per label from the analysis (image pixels). */
+  aiBoxes: Record<string, BoxSpec[]>;
+  /** Boxes the reader drew or measured, where the index has them. */
+  readerBoxes: { label: string; box: BoxSpec }[];
+}
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading =+-@ is prefixed so spreadsheets do not run it. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  let s = String(value);
+  if (typeof value === 'string' && /^[=+\-@]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** CSV: fixed columns, then `p_<label>` and `ai_<label>` (0/1 at the threshold) per label, then `ref_<label>` (0/1). */
+export function cohortCsv(rows: readonly CohortExportRow[], labels: readonly string[]): string {
+  const header = [
+    'instance_id',
+    'study_id',
+    'patient_id',
+    'study_date',
+    'sex',
+    'age',
+    'view',
+    'file_path',
+    'thumbnail',
+    'reference_labels',
+    ...labels.map((l) => `p_${l}`),
+    ...labels.map((l) => `ai_${l}`),
+    ...labels.map((l) => `ref_${l}`),
+  ];
+  const lines = [header.map(csvField).join(',')];
+  for (const r of rows) {
+    const refs = new Set(r.referenceFindings.map((f) => f.label.toLowerCase()));
+    const p = (l: string) => r.probabilities[l];
+    lines.push(
+      [
+        r.instanceId,
+        r.studyId,
+        r.patientId,
+        r.studyDate,
+        r.sex,
+        r.ageYears,
+        r.viewPosition,
+        r.filePath,
+        r.thumbnail,
+        [...new Set(r.referenceFindings.map((f) => f.label))].join('|'),
+        ...labels.map((l) => (p(l) === undefined ? null : Number(p(l)!.toFixed(6)))),
+        ...labels.map((l) => (p(l) === undefined ? null : p(l)! >= (r.thresholds[l] ?? 0.5) ? 1 : 0)),
+        ...labels.map((l) => (refs.has(l.toLowerCase()) ? 1 : 0)),
+      ]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+export interface CocoDocument {
+  info: { description: string; version: string; date_created: string; query: string; pack: string | null };
+  images: { id: number; file_name: string; width: number; height: number; study_id: number; patient_id: string; thumbnail: string }[];
+  categories: { id: number; name: string; supercategory: string }[];
+  annotations: {
+    id: number;
+    image_id: number;
+    category_id: number;
+    bbox: [number, number, number, number];
+    area: number;
+    iscrowd: 0;
+    /** ai-cam: box around the CAM's hot region of a positive finding; reference: expert box; reader: measurement. */
+    source: 'ai-cam' | 'reference' | 'reader';
+    /** The AI probability for ai-cam boxes. */
+    score?: number;
+  }[];
+}
+
+/**
+ * COCO-style JSON: images, one category per label, annotations for AI CAM boxes of positive findings, reference
+ * boxes and reader boxes. Labels outside the pack's list (a reference label the pack lacks) get their own category.
+ */
+export function cohortCoco(
+  rows: readonly CohortExportRow[],
+  labels: readonly string[],
+  meta: { query: string; pack: string | null; createdAt: string },
+): CocoDocument {
+  const categories: CocoDocument['categories'] = [];
+  const categoryId = new Map<string, number>();
+  const category = (label: string) => {
+    const key = label.toLowerCase();
+    let id = categoryId.get(key);
+    if (id === undefined) {
+      id = categories.length + 1;
+      categoryId.set(key, id);
+      categories.push({ id, name: label, supercategory: 'finding' });
+    }
+    return id;
+  };
+  labels.forEach(category);
+  const annotations: CocoDocument['annotations'] = [];
+  const add = (imageId: number, label: string, box: BoxSpec, source: CocoDocument['annotations'][number]['source'], score?: number) => {
+    const bbox: [number, number, number, number] = [round(box.x), round(box.y), round(box.w), round(box.h)];
+    annotations.push({
+      id: annotations.length + 1,
+      image_id: imageId,
+      category_id: category(label),
+      bbox,
+      area: round(box.w * box.h),
+      iscrowd: 0,
+      source,
+      ...(score === undefined ? {} : { score: Number(score.toFixed(6)) }),
+    });
+  };
+  for (const r of rows) {
+    for (const label of labels) {
+      const p = r.probabilities[label];
+      if (p === undefined || p < (r.thresholds[label] ?? 0.5)) continue;
+      for (const box of r.aiBoxes[label] ?? []) add(r.instanceId, label, box, 'ai-cam', p);
+    }
+    for (const f of r.referenceFindings) if (f.box) add(r.instanceId, f.label, f.box, 'reference');
+    for (const f of r.readerBoxes) add(r.instanceId, f.label, f.box, 'reader');
+  }
+  return {
+    info: { description: 'Cohort export of the CXR workstation', version: '1.0', date_created: meta.createdAt, query: meta.query, pack: meta.pack },
+    images: rows.map((r) => ({
+      id: r.instanceId,
+      file_name: r.filePath,
+      width: r.width,
+      height: r.height,
+      study_id: r.studyId,
+      patient_id: r.patientId,
+      thumbnail: r.thumbnail,
+    })),
+    categories,
+    annotations,
+  };
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}
+
+/** Boxes per label from an analysis' stored localisation JSON ({label: {boxes: [...]}}); anything else gives none. */
+export function boxesFromLocalisations(localisations: unknown): Record<string, BoxSpec[]> {
+  const out: Record<string, BoxSpec[]> = {};
+  if (!localisations || typeof localisations !== 'object') return out;
+  for (const [label, loc] of Object.entries(localisations as Record<string, unknown>)) {
+    const boxes = (loc as { boxes?: unknown } | null)?.boxes;
+    if (!Array.isArray(boxes)) continue;
+    out[label] = boxes.filter(
+      (b): b is BoxSpec => !!b && typeof b === 'object' && ['x', 'y', 'w', 'h'].every((k) => typeof (b as Record<string, unknown>)[k] === 'number'),
+    );
+  }
+  return out;
+}
