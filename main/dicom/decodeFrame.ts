@@ -104,8 +104,9 @@ function nativeFrame(source: FrameSource, element: Element, index: number): RawF
   const start = index * frameBytes;
   if (start + frameBytes > available) throw truncated(index, frameBytes, Math.max(0, available - start));
   let raw = bytes.subarray(element.dataOffset + start, element.dataOffset + start + frameBytes);
-  // 8-bit big-endian data is a byte stream (OB), so only wider samples are swapped.
+  // Big endian swaps each OW word: wider samples always, 8-bit samples only when the element is OW (not OB).
   if (!littleEndian && bytesPer > 1) raw = swapBytes(raw, bytesPer as 2 | 4);
+  else if (!littleEndian && element.vr === 'OW') raw = swapBytes(raw, 2);
   let samples = toSamples(raw, layoutOf(meta), samplesPerFrame);
   if (spp > 1 && meta.planarConfiguration === 1 && colour !== 'ybr-full-422-native') samples = interleave(samples, pixels, spp);
   return { samples, colour, bitsAllocated: meta.bitsAllocated };
