@@ -2,10 +2,16 @@ import type { CliCommand } from '../command.js';
 import { importCommand } from './importCommand.js';
 import { listCommand } from './listCommand.js';
 import { showCommand } from './showCommand.js';
+import { similarCommand } from './similar.js';
+import { cohortCommand } from './cohort.js';
+import { priorsCommand } from './priors.js';
 
 /** Every `cxr` subcommand; each domain appends its own. */
 export const commands: CliCommand[] = [
   importCommand,
   listCommand,
   showCommand,
+  similarCommand,
+  cohortCommand,
+  priorsCommand,
 ];
