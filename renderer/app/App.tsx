@@ -32,7 +32,7 @@ export function App({ sidePanels }: { sidePanels?: (study: StudyDetail, instance
         <Worklist onOpen={(s) => setOpenStudy(s.id)} />
       </Box>
       {openStudy !== null && (
-        <Box sx={{ flex: 1, minHeight: 0 }}>
+        <Box sx={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
           <ViewerScreen studyId={openStudy} onBack={() => setOpenStudy(null)} sidePanels={sidePanels} />
         </Box>
       )}

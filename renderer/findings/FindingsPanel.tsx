@@ -37,6 +37,12 @@ export interface FindingsPanelProps {
   modelLabel?: string | null;
   /** Reference labels from the import (e.g. NIH labels.csv), shown apart from AI output. */
   reference?: ReferenceFinding[];
+  /** Quality gate of the analysis: flags, and whether the findings were withheld because of them. */
+  quality?: { flags: { code: string; message: string }[]; withheld: boolean };
+  /** The generated findings text (header and sentences) and the core's disclaimer. */
+  summary?: { lines: string[]; disclaimer: string };
+  /** An analysis is running for this image. */
+  analysing?: boolean;
 }
 
 /** AI findings of one image: probability against threshold, location, overlays, and the reader's decision. */
@@ -49,7 +55,7 @@ export function FindingsPanel(props: FindingsPanelProps) {
   const sorted = [...findings].sort((a, b) => Number(b.positive) - Number(a.positive) || b.probability - a.probability);
 
   return (
-    <Box component="section" aria-label={t('findings.title')} sx={{ display: 'flex', flexDirection: 'column', gap: 1, minHeight: 0 }}>
+    <Box component="section" aria-label={t('findings.title')} sx={{ display: 'flex', flexDirection: 'column', gap: 1, flexShrink: 0 }}>
       <Stack direction="row" sx={{ alignItems: 'center', gap: 1 }}>
         <Typography variant="h6" sx={{ flex: 1 }}>
           {t('findings.title')}
@@ -77,6 +83,13 @@ export function FindingsPanel(props: FindingsPanelProps) {
           {t('findings.notAnalysed')}
         </Alert>
       )}
+      {props.analysing && <Alert severity="info">{t('findings.analysing')}</Alert>}
+      {props.quality?.withheld && <Alert severity="warning">{t('findings.withheld')}</Alert>}
+      {props.quality?.flags.map((f) => (
+        <Alert key={f.code} severity="warning" variant="outlined">
+          {f.message}
+        </Alert>
+      ))}
       {findings.length > 0 && (
         <Box>
           <Typography variant="body2" id="opacity-label">
@@ -93,7 +106,7 @@ export function FindingsPanel(props: FindingsPanelProps) {
           />
         </Box>
       )}
-      <List dense sx={{ overflow: 'auto', minHeight: 0 }}>
+      <List dense disablePadding>
         {sorted.map((f) => {
           const name = label(f.label);
           const pct = Math.round(f.probability * 100);
@@ -197,6 +210,24 @@ export function FindingsPanel(props: FindingsPanelProps) {
           );
         })}
       </List>
+      {props.summary && props.summary.lines.length > 0 && (
+        <Box data-testid="findings-text" sx={{ border: 1, borderColor: 'secondary.main', borderRadius: 1, p: 1 }}>
+          <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mb: 0.5 }}>
+            <Typography variant="subtitle2" sx={{ flex: 1 }}>
+              {t('findings.text')}
+            </Typography>
+            <Chip size="small" color="secondary" variant="outlined" label={t('ai.generatedLabel')} />
+          </Stack>
+          {props.summary.lines.map((line, i) => (
+            <Typography key={i} variant="body2">
+              {line}
+            </Typography>
+          ))}
+          <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 0.5 }}>
+            {props.summary.disclaimer}
+          </Typography>
+        </Box>
+      )}
       {props.reference && props.reference.length > 0 && (
         <Box>
           <Typography variant="subtitle2">{t('findings.reference')}</Typography>

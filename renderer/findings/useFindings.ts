@@ -1,25 +1,114 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AnalysisResult, Finding } from '../../main/api/index.js';
 import type { CoreClient } from '../app/coreClient.js';
-import { hasOperation } from '../app/CoreClientContext.js';
 import type { FindingDecision, FindingView } from './findingView.js';
 
 export interface FindingsState {
   state: 'loading' | 'ready' | 'none' | 'unavailable' | { error: string };
   findings: FindingView[];
   modelLabel: string | null;
+  /** The stored analysis as the core gave it (quality flags, findings text, disclaimer). */
+  result: AnalysisResult | null;
+  analysing: boolean;
   analyse?: () => void;
   review: (f: FindingView, decision: FindingDecision, editedText?: string) => void;
 }
 
+/** Maps one finding of the analysis contract onto what the panel shows. */
+export function toFindingView(f: Finding): FindingView {
+  return {
+    id: f.label,
+    label: f.label,
+    probability: f.probability,
+    threshold: f.threshold,
+    positive: f.positive,
+    location: f.locationText,
+    text: f.sentence,
+    heatmap: f.heatmap,
+    box: f.boxes[0] ?? null,
+    review: f.review ? { decision: f.review.decision, editedText: f.review.text } : { decision: 'pending', editedText: null },
+  };
+}
+
 /**
- * The AI findings of one image, from the analysis operations of the contract. While the core has none, the panel
- * says so instead of showing anything invented.
+ * The AI findings of one image (`analysis:get`, in the UI language), a way to run the analysis when there is none
+ * (`analysis:start` as a job, then fetched again when `jobs:onDidFinish` says it ended), and the reader's decisions
+ * (`analysis:review`), shown at once and stored by the core.
  */
-export function useFindings(_client: CoreClient, _instanceId: number | null): FindingsState {
+export function useFindings(client: CoreClient, instanceId: number | null): FindingsState {
+  const { i18n } = useTranslation();
+  const language = (['en', 'fr', 'es', 'pt'] as const).find((l) => l === i18n.language) ?? 'en';
+  const [result, setResult] = useState<AnalysisResult | null>(null);
+  const [state, setState] = useState<FindingsState['state']>('loading');
   const [findings, setFindings] = useState<FindingView[]>([]);
-  const review = useCallback((f: FindingView, decision: FindingDecision, editedText?: string) => {
-    setFindings((all) => all.map((x) => (x.id === f.id ? { ...x, review: { decision, editedText: editedText ?? x.review.editedText } } : x)));
-  }, []);
-  if (!hasOperation('analysis:get')) return { state: 'unavailable', findings, modelLabel: null, review };
-  return { state: 'unavailable', findings, modelLabel: null, review };
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    if (instanceId === null) return;
+    let stale = false;
+    setState('loading');
+    void client.invoke('analysis:get', { instanceId, language }).then((r) => {
+      if (stale) return;
+      if (!r.ok) {
+        setState(r.error.code === 'not_found' && /unknown operation/.test(r.error.message) ? 'unavailable' : { error: r.error.message });
+        return;
+      }
+      setResult(r.value);
+      setFindings(r.value ? r.value.findings.map(toFindingView) : []);
+      setState(r.value ? 'ready' : 'none');
+    });
+    return () => {
+      stale = true;
+    };
+  }, [client, instanceId, language, tick]);
+
+  useEffect(() => {
+    if (!jobId) return;
+    return client.subscribe('jobs:onDidFinish', (job) => {
+      if (job.id !== jobId) return;
+      setJobId(null);
+      if (job.state === 'failed') setState({ error: job.message ?? 'analysis failed' });
+      else setTick((n) => n + 1);
+    });
+  }, [client, jobId]);
+
+  const analyse = useCallback(() => {
+    if (instanceId === null) return;
+    setState('loading');
+    void client.invoke('analysis:start', { instanceIds: [instanceId] }).then((r) => {
+      if (!r.ok) setState({ error: r.error.message });
+      else if (r.value.state === 'done' || r.value.state === 'failed') setTick((n) => n + 1);
+      else setJobId(r.value.id);
+    });
+  }, [client, instanceId]);
+
+  const review = useCallback(
+    (f: FindingView, decision: FindingDecision, editedText?: string) => {
+      if (decision === 'pending' || !result) return;
+      const previous = findings;
+      setFindings((all) => all.map((x) => (x.id === f.id ? { ...x, review: { decision, editedText: editedText ?? x.review.editedText } } : x)));
+      void client
+        .invoke('analysis:review', { analysisId: result.analysisId, label: f.label, decision, ...(editedText ? { text: editedText } : {}) })
+        .then((r) => {
+          // The decision was not stored: show the panel as the core has it, and why.
+          if (!r.ok) {
+            setFindings(previous);
+            setState({ error: r.error.message });
+          }
+        });
+    },
+    [client, result, findings],
+  );
+
+  return {
+    state,
+    findings,
+    result,
+    analysing: jobId !== null,
+    modelLabel: result ? `${result.packId} ${result.packVersion}` : null,
+    analyse,
+    review,
+  };
 }

@@ -112,6 +112,9 @@ export const en = {
     rulerPx: '{{px}} px (spacing unknown)',
   },
   findings: {
+    analysing: 'Analysing this image…',
+    withheld: 'The image did not pass the quality check: findings are listed for transparency but not called.',
+    text: 'Findings text',
     title: 'Findings',
     model: 'model {{model}}',
     unavailable: 'AI analysis is not available in this version of the core.',

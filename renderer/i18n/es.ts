@@ -113,6 +113,9 @@ export const es: Messages = {
     rulerPx: '{{px}} px (espaciado desconocido)',
   },
   findings: {
+    analysing: 'Analizando esta imagen…',
+    withheld: 'La imagen no superó el control de calidad: los hallazgos se listan por transparencia pero no se informan.',
+    text: 'Texto de hallazgos',
     title: 'Hallazgos',
     model: 'modelo {{model}}',
     unavailable: 'El análisis por IA no está disponible en esta versión del núcleo.',

@@ -113,6 +113,9 @@ export const fr: Messages = {
     rulerPx: '{{px}} px (espacement inconnu)',
   },
   findings: {
+    analysing: 'Analyse de l’image en cours…',
+    withheld: 'L’image n’a pas passé le contrôle qualité : les anomalies sont listées par transparence mais ne sont pas retenues.',
+    text: 'Texte des anomalies',
     title: 'Anomalies',
     model: 'modèle {{model}}',
     unavailable: 'L’analyse IA n’est pas disponible dans cette version du noyau.',

@@ -113,6 +113,9 @@ export const pt: Messages = {
     rulerPx: '{{px}} px (espaçamento desconhecido)',
   },
   findings: {
+    analysing: 'A analisar esta imagem…',
+    withheld: 'A imagem não passou o controlo de qualidade: os achados são listados por transparência, mas não são reportados.',
+    text: 'Texto dos achados',
     title: 'Achados',
     model: 'modelo {{model}}',
     unavailable: 'A análise por IA não está disponível nesta versão do núcleo.',

@@ -99,7 +99,7 @@ export function ViewerScreen({ studyId, onBack, sidePanels }: ViewerScreenProps)
   const shownOverlays = findings.findings.filter((f) => overlays.heatmaps.includes(f.id) || overlays.boxes.includes(f.id));
   const priorInstance = prior ? instancesOf(prior)[0] : undefined;
   return (
-    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
+    <Box sx={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }}>
       <Stack direction="row" sx={{ alignItems: 'center', gap: 1, px: 1 }}>
         <Button onClick={onBack} aria-label={t('viewer.back')}>
           ← {t('viewer.back')}
@@ -199,6 +199,16 @@ export function ViewerScreen({ studyId, onBack, sidePanels }: ViewerScreenProps)
             onAnalyse={findings.analyse}
             modelLabel={findings.modelLabel}
             reference={instance?.referenceFindings}
+            analysing={findings.analysing}
+            quality={findings.result ? { flags: findings.result.quality.flags, withheld: findings.result.findingsWithheld } : undefined}
+            summary={
+              findings.result
+                ? {
+                    lines: [findings.result.text.header, ...findings.result.text.sentences.map((x) => x.text)].filter(Boolean),
+                    disclaimer: findings.result.disclaimer,
+                  }
+                : undefined
+            }
           />
           {instance && sidePanels?.(study, instance)}
         </Box>
