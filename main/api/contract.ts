@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { importOperations } from './imports.js';
 import { jobOperations } from './jobs.js';
 import { studyOperations } from './studies.js';
+import { reportOperations } from './reports.js';
+import { auditOperations } from './audit.js';
 import { modelOperations } from './models.js';
 import { analysisOperations } from './analysis.js';
 import { searchOperations } from './search.js';
@@ -16,6 +18,8 @@ export const operations = {
   ...jobOperations,
   ...importOperations,
   ...studyOperations,
+  ...reportOperations,
+  ...auditOperations,
   ...modelOperations,
   ...analysisOperations,
   ...searchOperations,

@@ -5,6 +5,8 @@ export * from './operation.js';
 export * from './jobs.js';
 export * from './imports.js';
 export * from './studies.js';
+export * from './reports.js';
+export * from './audit.js';
 export * from './models.js';
 export * from './analysis.js';
 export * from './search.js';

@@ -2,6 +2,7 @@ import type { ServiceFactory } from './context.js';
 import { createImportService } from './importService.js';
 import { createIndexService } from './indexService.js';
 import { createJobService } from './jobService.js';
+import { createReportService } from './reportService.js';
 import { createModelService } from './modelService.js';
 import { createAnalysisService } from './analysisService.js';
 import { createSearchService } from './searchService.js';
@@ -14,6 +15,7 @@ export const serviceFactories: ServiceFactory[] = [
   createJobService,
   createImportService,
   createIndexService,
+  createReportService,
   createModelService,
   createAnalysisService,
   createSearchService,

@@ -1,0 +1,243 @@
+import { CoreError } from '../api/envelope.js';
+import type { AnalysisResult } from '../api/analysis.js';
+import type { AuditAction } from '../api/audit.js';
+import type { Report, ReportLanguage } from '../api/reports.js';
+import { ReportLanguageSchema } from '../api/reports.js';
+import type { StudyDetail } from '../api/studies.js';
+import { appendAudit, iterateAudit, listAudit } from '../db/auditRepository.js';
+import { ReportRepository } from '../db/reportRepository.js';
+import { StudyRepository } from '../db/studyRepository.js';
+import { auditCsvHeader, auditCsvRow } from '../audit/auditCsv.js';
+import { deidentifyReport } from '../reports/deidentify.js';
+import { draftFromTemplate } from '../reports/draftReport.js';
+import { deidentifySecret, exportsResourceHandler, fileStamp, FORMAT_FILE, writeExport } from '../reports/exportFiles.js';
+import { renderDicomSr } from '../reports/export/dicomSr.js';
+import { renderDocx } from '../reports/export/docx.js';
+import { renderFhir } from '../reports/export/fhir.js';
+import { renderPdf } from '../reports/export/pdf.js';
+import { renderText } from '../reports/export/text.js';
+import { aiProvenance } from '../reports/model.js';
+import { toReportDocument } from '../reports/reportDocument.js';
+import { defaultReportSources, type ReportSources } from '../reports/reportSources.js';
+import { TemplateError } from '../reports/templateParser.js';
+import { shippedTemplatesDir, summarize, TemplateStore, toTemplate } from '../reports/templateStore.js';
+import { join } from 'node:path';
+import type { CoreContext, Service } from './context.js';
+
+export interface ReportServiceOptions {
+  sources?: ReportSources;
+  templates?: TemplateStore;
+  clock?: () => Date;
+}
+
+function templateError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof TemplateError) throw new CoreError('invalid_input', err.message);
+    throw err;
+  }
+}
+
+/**
+ * Reports, templates and the audit log: drafts filled from a template, the study and the reader's accepted AI
+ * findings; edits, preliminary and signed states, addenda; exports to PDF/DOCX/text/FHIR/SR (optionally
+ * de-identified) written under `<dataDir>/exports` and served as `/files/exports/...`. Every action is audited.
+ */
+export function createReportService(ctx: CoreContext, options: ReportServiceOptions = {}): Service {
+  const clock = options.clock ?? (() => new Date());
+  const reports = new ReportRepository(ctx.db, clock);
+  const studies = new StudyRepository(ctx.db, clock);
+  const sources = options.sources ?? defaultReportSources(ctx);
+  const templates = options.templates ?? new TemplateStore(shippedTemplatesDir(), join(ctx.config.dataDir, 'templates'));
+
+  const audit = (actor: string, action: AuditAction, report: Report, detail: Record<string, unknown> = {}) => {
+    const ai = aiProvenance(report)[0];
+    appendAudit(
+      ctx.db,
+      {
+        actor,
+        action,
+        entityType: 'report',
+        entityId: report.id,
+        studyId: report.studyId,
+        modelPack: ai?.modelPack ?? null,
+        modelVersion: ai?.modelVersion ?? null,
+        thresholdVersion: ai?.thresholdVersion ?? null,
+        detail: { state: report.state, ...detail },
+      },
+      clock,
+    );
+  };
+  /** Keeps the worklist's read status in step with the report (the study may have left the index). */
+  const studyStatus = (report: Report) => {
+    const status = report.state === 'final' ? 'final' : report.state === 'preliminary' ? 'reported' : 'in_progress';
+    try {
+      studies.setStatus(report.studyId, status);
+    } catch (err) {
+      if (!(err instanceof CoreError && err.code === 'not_found')) throw err;
+    }
+  };
+  const studyOrNull = (studyId: number): StudyDetail | null => {
+    try {
+      return sources.study(studyId);
+    } catch (err) {
+      if (err instanceof CoreError && err.code === 'not_found') return null;
+      throw err;
+    }
+  };
+
+  return {
+    async 'reports:get'({ reportId }) {
+      return reports.get(reportId);
+    },
+
+    async 'reports:draft'({ studyId, templateId, language, instanceId, withHeatmap, author }) {
+      const study = sources.study(studyId);
+      const instances = study.series.flatMap((s) => s.instances);
+      if (instanceId !== undefined && !instances.some((i) => i.id === instanceId)) {
+        throw new CoreError('invalid_input', `image ${instanceId} is not part of study ${studyId}`);
+      }
+      const id = templateId ?? `chest-radiograph.${language}`;
+      const template = templateError(() => templates.get(id));
+      if (!template) throw new CoreError('not_found', `no report template "${id}" (see templates:list)`);
+      const reportLanguage: ReportLanguage = ReportLanguageSchema.safeParse(template.language).success ? (template.language as ReportLanguage) : language;
+      const analyses: AnalysisResult[] = [];
+      for (const i of instances) {
+        const a = await sources.analysis(i.id, reportLanguage);
+        if (a) analyses.push(a);
+      }
+      const draft = draftFromTemplate({
+        study,
+        templateId: id,
+        template,
+        language: reportLanguage,
+        keyInstanceId: instanceId ?? instances[0]?.id ?? null,
+        withHeatmap,
+        analyses,
+        author,
+        now: clock(),
+      });
+      const report = ctx.db.transaction(() => {
+        const r = reports.create(draft);
+        audit(author, 'draft', r, { templateId: id, aiFindings: r.aiFindings.length });
+        studyStatus(r);
+        return r;
+      });
+      return report;
+    },
+
+    async 'reports:save'({ reportId, sections, keyImages, expectedUpdatedAt, author }) {
+      return ctx.db.transaction(() => {
+        const r = reports.save(reportId, { sections, ...(keyImages ? { keyImages } : {}), ...(expectedUpdatedAt ? { expectedUpdatedAt } : {}) });
+        audit(author, 'edit', r, { sections: sections.map((s) => s.name) });
+        return r;
+      });
+    },
+
+    async 'reports:setState'({ reportId, state, signedBy, author }) {
+      return ctx.db.transaction(() => {
+        const r = reports.setState(reportId, state, signedBy);
+        audit(state === 'final' ? (signedBy ?? author) : author, state === 'final' ? 'sign' : 'preliminary', r, state === 'final' ? { signedBy: r.signedBy, signedAt: r.signedAt } : {});
+        studyStatus(r);
+        return r;
+      });
+    },
+
+    async 'reports:addendum'({ reportId, text, author }) {
+      return ctx.db.transaction(() => {
+        const r = reports.addAddendum(reportId, text, author);
+        audit(author, 'addendum', r, { addendumId: r.addenda[r.addenda.length - 1]!.id });
+        return r;
+      });
+    },
+
+    async 'reports:export'({ reportId, format, deidentify, includeImages, author }) {
+      const report = reports.get(reportId);
+      const study = studyOrNull(report.studyId);
+      const pngs = new Map<number, { png: Uint8Array | null; heatmapPng: Uint8Array | null; heatmapLabel: string | null }>();
+      if (includeImages && (format === 'pdf' || format === 'docx')) {
+        for (const k of report.keyImages) {
+          const png = await sources.thumbnailPng(k.instanceId);
+          let heatmapPng: Uint8Array | null = null;
+          let heatmapLabel: string | null = null;
+          if (k.withHeatmap) {
+            // The heatmap of the most probable finding the reader kept on this image.
+            const top = report.aiFindings.filter((f) => f.instanceId === k.instanceId).sort((a, b) => b.probability - a.probability)[0];
+            const analysis = top ? await sources.analysis(k.instanceId, report.language) : null;
+            if (top && analysis) {
+              heatmapPng = await sources.heatmapPng(analysis.analysisId, top.label, k.instanceId);
+              heatmapLabel = top.label;
+            }
+          }
+          pngs.set(k.instanceId, { png, heatmapPng, heatmapLabel });
+        }
+      }
+      const now = clock();
+      let doc = toReportDocument(report, study, pngs, now);
+      if (deidentify) doc = deidentifyReport(doc, { secret: deidentifySecret(ctx.config.dataDir) });
+      let bytes: Uint8Array | string;
+      switch (format) {
+        case 'pdf':
+          bytes = await renderPdf(doc, { includeImages });
+          break;
+        case 'docx':
+          bytes = await renderDocx(doc, { includeImages });
+          break;
+        case 'txt':
+          bytes = renderText(doc);
+          break;
+        case 'fhir':
+          bytes = JSON.stringify(renderFhir(doc), null, 2);
+          break;
+        case 'sr':
+          bytes = renderDicomSr(doc);
+          break;
+      }
+      const { ext, contentType } = FORMAT_FILE[format];
+      const fileName = `report-${report.id}-${report.state}-${fileStamp(now)}${deidentify ? '-deid' : ''}.${ext}`;
+      const written = writeExport(ctx.config.dataDir, String(report.id), fileName, bytes);
+      audit(author, 'export', report, { format, deidentified: deidentify, file: fileName, bytes: written.bytes });
+      return { format, path: written.path, fileName, contentType, bytes: written.bytes, deidentified: deidentify };
+    },
+
+    async 'reports:search'({ text, studyId, state, limit }) {
+      return reports.search({ text, ...(studyId !== undefined ? { studyId } : {}), ...(state ? { state } : {}), limit });
+    },
+
+    async 'templates:list'() {
+      return templates.list();
+    },
+
+    async 'templates:get'({ templateId }) {
+      const t = templateError(() => templates.get(templateId));
+      if (!t) throw new CoreError('not_found', `no report template "${templateId}"`);
+      return toTemplate(t);
+    },
+
+    async 'templates:save'({ templateId, html, author }) {
+      const t = templateError(() => templates.save(templateId, html));
+      appendAudit(ctx.db, { actor: author, action: 'template_save', entityType: 'template', entityId: templateId, detail: { title: t.title, language: t.language } }, clock);
+      return summarize(t);
+    },
+
+    async 'audit:list'(query) {
+      return listAudit(ctx.db, query);
+    },
+
+    async 'audit:export'(query) {
+      // Collect first: the iterator holds the connection until it ends.
+      let csv = auditCsvHeader();
+      let rows = 0;
+      for (const e of iterateAudit(ctx.db, query)) {
+        csv += auditCsvRow(e);
+        rows++;
+      }
+      const fileName = `audit-${fileStamp(clock())}.csv`;
+      const written = writeExport(ctx.config.dataDir, 'audit', fileName, csv);
+      return { path: written.path, fileName, rows };
+    },
+
+    resources: [exportsResourceHandler(ctx.config.dataDir)],
+  };
+}

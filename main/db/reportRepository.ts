@@ -1,0 +1,223 @@
+import { CoreError } from '../api/envelope.js';
+import type { Addendum, KeyImage, Report, ReportAiFinding, ReportLanguage, ReportSection, ReportState, ReportSummary } from '../api/reports.js';
+import { systemClock, type Clock } from './clock.js';
+import type { DbHandle } from './connection.js';
+import { toFtsQuery } from './ftsQuery.js';
+
+/** What a new draft holds (the service fills it from a template). */
+export interface NewReport {
+  studyId: number;
+  studyInstanceUid: string;
+  templateId: string;
+  language: ReportLanguage;
+  title: string;
+  sections: ReportSection[];
+  fields: Record<string, string>;
+  aiFindings: ReportAiFinding[];
+  keyImages: KeyImage[];
+  author: string;
+}
+
+interface ReportRow {
+  id: number;
+  study_id: number;
+  study_instance_uid: string;
+  template_id: string;
+  language: string;
+  title: string;
+  state: ReportState;
+  sections_json: string;
+  fields_json: string;
+  ai_findings_json: string;
+  key_images_json: string;
+  body_text: string;
+  author: string;
+  created_at: string;
+  updated_at: string;
+  signed_by: string | null;
+  signed_at: string | null;
+}
+
+/** The text the full-text index holds: identification fields, then each section's title and text. */
+export function reportBodyText(sections: ReportSection[], fields: Record<string, string>): string {
+  const ids = ['patient.name', 'patient.id', 'study.accession', 'study.date'].map((k) => fields[k] ?? '').filter(Boolean);
+  return [ids.join(' '), ...sections.map((s) => `${s.title}\n${s.text}`)].join('\n\n');
+}
+
+/**
+ * Reports and addenda. The rules (final is immutable, states only move forward, addenda only on final reports) are
+ * checked here to answer with clear errors, and again by the triggers of migration 0200 for any other writer.
+ */
+export class ReportRepository {
+  constructor(
+    private readonly db: DbHandle,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  create(r: NewReport): Report {
+    const now = this.clock().toISOString();
+    const info = this.db
+      .statement(
+        `INSERT INTO reports (study_id, study_instance_uid, template_id, language, title, state, sections_json, fields_json,
+           ai_findings_json, key_images_json, body_text, author, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        r.studyId,
+        r.studyInstanceUid,
+        r.templateId,
+        r.language,
+        r.title,
+        JSON.stringify(r.sections),
+        JSON.stringify(r.fields),
+        JSON.stringify(r.aiFindings),
+        JSON.stringify(r.keyImages),
+        reportBodyText(r.sections, r.fields),
+        r.author,
+        now,
+        now,
+      );
+    return this.get(Number(info.lastInsertRowid));
+  }
+
+  /** @throws CoreError('not_found') */
+  get(reportId: number): Report {
+    const row = this.db.statement('SELECT * FROM reports WHERE id = ?').get(reportId) as ReportRow | undefined;
+    if (!row) throw new CoreError('not_found', `no report with id ${reportId}`);
+    const addenda = this.db
+      .statement('SELECT id, text, author, created_at AS createdAt FROM report_addenda WHERE report_id = ? ORDER BY id')
+      .all(reportId) as Addendum[];
+    return {
+      id: row.id,
+      studyId: row.study_id,
+      studyInstanceUid: row.study_instance_uid,
+      templateId: row.template_id,
+      language: row.language as ReportLanguage,
+      title: row.title,
+      state: row.state,
+      sections: JSON.parse(row.sections_json) as ReportSection[],
+      fields: JSON.parse(row.fields_json) as Record<string, string>,
+      aiFindings: JSON.parse(row.ai_findings_json) as ReportAiFinding[],
+      keyImages: JSON.parse(row.key_images_json) as KeyImage[],
+      author: row.author,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      signedBy: row.signed_by,
+      signedAt: row.signed_at,
+      addenda,
+    };
+  }
+
+  /** Reports of one study, newest first. */
+  forStudy(studyId: number): Report[] {
+    const ids = this.db.statement('SELECT id FROM reports WHERE study_id = ? ORDER BY updated_at DESC, id DESC').pluck().all(studyId) as number[];
+    return ids.map((id) => this.get(id));
+  }
+
+  private assertEditable(report: Report, expectedUpdatedAt?: string): void {
+    if (report.state === 'final') {
+      throw new CoreError('conflict', `report ${report.id} is final (signed by ${report.signedBy} at ${report.signedAt}) and cannot be changed; add an addendum instead`);
+    }
+    if (expectedUpdatedAt !== undefined && expectedUpdatedAt !== report.updatedAt) {
+      throw new CoreError('conflict', `report ${report.id} was changed at ${report.updatedAt} since it was loaded (${expectedUpdatedAt}); reload it before saving`);
+    }
+  }
+
+  /**
+   * Saves the reader's edits: named sections get the new text (a section not in the template is refused), others
+   * keep theirs. A section the reader edited keeps its AI-derived mark: the text began as the AI's.
+   */
+  save(reportId: number, edits: { sections: Array<{ name: string; text: string }>; keyImages?: KeyImage[]; expectedUpdatedAt?: string }): Report {
+    return this.db.transaction(() => {
+      const report = this.get(reportId);
+      this.assertEditable(report, edits.expectedUpdatedAt);
+      const sections = report.sections.map((s) => ({ ...s }));
+      for (const e of edits.sections) {
+        const s = sections.find((x) => x.name === e.name);
+        if (!s) throw new CoreError('invalid_input', `report ${reportId} has no section "${e.name}" (sections: ${sections.map((x) => x.name).join(', ')})`);
+        s.text = e.text;
+      }
+      const now = this.nextTimestamp(report.updatedAt);
+      this.db
+        .statement('UPDATE reports SET sections_json = ?, key_images_json = ?, body_text = ?, updated_at = ? WHERE id = ?')
+        .run(JSON.stringify(sections), JSON.stringify(edits.keyImages ?? report.keyImages), reportBodyText(sections, report.fields), now, reportId);
+      return this.get(reportId);
+    });
+  }
+
+  /** draft → preliminary → final; signing (final) needs the signer's name and stamps the time. */
+  setState(reportId: number, state: 'preliminary' | 'final', signedBy?: string): Report {
+    return this.db.transaction(() => {
+      const report = this.get(reportId);
+      this.assertEditable(report);
+      if (state === 'final' && !signedBy?.trim()) throw new CoreError('invalid_input', `signing report ${reportId} needs the reader's name (signedBy)`);
+      const now = this.nextTimestamp(report.updatedAt);
+      if (state === 'final') {
+        this.db.statement("UPDATE reports SET state = 'final', signed_by = ?, signed_at = ?, updated_at = ? WHERE id = ?").run(signedBy!.trim(), now, now, reportId);
+      } else {
+        this.db.statement("UPDATE reports SET state = 'preliminary', updated_at = ? WHERE id = ?").run(now, reportId);
+      }
+      return this.get(reportId);
+    });
+  }
+
+  /** Appends an addendum to a final report (the only change a final report admits). */
+  addAddendum(reportId: number, text: string, author: string): Report {
+    return this.db.transaction(() => {
+      const report = this.get(reportId);
+      if (report.state !== 'final') throw new CoreError('conflict', `report ${reportId} is ${report.state}: edit it instead; addenda are for final reports`);
+      this.db.statement('INSERT INTO report_addenda (report_id, text, author, created_at) VALUES (?, ?, ?, ?)').run(reportId, text, author, this.clock().toISOString());
+      return this.get(reportId);
+    });
+  }
+
+  /** Deletes a draft or preliminary report (a final one is refused here and by the trigger). */
+  deleteUnsigned(reportId: number): void {
+    const report = this.get(reportId);
+    if (report.state === 'final') throw new CoreError('conflict', `report ${reportId} is final and cannot be deleted`);
+    this.db.statement('DELETE FROM reports WHERE id = ?').run(reportId);
+  }
+
+  /** Full-text search over report text and addenda (every word a prefix, all must match); newest first when empty. */
+  search(q: { text: string; studyId?: number; state?: ReportState; limit: number }): ReportSummary[] {
+    const fts = toFtsQuery(q.text);
+    const params = { studyId: q.studyId ?? null, state: q.state ?? null, limit: q.limit };
+    const filter = '(:studyId IS NULL OR r.study_id = :studyId) AND (:state IS NULL OR r.state = :state)';
+    const rows = (
+      fts
+        ? this.db
+            .statement(
+              `SELECT r.*, snippet(reports_fts, -1, '[', ']', '…', 12) AS snippet
+               FROM reports_fts JOIN reports r ON r.id = reports_fts.rowid
+               WHERE reports_fts MATCH :fts AND ${filter}
+               ORDER BY bm25(reports_fts), r.updated_at DESC LIMIT :limit`,
+            )
+            .all({ ...params, fts })
+        : this.db
+            .statement(`SELECT r.*, substr(r.body_text, 1, 160) AS snippet FROM reports r WHERE ${filter} ORDER BY r.updated_at DESC, r.id DESC LIMIT :limit`)
+            .all(params)
+    ) as Array<ReportRow & { snippet: string }>;
+    return rows.map((r) => ({
+      id: r.id,
+      studyId: r.study_id,
+      studyInstanceUid: r.study_instance_uid,
+      templateId: r.template_id,
+      language: r.language as ReportLanguage,
+      title: r.title,
+      state: r.state,
+      author: r.author,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      signedBy: r.signed_by,
+      signedAt: r.signed_at,
+      snippet: r.snippet.replace(/\s+/g, ' ').trim(),
+    }));
+  }
+
+  /** Now, but strictly after `previous`, so optimistic-concurrency stamps change on every write even within 1 ms. */
+  private nextTimestamp(previous: string): string {
+    const now = this.clock().getTime();
+    const prev = new Date(previous).getTime();
+    return new Date(Math.max(now, prev + 1)).toISOString();
+  }
+}

@@ -1,0 +1,103 @@
+import type { AnalysisResult } from '../api/analysis.js';
+import type { ReportAiFinding, ReportLanguage } from '../api/reports.js';
+import type { Instance, StudyDetail } from '../api/studies.js';
+import type { NewReport } from '../db/reportRepository.js';
+import { fillTemplate, type ParsedTemplate } from './templateParser.js';
+
+/**
+ * The findings of an analysis that go into a report: those the reader accepted (the generated sentence) or edited
+ * (the reader's wording). Rejected and unreviewed findings never enter a report on their own.
+ */
+export function acceptedFindings(result: AnalysisResult): ReportAiFinding[] {
+  const thresholdVersion = result.calibrationId !== null ? `calibration #${result.calibrationId}` : `${result.packId} ${result.packVersion} shipped thresholds`;
+  const out: ReportAiFinding[] = [];
+  for (const f of result.findings) {
+    const decision = f.review?.decision;
+    if (decision !== 'accepted' && decision !== 'edited') continue;
+    const text = decision === 'edited' ? (f.review!.text ?? '') : (f.sentence ?? f.label);
+    out.push({
+      instanceId: result.instanceId,
+      label: f.label,
+      probability: f.probability,
+      threshold: f.threshold,
+      text,
+      decision,
+      location: f.locationText,
+      modelPack: result.packId,
+      modelVersion: result.packVersion,
+      thresholdVersion,
+    });
+  }
+  return out;
+}
+
+const SEX: Record<string, string> = { M: 'M', F: 'F', O: 'O' };
+
+/** The template fields' values for a study, its key image and the accepted findings (see TEMPLATE_FIELDS). */
+export function fieldValues(study: StudyDetail, key: { instance: Instance; modality: string; seriesUid: string } | null, findings: ReportAiFinding[], author: string, now: Date): Record<string, string> {
+  const packs = [...new Set(findings.map((f) => `${f.modelPack} ${f.modelVersion}`))];
+  const imageCount = study.series.reduce((n, s) => n + s.instances.length, 0);
+  const values: Record<string, string> = {
+    'patient.name': study.patientName,
+    'patient.id': study.patientId,
+    'patient.sex': study.sex ? (SEX[study.sex] ?? '') : '',
+    'patient.birthDate': study.birthDate ?? '',
+    'patient.age': study.ageYears === null ? '' : String(Math.floor(study.ageYears)),
+    'study.date': study.date ?? '',
+    'study.time': '',
+    'study.description': study.description,
+    'study.accession': study.accessionNumber,
+    'study.uid': study.studyInstanceUid,
+    'study.institution': study.institution,
+    'study.referringPhysician': study.referringPhysician,
+    'study.indication': '',
+    'image.view': key?.instance.viewPosition ?? '',
+    'image.modality': key?.modality ?? '',
+    'image.count': String(imageCount),
+    'ai.findings': findings.map((f) => f.text.trim()).filter(Boolean).join('\n'),
+    'ai.model': packs.join(', '),
+    'report.date': now.toISOString().slice(0, 10),
+    'reader.name': author,
+  };
+  if (key) {
+    values['image.sopInstanceUid'] = key.instance.sopInstanceUid;
+    values['image.sopClassUid'] = key.instance.sopClassUid;
+    values['image.seriesUid'] = key.seriesUid;
+  }
+  return values;
+}
+
+/** A new draft for `study` from `template`, filled with the study data and the accepted findings of its images. */
+export function draftFromTemplate(input: {
+  study: StudyDetail;
+  templateId: string;
+  template: ParsedTemplate;
+  language: ReportLanguage;
+  keyInstanceId: number | null;
+  withHeatmap: boolean;
+  analyses: AnalysisResult[];
+  author: string;
+  now: Date;
+}): NewReport {
+  const { study } = input;
+  let key: { instance: Instance; modality: string; seriesUid: string } | null = null;
+  for (const s of study.series) {
+    for (const i of s.instances) if (i.id === input.keyInstanceId) key = { instance: i, modality: s.modality, seriesUid: s.seriesInstanceUid };
+  }
+  // Findings of the key image first, then the study's other images.
+  const ordered = [...input.analyses].sort((a, b) => Number(b.instanceId === input.keyInstanceId) - Number(a.instanceId === input.keyInstanceId));
+  const findings = ordered.flatMap(acceptedFindings);
+  const fields = fieldValues(study, key, findings, input.author, input.now);
+  return {
+    studyId: study.id,
+    studyInstanceUid: study.studyInstanceUid,
+    templateId: input.templateId,
+    language: input.language,
+    title: input.template.title,
+    sections: fillTemplate(input.template, fields),
+    fields,
+    aiFindings: findings,
+    keyImages: key ? [{ instanceId: key.instance.id, withHeatmap: input.withHeatmap }] : [],
+    author: input.author,
+  };
+}
