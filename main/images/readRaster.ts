@@ -63,37 +63,19 @@ export async function decodeRaster(bytes: Uint8Array, source: string): Promise<{
   };
 }
 
-/** PNG/JPEG pixels are already display values: identity modality transform, full-range window, MONOCHROME2. */
+/**
+ * PNG/JPEG pixels are display values: identity modality transform, MONOCHROME2. An 8-bit image is shown as it is
+ * (full-range window); a 16-bit one usually holds 10–14 significant bits, so it gets no window and is shown over
+ * its value range (the display pipeline's default).
+ */
 export function rasterDisplayParameters(bits: 8 | 16): DisplayParameters {
-  const max = bits === 16 ? 65535 : 255;
   return {
     photometric: 'MONOCHROME2',
     rescaleSlope: 1,
     rescaleIntercept: 0,
     modalityLut: null,
-    windows: [{ center: (max + 1) / 2, width: max + 1 }],
+    windows: bits === 8 ? [{ center: 128, width: 256 }] : [],
     voiLuts: [],
     voiFunction: 'LINEAR',
   };
-}
-
-/** A thumbnail straight from the encoded file in one libvips pipeline (no second full-size buffer). */
-export async function rasterThumbnail(bytes: Uint8Array, size: number, source: string): Promise<Buffer> {
-  try {
-    return await sharp(bytes, { sequentialRead: true })
-      .toColourspace('b-w')
-      .resize(size, size, { fit: 'inside' })
-      .png({ compressionLevel: 1 })
-      .toBuffer();
-  } catch (err) {
-    throw new RasterError(`${source}: the image data is damaged or truncated (${(err as Error).message})`);
-  }
-}
-
-/** A thumbnail from an 8-bit display rendering (DICOM frames after VOI and inversion). */
-export async function grayThumbnail(gray8: Uint8Array, width: number, height: number, size: number): Promise<Buffer> {
-  return sharp(gray8, { raw: { width, height, channels: 1 } })
-    .resize(size, size, { fit: 'inside' })
-    .png({ compressionLevel: 1 })
-    .toBuffer();
 }

@@ -4,7 +4,8 @@ import { basename, extname, join } from 'node:path';
 import { DicomError, isDicomdir, parseDicom, sniffDicom, type DicomMetadata } from '../dicom/index.js';
 import type { ImageRecord } from '../db/records.js';
 import { toDisplayGray8 } from '../images/display.js';
-import { grayThumbnail, rasterInfo, rasterThumbnail, RasterError } from '../images/readRaster.js';
+import { decodeRaster, rasterDisplayParameters, RasterError } from '../images/readRaster.js';
+import { thumbnailPng } from '../images/thumbnail.js';
 import type { SidecarEntry } from './sidecar.js';
 import { uidFromSeed } from './uid.js';
 
@@ -72,7 +73,7 @@ async function describeDicom(bytes: Uint8Array, facts: FileFacts, contentHash: s
   const sopInstanceUid = m.sopInstanceUid || uidFromSeed(`dicom-instance:${contentHash}`);
   const frame = await dicom.decodeFrame(0);
   const gray8 = toDisplayGray8(frame, dicom.display);
-  const thumbnailPath = await writeThumbnail(dataDir, contentHash, await grayThumbnail(gray8, frame.width, frame.height, THUMBNAIL_SIZE));
+  const thumbnailPath = await writeThumbnail(dataDir, contentHash, await thumbnailPng(gray8, frame.width, frame.height, THUMBNAIL_SIZE));
   const window = dicom.display.windows[0] ?? null;
   const studyUid = m.studyInstanceUid || uidFromSeed(`study:${sopInstanceUid}`);
   return {
@@ -150,8 +151,9 @@ async function describeRaster(
   dataDir: string,
   sidecar: SidecarEntry | null,
 ): Promise<Description> {
-  const info = await rasterInfo(bytes, facts.path);
-  const thumbnailPath = await writeThumbnail(dataDir, contentHash, await rasterThumbnail(bytes, THUMBNAIL_SIZE, facts.path));
+  const { info, frame } = await decodeRaster(bytes, facts.path);
+  const gray8 = frame.data instanceof Uint8Array ? frame.data : toDisplayGray8(frame, rasterDisplayParameters(info.bits));
+  const thumbnailPath = await writeThumbnail(dataDir, contentHash, await thumbnailPng(gray8, frame.width, frame.height, THUMBNAIL_SIZE));
   const name = basename(facts.path);
   const stem = basename(name, extname(name));
   const nih = /^(\d{8})_(\d{3})$/.exec(stem);
