@@ -148,3 +148,14 @@ describe('IndexRepository lookups', () => {
     expect(() => index.setStudyAiSummary(999, { aiStatus: 'done', maxProbability: null, positiveLabels: [] })).toThrow(/no study with id 999/);
   });
 });
+
+describe('IndexRepository.optimize', () => {
+  it('merges the full-text index and keeps search results', () => {
+    for (let i = 0; i < 30; i++) index.upsertImage(makeImageRecord(i, { patient: { name: `Ünal, Kerem ${i}` } }));
+    const segments = () => db.sqlite.prepare('SELECT count(*) FROM study_fts_data').pluck().get() as number;
+    const before = segments();
+    index.optimize();
+    expect(segments()).toBeLessThan(before);
+    expect(db.sqlite.prepare(`SELECT count(*) FROM study_fts WHERE study_fts MATCH '"unal"*'`).pluck().get()).toBe(30);
+  });
+});

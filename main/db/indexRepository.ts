@@ -142,8 +142,13 @@ export class IndexRepository {
     return id ?? null;
   }
 
-  /** Refreshes the query planner's statistics (`PRAGMA optimize`); cheap, worth calling after a large import. */
+  /**
+   * Tidies the index after a large import: merges the full-text index into one segment (broad prefix searches
+   * read one b-tree instead of hundreds; about a second at 100,000 studies) and refreshes the planner's statistics.
+   * Not needed for correctness; call it when an import job that changed many files ends.
+   */
   optimize(): void {
+    this.db.statement("INSERT INTO study_fts (study_fts) VALUES ('optimize')").run();
     this.db.sqlite.pragma('optimize');
   }
 

@@ -4,10 +4,11 @@ import { openDatabase, type DbHandle } from './connection.js';
 import { IndexRepository } from './indexRepository.js';
 import { StudyRepository } from './studyRepository.js';
 import { makeImageRecord } from './testFixtures.js';
-import { WorklistRepository } from './worklistRepository.js';
+import { WorklistRepository, type WorklistPlan } from './worklistRepository.js';
 
 let db: DbHandle;
 let worklist: WorklistRepository;
+const plans: WorklistPlan[] = ['auto', 'walk', 'walkProbingText', 'collect'];
 const ids: Record<string, number> = {};
 
 /** Five studies with distinct names, dates, modalities, statuses and AI results; `ids` maps a short key to each. */
@@ -41,7 +42,6 @@ beforeAll(() => {
   const studies = new StudyRepository(db);
   studies.setStatus(ids.zoe!, 'final');
   studies.setStatus(ids.smithers!, 'in_progress');
-  worklist = new WorklistRepository(db);
 });
 
 /** Runs a query as the contract would (defaults applied), checks the output against the schema, returns keys. */
@@ -52,126 +52,132 @@ function keys(q: WorklistQuery): string[] {
 }
 const total = (q: WorklistQuery) => worklist.query(WorklistQuerySchema.parse(q)).total;
 
-describe('WorklistRepository text search', () => {
-  it('matches word prefixes of names, case-insensitively', () => {
-    expect(keys({ text: 'smi' })).toEqual(['smith', 'smithers']);
-    expect(keys({ text: 'SMITHE' })).toEqual(['smithers']);
-    expect(keys({ text: 'anna smith' })).toEqual(['smith']);
+describe.each(plans)('WorklistRepository with plan %s', (plan) => {
+  beforeAll(() => {
+    worklist = new WorklistRepository(db, plan);
   });
 
-  it('ignores diacritics on either side', () => {
-    expect(keys({ text: 'muller' })).toEqual(['muller']);
-    expect(keys({ text: 'Müll' })).toEqual(['muller']);
-    expect(keys({ text: 'jorg' })).toEqual(['muller']);
-    expect(keys({ text: 'angstrom' })).toEqual(['zoe']);
-    expect(keys({ text: 'zoe' })).toEqual(['zoe']);
-    // The same name typed in decomposed form (u + combining diaeresis).
-    expect(keys({ text: 'Mu\u0308ller' })).toEqual(['muller']);
+  describe('text search', () => {
+    it('matches word prefixes of names, case-insensitively', () => {
+      expect(keys({ text: 'smi' })).toEqual(['smith', 'smithers']);
+      expect(keys({ text: 'SMITHE' })).toEqual(['smithers']);
+      expect(keys({ text: 'anna smith' })).toEqual(['smith']);
+    });
+
+    it('ignores diacritics on either side', () => {
+      expect(keys({ text: 'muller' })).toEqual(['muller']);
+      expect(keys({ text: 'Müll' })).toEqual(['muller']);
+      expect(keys({ text: 'jorg' })).toEqual(['muller']);
+      expect(keys({ text: 'angstrom' })).toEqual(['zoe']);
+      expect(keys({ text: 'zoe' })).toEqual(['zoe']);
+      // The same name typed in decomposed form (u + combining diaeresis).
+      expect(keys({ text: 'Mu\u0308ller' })).toEqual(['muller']);
+    });
+
+    it('searches patient ID, accession, study and series description, institution', () => {
+      expect(keys({ text: 'PID-2002' })).toEqual(['smith']);
+      expect(keys({ text: 'ACC-2024' })).toEqual(['muller']);
+      expect(keys({ text: '2 views' })).toEqual(['smith']);
+      expect(keys({ text: 'lateral' })).toEqual(['smith']);
+      expect(keys({ text: 'klinikum' })).toEqual(['muller']);
+    });
+
+    it('treats FTS syntax typed by the user as plain words', () => {
+      expect(keys({ text: 'smith OR brown' })).toEqual([]);
+      expect(keys({ text: '"smith' })).toEqual(['smith', 'smithers']);
+      expect(keys({ text: 'NEAR(smith*' })).toEqual([]);
+      expect(total({ text: ' -*: ' })).toBe(5);
+    });
   });
 
-  it('searches patient ID, accession, study and series description, institution', () => {
-    expect(keys({ text: 'PID-2002' })).toEqual(['smith']);
-    expect(keys({ text: 'ACC-2024' })).toEqual(['muller']);
-    expect(keys({ text: '2 views' })).toEqual(['smith']);
-    expect(keys({ text: 'lateral' })).toEqual(['smith']);
-    expect(keys({ text: 'klinikum' })).toEqual(['muller']);
+  describe('filters', () => {
+    it('filters by date range (inclusive), undated studies excluded', () => {
+      expect(keys({ dateFrom: '2024-01-15', dateTo: '2024-03-10' })).toEqual(['smith', 'muller']);
+      expect(keys({ dateFrom: '2024-03-11' })).toEqual(['brown']);
+      expect(keys({ dateTo: '2023-12-31' })).toEqual(['smithers']);
+    });
+
+    it('filters by modality, case-insensitively', () => {
+      expect(keys({ modality: 'DX' })).toEqual(['brown', 'smith']);
+      expect(keys({ modality: 'cr', dateFrom: '2024-01-01' })).toEqual(['muller']);
+    });
+
+    it('filters by AI presence', () => {
+      expect(keys({ hasAi: true })).toEqual(['brown', 'smith', 'smithers']);
+      expect(keys({ hasAi: false })).toEqual(['muller', 'zoe']);
+    });
+
+    it('filters by finding from AI or reference labels, case-insensitively', () => {
+      expect(keys({ finding: 'Effusion' })).toEqual(['muller', 'smithers']);
+      expect(keys({ finding: 'cardiomegaly' })).toEqual(['smith']);
+      expect(keys({ finding: 'Pneumothorax' })).toEqual([]);
+    });
+
+    it('filters by read status', () => {
+      expect(keys({ status: 'final' })).toEqual(['zoe']);
+      expect(keys({ status: 'unread' })).toEqual(['brown', 'smith', 'muller']);
+    });
+
+    it('combines filters with AND', () => {
+      expect(keys({ text: 'smi', hasAi: true, finding: 'effusion' })).toEqual(['smithers']);
+      expect(keys({ modality: 'DX', hasAi: true, dateFrom: '2024-04-01' })).toEqual(['brown']);
+    });
   });
 
-  it('treats FTS syntax typed by the user as plain words', () => {
-    expect(keys({ text: 'smith OR brown' })).toEqual([]);
-    expect(keys({ text: '"smith' })).toEqual(['smith', 'smithers']);
-    expect(keys({ text: 'NEAR(smith*' })).toEqual([]);
-    expect(total({ text: ' -*: ' })).toBe(5);
-  });
-});
+  describe('sorting and pagination', () => {
+    it('sorts by date, newest first by default, undated last', () => {
+      expect(keys({})).toEqual(['brown', 'smith', 'muller', 'smithers', 'zoe']);
+      expect(keys({ sort: { field: 'date', dir: 'asc' } })).toEqual(['zoe', 'smithers', 'muller', 'smith', 'brown']);
+    });
 
-describe('WorklistRepository filters', () => {
-  it('filters by date range (inclusive), undated studies excluded', () => {
-    expect(keys({ dateFrom: '2024-01-15', dateTo: '2024-03-10' })).toEqual(['smith', 'muller']);
-    expect(keys({ dateFrom: '2024-03-11' })).toEqual(['brown']);
-    expect(keys({ dateTo: '2023-12-31' })).toEqual(['smithers']);
-  });
+    it('sorts by name case-insensitively', () => {
+      expect(keys({ sort: { field: 'name', dir: 'asc' } })).toEqual(['brown', 'muller', 'smith', 'smithers', 'zoe']);
+      expect(keys({ sort: { field: 'name', dir: 'desc' } })).toEqual(['zoe', 'smithers', 'smith', 'muller', 'brown']);
+    });
 
-  it('filters by modality, case-insensitively', () => {
-    expect(keys({ modality: 'DX' })).toEqual(['brown', 'smith']);
-    expect(keys({ modality: 'cr', dateFrom: '2024-01-01' })).toEqual(['muller']);
-  });
+    it('sorts by patient ID', () => {
+      expect(keys({ sort: { field: 'patientId', dir: 'asc' } })).toEqual(['brown', 'muller', 'smith', 'smithers', 'zoe']);
+      expect(keys({ sort: { field: 'patientId', dir: 'desc' } })).toEqual(['zoe', 'smithers', 'smith', 'muller', 'brown']);
+    });
 
-  it('filters by AI presence', () => {
-    expect(keys({ hasAi: true })).toEqual(['brown', 'smith', 'smithers']);
-    expect(keys({ hasAi: false })).toEqual(['muller', 'zoe']);
-  });
+    it('sorts by import time', () => {
+      expect(keys({ sort: { field: 'imported', dir: 'asc' } })).toEqual(['muller', 'smith', 'smithers', 'zoe', 'brown']);
+      expect(keys({ sort: { field: 'imported', dir: 'desc' } })).toEqual(['brown', 'zoe', 'smithers', 'smith', 'muller']);
+    });
 
-  it('filters by finding from AI or reference labels, case-insensitively', () => {
-    expect(keys({ finding: 'Effusion' })).toEqual(['muller', 'smithers']);
-    expect(keys({ finding: 'cardiomegaly' })).toEqual(['smith']);
-    expect(keys({ finding: 'Pneumothorax' })).toEqual([]);
-  });
+    it('sorts by abnormality with unanalysed studies last in both directions', () => {
+      expect(keys({ sort: { field: 'abnormality', dir: 'desc' } })).toEqual(['smith', 'smithers', 'brown', 'zoe', 'muller']);
+      expect(keys({ sort: { field: 'abnormality', dir: 'asc' } })).toEqual(['brown', 'smithers', 'smith', 'muller', 'zoe']);
+    });
 
-  it('filters by read status', () => {
-    expect(keys({ status: 'final' })).toEqual(['zoe']);
-    expect(keys({ status: 'unread' })).toEqual(['brown', 'smith', 'muller']);
-  });
+    it('pages with offset and limit, reporting the full total', () => {
+      const all = keys({ sort: { field: 'name', dir: 'asc' } });
+      const pages = [0, 2, 4].flatMap((offset) => keys({ sort: { field: 'name', dir: 'asc' }, offset, limit: 2 }));
+      expect(pages).toEqual(all);
+      const page = worklist.query(WorklistQuerySchema.parse({ offset: 2, limit: 2 }));
+      expect(page).toMatchObject({ total: 5, offset: 2 });
+      expect(page.items).toHaveLength(2);
+      expect(worklist.query(WorklistQuerySchema.parse({ offset: 10 }))).toEqual({ total: 5, offset: 10, items: [] });
+    });
 
-  it('combines filters with AND', () => {
-    expect(keys({ text: 'smi', hasAi: true, finding: 'effusion' })).toEqual(['smithers']);
-    expect(keys({ modality: 'DX', hasAi: true, dateFrom: '2024-04-01' })).toEqual(['brown']);
-  });
-});
-
-describe('WorklistRepository sorting and pagination', () => {
-  it('sorts by date, newest first by default, undated last', () => {
-    expect(keys({})).toEqual(['brown', 'smith', 'muller', 'smithers', 'zoe']);
-    expect(keys({ sort: { field: 'date', dir: 'asc' } })).toEqual(['zoe', 'smithers', 'muller', 'smith', 'brown']);
-  });
-
-  it('sorts by name case-insensitively', () => {
-    expect(keys({ sort: { field: 'name', dir: 'asc' } })).toEqual(['brown', 'muller', 'smith', 'smithers', 'zoe']);
-    expect(keys({ sort: { field: 'name', dir: 'desc' } })).toEqual(['zoe', 'smithers', 'smith', 'muller', 'brown']);
-  });
-
-  it('sorts by patient ID', () => {
-    expect(keys({ sort: { field: 'patientId', dir: 'asc' } })).toEqual(['brown', 'muller', 'smith', 'smithers', 'zoe']);
-    expect(keys({ sort: { field: 'patientId', dir: 'desc' } })).toEqual(['zoe', 'smithers', 'smith', 'muller', 'brown']);
-  });
-
-  it('sorts by import time', () => {
-    expect(keys({ sort: { field: 'imported', dir: 'asc' } })).toEqual(['muller', 'smith', 'smithers', 'zoe', 'brown']);
-    expect(keys({ sort: { field: 'imported', dir: 'desc' } })).toEqual(['brown', 'zoe', 'smithers', 'smith', 'muller']);
-  });
-
-  it('sorts by abnormality with unanalysed studies last in both directions', () => {
-    expect(keys({ sort: { field: 'abnormality', dir: 'desc' } })).toEqual(['smith', 'smithers', 'brown', 'zoe', 'muller']);
-    expect(keys({ sort: { field: 'abnormality', dir: 'asc' } })).toEqual(['brown', 'smithers', 'smith', 'muller', 'zoe']);
-  });
-
-  it('pages with offset and limit, reporting the full total', () => {
-    const all = keys({ sort: { field: 'name', dir: 'asc' } });
-    const pages = [0, 2, 4].flatMap((offset) => keys({ sort: { field: 'name', dir: 'asc' }, offset, limit: 2 }));
-    expect(pages).toEqual(all);
-    const page = worklist.query(WorklistQuerySchema.parse({ offset: 2, limit: 2 }));
-    expect(page).toMatchObject({ total: 5, offset: 2 });
-    expect(page.items).toHaveLength(2);
-    expect(worklist.query(WorklistQuerySchema.parse({ offset: 10 }))).toEqual({ total: 5, offset: 10, items: [] });
-  });
-
-  it('answers study summaries with thumbnail, modalities and AI fields', () => {
-    const page = WorklistPageSchema.parse(worklist.query(WorklistQuerySchema.parse({ text: 'anna' })));
-    const s = page.items[0]!;
-    const instanceId = db.sqlite
-      .prepare('SELECT i.id FROM instances i JOIN series se ON se.id = i.series_id WHERE se.study_id = ?')
-      .pluck()
-      .get(s.id);
-    expect(s).toMatchObject({
-      patientName: 'Smith, Anna',
-      patientId: 'PID-2002',
-      sex: 'F',
-      modalities: ['DX'],
-      aiStatus: 'done',
-      maxProbability: 0.91,
-      imageCount: 1,
-      status: 'unread',
-      thumbnail: `/files/instances/${instanceId}/thumbnail.png`,
+    it('answers study summaries with thumbnail, modalities and AI fields', () => {
+      const page = WorklistPageSchema.parse(worklist.query(WorklistQuerySchema.parse({ text: 'anna' })));
+      const s = page.items[0]!;
+      const instanceId = db.sqlite
+        .prepare('SELECT i.id FROM instances i JOIN series se ON se.id = i.series_id WHERE se.study_id = ?')
+        .pluck()
+        .get(s.id);
+      expect(s).toMatchObject({
+        patientName: 'Smith, Anna',
+        patientId: 'PID-2002',
+        sex: 'F',
+        modalities: ['DX'],
+        aiStatus: 'done',
+        maxProbability: 0.91,
+        imageCount: 1,
+        status: 'unread',
+        thumbnail: `/files/instances/${instanceId}/thumbnail.png`,
+      });
     });
   });
 });

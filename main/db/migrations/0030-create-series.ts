@@ -16,7 +16,7 @@ export const createSeries: Migration = {
         body_part TEXT NOT NULL DEFAULT ''
       ) STRICT;
 
-      CREATE INDEX series_study ON series (study_id);
+      CREATE INDEX series_study ON series (study_id, modality);
       CREATE INDEX series_modality_study ON series (modality, study_id);
     `);
   },
