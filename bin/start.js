@@ -15,7 +15,10 @@ const usage = `Usage: npm start -- [--port N] [--data-dir DIR] [--browser]
   --port N        port for browser mode on 127.0.0.1 (default: a free one)
   --data-dir DIR  where the index, thumbnails and exports live
                   (default: $CXR_DATA_DIR, else ~/.cxr-workstation; the Electron app uses its userData folder)
-  --browser       serve to a browser even where Electron is available`;
+  --browser       serve to a browser even where Electron is available
+  --allow-origin URL
+                  browser mode: also accept calls from this page origin, e.g. a Vite dev server
+                  (http://localhost:5173) that proxies /api, /files and /ws to the bridge; may be repeated`;
 
 let args;
 try {
@@ -24,6 +27,7 @@ try {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       browser: { type: 'boolean', default: false },
+      'allow-origin': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
@@ -82,6 +86,7 @@ if (electron) {
       modelsDirs: [join(root, 'models'), join(home, 'models')],
       rendererDir: join(root, 'dist', 'renderer'),
       port,
+      allowedOrigins: args['allow-origin'],
     });
   } catch (err) {
     console.error(`start: the workstation could not start: ${err instanceof Error ? err.message : String(err)}`);

@@ -33,25 +33,20 @@ if (!app.requestSingleInstanceLock()) {
       win.focus();
     }
   });
-  app.whenReady().then(start, (err: unknown) => fail(err));
-}
-
-function fail(err: unknown): never {
-  const message = err instanceof Error ? err.message : String(err);
-  console.error('[main] could not start:', err);
-  dialog.showErrorBox('CXR Workstation could not start', message);
-  app.exit(1);
-  throw err;
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      // e.g. a database from a newer version, or a data folder that cannot be written: say so, then stop.
+      console.error('[main] could not start:', err);
+      dialog.showErrorBox('CXR Workstation could not start', err instanceof Error ? err.message : String(err));
+      app.exit(1);
+    });
 }
 
 async function start(): Promise<void> {
   const paths = resolveAppPaths(app);
-  let core: Core;
-  try {
-    core = createCore({ dataDir: paths.dataDir, modelsDirs: paths.modelsDirs, validateOutputs: !app.isPackaged });
-  } catch (err) {
-    fail(err);
-  }
+  const core: Core = createCore({ dataDir: paths.dataDir, modelsDirs: paths.modelsDirs, validateOutputs: !app.isPackaged });
 
   hardenSession(session.defaultSession, appContentSecurityPolicy);
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ core, rendererDir: paths.rendererDir }));

@@ -9,6 +9,8 @@ export interface BrowserModeOptions {
   /** The built renderer; when it has no index.html the API still runs and `rendererMissing` says so. */
   rendererDir: string;
   port?: number;
+  /** Extra page origins allowed to call the bridge (a Vite dev server proxying to it). */
+  allowedOrigins?: string[];
 }
 
 export interface BrowserMode {
@@ -29,7 +31,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   const core = createCore({ dataDir: options.dataDir, modelsDirs: options.modelsDirs });
   let bridge: Bridge;
   try {
-    bridge = await startBridge({ core, port: options.port, staticDir: options.rendererDir });
+    bridge = await startBridge({ core, port: options.port, staticDir: options.rendererDir, allowedOrigins: options.allowedOrigins });
   } catch (err) {
     await core.close();
     throw err;

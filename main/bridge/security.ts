@@ -25,9 +25,9 @@ export function ownOrigins(port: number): string[] {
  * Browsers send `Origin` on WebSocket upgrades and cross-origin requests; any page other than our own is refused.
  * A missing Origin means a non-browser client (the CLI, tests), which still needs the token.
  */
-export function originAllowed(origin: string | undefined, port: number): boolean {
+export function originAllowed(origin: string | undefined, port: number, extraOrigins: readonly string[] = []): boolean {
   if (origin === undefined) return true;
-  return ownOrigins(port).includes(origin);
+  return ownOrigins(port).includes(origin) || extraOrigins.includes(origin);
 }
 
 /**

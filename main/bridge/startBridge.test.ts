@@ -157,6 +157,17 @@ describe('startBridge', () => {
     expect(rebound.status).toBe(403);
   });
 
+  it('accepts a configured extra origin (a dev server proxying here), still only with the token', async () => {
+    const dev = await startBridge({ core: fixture.core, allowedOrigins: ['http://localhost:5173/'] });
+    const devHost = `127.0.0.1:${dev.port}`;
+    const post = (headers: Record<string, string>) =>
+      send(dev.port, { method: 'POST', path: '/api/jobs:list', headers: { host: devHost, 'content-type': 'application/json', ...headers }, body: '{}' });
+    expect((await post({ origin: 'http://localhost:5173', 'x-cxr-token': dev.token })).status).toBe(200);
+    expect((await post({ origin: 'http://localhost:5173' })).status).toBe(401);
+    expect((await post({ origin: 'http://localhost:5174', 'x-cxr-token': dev.token })).status).toBe(403);
+    await dev.close();
+  });
+
   it('refuses requests that are not JSON (HTML forms cannot send JSON)', async () => {
     const form = await send(bridge.port, {
       method: 'POST',

@@ -22,6 +22,11 @@ export interface BridgeOptions {
   staticDir?: string;
   /** Parse outputs against the contract too (tests). */
   validateOutputs?: boolean;
+  /**
+   * Further page origins allowed to call the bridge, e.g. a Vite dev server (`http://localhost:5173`) that proxies
+   * `/api`, `/files` and `/ws` here. They still need the token. Never a wildcard.
+   */
+  allowedOrigins?: string[];
   /** Use this token instead of a random one (tests only). */
   token?: string;
 }
@@ -45,6 +50,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { core, staticDir } = options;
   const token = options.token ?? createToken();
   const dispatchOptions = { validateOutput: options.validateOutputs ?? false };
+  const extraOrigins = (options.allowedOrigins ?? []).map((o) => new URL(o).origin);
   let port = 0;
 
   const presentedToken = (req: IncomingMessage, url: URL, allowQuery: boolean): string | null => {
@@ -66,7 +72,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     setSecurityHeaders(res, port);
     if (!hostAllowed(req.headers.host, port)) return sendText(res, 403, 'forbidden host');
-    if (!originAllowed(req.headers.origin, port)) return sendText(res, 403, 'forbidden origin');
+    if (!originAllowed(req.headers.origin, port, extraOrigins)) return sendText(res, 403, 'forbidden origin');
     const url = new URL(req.url ?? '/', `http://${BRIDGE_HOST}:${port}`);
 
     if (url.pathname.startsWith('/api/')) {
@@ -152,7 +158,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (url.pathname !== '/ws') return refuse(404, 'Not Found');
-    if (!hostAllowed(req.headers.host, port) || !originAllowed(req.headers.origin, port)) return refuse(403, 'Forbidden');
+    if (!hostAllowed(req.headers.host, port) || !originAllowed(req.headers.origin, port, extraOrigins)) return refuse(403, 'Forbidden');
     if (!tokenMatches(token, presentedToken(req, url, true))) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
