@@ -5,6 +5,8 @@ import { showCommand } from './showCommand.js';
 import { similarCommand } from './similar.js';
 import { cohortCommand } from './cohort.js';
 import { priorsCommand } from './priors.js';
+import { reportCommand } from './report.js';
+import { auditCommand } from './audit.js';
 
 /** Every `cxr` subcommand; each domain appends its own. */
 export const commands: CliCommand[] = [
@@ -14,4 +16,6 @@ export const commands: CliCommand[] = [
   similarCommand,
   cohortCommand,
   priorsCommand,
+  reportCommand,
+  auditCommand,
 ];

@@ -1,0 +1,57 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ExportFormatSchema, ReportLanguageSchema } from '../../api/reports.js';
+import { CliUsageError, type CliCommand } from '../command.js';
+import { parseArgs } from '../format.js';
+
+export const reportCommand: CliCommand = {
+  name: 'report',
+  usage:
+    'cxr report STUDY_ID [--template T] [--language en|fr|es|pt] [--image INSTANCE_ID] [--heatmap] --format pdf|docx|txt|fhir|sr ' +
+    '-o FILE [--deidentify] [--sign "Dr Name"] [--no-images] [--author NAME]',
+  summary: 'Draft a report for a study from a template (with the accepted AI findings), optionally sign it, and export it.',
+  async run(args, cli) {
+    const { values, flags, positional } = parseArgs(
+      args,
+      ['--template', '--language', '--image', '--format', '-o', '--output', '--sign', '--author'],
+      ['--deidentify', '--heatmap', '--no-images'],
+    );
+    const studyId = Number(positional[0]);
+    if (!Number.isInteger(studyId) || studyId <= 0 || positional.length !== 1) throw new CliUsageError('give one study id (see cxr list)');
+    const format = ExportFormatSchema.safeParse(values['--format']);
+    if (!format.success) throw new CliUsageError(`--format must be one of ${ExportFormatSchema.options.join(', ')}`);
+    const output = values['-o'] ?? values['--output'];
+    if (!output) throw new CliUsageError('give the output file with -o FILE');
+    const language = ReportLanguageSchema.safeParse(values['--language'] ?? 'en');
+    if (!language.success) throw new CliUsageError(`--language must be one of ${ReportLanguageSchema.options.join(', ')}`);
+    const instanceId = values['--image'] === undefined ? undefined : Number(values['--image']);
+    if (instanceId !== undefined && (!Number.isInteger(instanceId) || instanceId <= 0)) throw new CliUsageError('--image needs an image id (see cxr show)');
+    const author = values['--author'] ?? values['--sign'] ?? 'cxr command line';
+
+    let report = await cli.call('reports:draft', {
+      studyId,
+      ...(values['--template'] ? { templateId: values['--template'] } : {}),
+      language: language.data,
+      ...(instanceId !== undefined ? { instanceId } : {}),
+      withHeatmap: flags.has('--heatmap'),
+      author,
+    });
+    if (values['--sign']) report = await cli.call('reports:setState', { reportId: report.id, state: 'final', signedBy: values['--sign'], author });
+    const exported = await cli.call('reports:export', {
+      reportId: report.id,
+      format: format.data,
+      deidentify: flags.has('--deidentify'),
+      includeImages: !flags.has('--no-images'),
+      author,
+    });
+    const file = await cli.core.resource(exported.path);
+    if (!file) throw new Error(`the export ${exported.path} was written but cannot be read back`);
+    const target = resolve(output);
+    writeFileSync(target, file.body);
+    cli.out(
+      `report ${report.id} (${report.state}${report.signedBy ? `, signed by ${report.signedBy}` : ''}, ${report.aiFindings.length} AI finding${report.aiFindings.length === 1 ? '' : 's'}) ` +
+        `→ ${target} (${format.data}${exported.deidentified ? ', de-identified' : ''}, ${exported.bytes} bytes)`,
+    );
+    return 0;
+  },
+};
