@@ -134,7 +134,7 @@ export function readDataSet(bytes: Uint8Array, source: string): ReadDataSet {
   } catch (thrown) {
     if (thrown instanceof DicomError) throw thrown;
     const problem = describeThrown(thrown);
-    const truncated = /overrun|overread|eof|end of buffer|beyond|past the end|outside the bounds|out of range|maxPosition/i.test(problem);
+    const truncated = /overrun|overread|eof|end of buffer|beyond|past the end|outside the bounds|out of range|maxP ?osition/i.test(problem);
     throw new DicomError(source, truncated ? `truncated or corrupt data set (${problem})` : `cannot parse data set (${problem})`, { cause: thrown });
   }
   return { dataSet, transferSyntaxUid, hasMeta, mediaStorageSopClassUid };
