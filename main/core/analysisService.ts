@@ -21,7 +21,8 @@ export const ANALYSIS_BATCH = 8;
  * is inferred in the worker thread. Each result is stored as it comes; a failing image is counted and skipped.
  * Returns the study ids touched.
  */
-export async function analyseInstances(rt: AnalysisRuntime, pack: Pack, instanceIds: readonly number[], control: JobControl | null): Promise<{ studies: Set<number>; failures: string[] }> {
+export async function analyseInstances(rt: AnalysisRuntime, pack: Pack, instanceIds: readonly number[], control: JobControl | null): Promise<{ studies: Set<number>; failures: string[]; provider: string }> {
+  if (!instanceIds.length) return { studies: new Set(), failures: [], provider: 'none (nothing to analyse)' };
   const index = new IndexRepository(rt.ctx.db);
   const analyzer = await rt.analyzer(pack);
   const { id: packId, version } = pack.manifest;
@@ -96,7 +97,7 @@ export async function analyseInstances(rt: AnalysisRuntime, pack: Pack, instance
     });
     control?.advance(decoded.length, failedDecode);
   }
-  return { studies, failures };
+  return { studies, failures, provider: analyzer.provider };
 }
 
 /** Recomputes the worklist's AI summary of each study from its stored analyses by this pack. */
@@ -224,11 +225,11 @@ export function createAnalysisService(ctx: CoreContext): Service {
         'analysis',
         async (control) => {
           control.setTotal(todo.length);
-          const { studies, failures } = await analyseInstances(rt, pack, todo, control);
+          const { studies, failures, provider } = await analyseInstances(rt, pack, todo, control);
           updateStudySummaries(rt, pack, studies);
           const skipped = ids.length - todo.length;
           const first = failures.slice(0, 3).join('; ');
-          return `${pack.manifest.id} ${pack.manifest.version} on ${rt.settings.provider()}: ${todo.length - failures.length} analysed, ${skipped} already done, ${failures.length} failed${first ? ` (${first})` : ''}`;
+          return `${pack.manifest.id} ${pack.manifest.version} on ${provider}: ${todo.length - failures.length} analysed, ${skipped} already done, ${failures.length} failed${first ? ` (${first})` : ''}`;
         },
         { total: todo.length },
       );

@@ -28,6 +28,8 @@ async function open(modelPath: string, providers: ProviderName[], intraOpThreads
       const s = await ort.InferenceSession.create(modelPath, {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
+        // A GPU provider that cannot load logs its own errors at level 3; we report the failure ourselves.
+        ...(provider === 'cpu' ? {} : { logSeverityLevel: 4 as const }),
         ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
       });
       session = s;

@@ -64,7 +64,7 @@ describe.skipIf(!hasShared)('model packs: verify and install', () => {
   it('refuses a damaged model file by sha256', async () => {
     const dir = packCopy('damaged', () => undefined);
     const bytes = readFileSync(join(dir, 'model.onnx'));
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
     writeFileSync(join(dir, 'model.onnx'), bytes);
     const v = await verifyPack(dir);
     expect(v.ok).toBe(false);

@@ -56,3 +56,10 @@ describe('generated findings text', () => {
     );
   });
 });
+
+describe('number formatting', () => {
+  it('uses three decimals when two would make a negative finding look equal to its threshold', () => {
+    const near = structuredFinding('Effusion', 0.496, { threshold: 0.5, source: 'default' }, null);
+    expect(findingsText([near], { language: 'en', model: 'D', version: '1' }).sentences[0]!.text).toContain('AI probability 0.496, threshold 0.500');
+  });
+});

@@ -14,8 +14,17 @@ export interface FindingsText {
   sentences: TextSentence[];
 }
 
-function num(p: Phrases, v: number): string {
-  return v.toFixed(2).replace('.', p.decimal);
+function num(p: Phrases, v: number, digits = 2): string {
+  return v.toFixed(digits).replace('.', p.decimal);
+}
+
+/**
+ * Probability and threshold as printed: two decimals, or three when two would make them look equal (0.496 vs 0.500
+ * must not read "0.50, threshold 0.50").
+ */
+function pair(p: Phrases, prob: number, threshold: number): [string, string] {
+  const digits = prob.toFixed(2) === threshold.toFixed(2) && prob !== threshold ? 3 : 2;
+  return [num(p, prob, digits), num(p, threshold, digits)];
 }
 
 function findingName(p: Phrases, label: string): string {
@@ -48,7 +57,8 @@ export function findingSentence(f: StructuredFinding, language: Language): strin
   const p = PHRASES[language];
   if (!f.positive || !f.certainty) throw new Error(`${f.label} is not positive: no sentence`);
   const extent = f.severity && f.localisation ? p.percent(Math.round(f.localisation.extent * 100)) : null;
-  return `${p.named(f.certainty, findingName(p, f.label))}${location(p, f)}${f.severity ? p.severity[f.severity] : ''}${p.evidence(num(p, f.probability), num(p, f.threshold), extent)}.`;
+  const [prob, threshold] = pair(p, f.probability, f.threshold);
+  return `${p.named(f.certainty, findingName(p, f.label))}${location(p, f)}${f.severity ? p.severity[f.severity] : ''}${p.evidence(prob, threshold, extent)}.`;
 }
 
 /**
@@ -76,6 +86,7 @@ export function findingsText(
     };
   }
   const top = [...findings].sort((a, b) => b.probability - a.probability)[0];
-  const text = p.normal(findings.length, top ? { finding: findingName(p, top.label), p: num(p, top.probability), t: num(p, top.threshold) } : null);
+  const topNums = top ? pair(p, top.probability, top.threshold) : null;
+  const text = p.normal(findings.length, top && topNums ? { finding: findingName(p, top.label), p: topNums[0], t: topNums[1] } : null);
   return { language: options.language, aiGenerated: true, header, sentences: [{ label: null, text }] };
 }
