@@ -7,6 +7,9 @@ import { cohortCommand } from './cohort.js';
 import { priorsCommand } from './priors.js';
 import { reportCommand } from './report.js';
 import { auditCommand } from './audit.js';
+import { analyzeCommand } from './analyze.js';
+import { calibrateCommand } from './calibrate.js';
+import { modelsCommand } from './models.js';
 
 /** Every `cxr` subcommand; each domain appends its own. */
 export const commands: CliCommand[] = [
@@ -18,4 +21,7 @@ export const commands: CliCommand[] = [
   priorsCommand,
   reportCommand,
   auditCommand,
+  analyzeCommand,
+  calibrateCommand,
+  modelsCommand,
 ];
