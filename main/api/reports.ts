@@ -96,6 +96,8 @@ export const ReportSummarySchema = ReportSchema.pick({
 export type ReportSummary = z.infer<typeof ReportSummarySchema>;
 
 export const ReportIdInputSchema = z.object({ reportId: IdSchema });
+/** Opening a report is audited as a view by `author`. */
+export const ReportGetInputSchema = ReportIdInputSchema.extend({ author: ActorSchema.default('reader') });
 
 export const ReportDraftInputSchema = z.object({
   studyId: IdSchema,
@@ -187,7 +189,7 @@ export const TemplateSaveInputSchema = z.object({
 });
 
 export const reportOperations = {
-  'reports:get': op(ReportIdInputSchema, ReportSchema, 'One report with its sections, AI findings and addenda.'),
+  'reports:get': op(ReportGetInputSchema, ReportSchema, 'One report with its sections, AI findings and addenda (audited as a view).'),
   'reports:draft': op(ReportDraftInputSchema, ReportSchema, 'Create a draft report for a study from a template, filled from study data and accepted findings.'),
   'reports:save': op(ReportSaveInputSchema, ReportSchema, 'Save the reader\'s edits to a draft or preliminary report.'),
   'reports:setState': op(ReportSetStateInputSchema, ReportSchema, 'Move a report to preliminary, or sign it (final, immutable).'),

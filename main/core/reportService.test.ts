@@ -289,7 +289,7 @@ describe('report workflow through the contract', () => {
   it('audited every action with the model versions, and exports the log as CSV', async () => {
     const page = await call('audit:list', { studyId, limit: 1000 });
     const actions = page.items.map((e) => e.action);
-    for (const a of ['draft', 'edit', 'preliminary', 'sign', 'addendum', 'export'] as const) expect(actions).toContain(a);
+    for (const a of ['view', 'draft', 'edit', 'preliminary', 'sign', 'addendum', 'export'] as const) expect(actions).toContain(a);
     const sign = page.items.find((e) => e.action === 'sign')!;
     expect(sign).toMatchObject({ actor: 'Dr Ana Lefèvre', entityType: 'report', entityId: String(reportId), modelPack: 'cxr14-tiny-test', modelVersion: '0.1.0' });
     expect(sign.thresholdVersion).toMatch(/cxr14-tiny-test 0.1.0/);

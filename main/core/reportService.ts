@@ -88,8 +88,10 @@ export function createReportService(ctx: CoreContext, options: ReportServiceOpti
   };
 
   return {
-    async 'reports:get'({ reportId }) {
-      return reports.get(reportId);
+    async 'reports:get'({ reportId, author }) {
+      const r = reports.get(reportId);
+      audit(author, 'view', r);
+      return r;
     },
 
     async 'reports:draft'({ studyId, templateId, language, instanceId, withHeatmap, author }) {
