@@ -1,14 +1,13 @@
 import { AppBar, Box, Chip, IconButton, Toolbar, Tooltip, Typography } from '@mui/material';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Instance, StudyDetail } from '../../main/api/index.js';
 import { SettingsDialog } from '../settings/SettingsDialog.js';
 import { ViewerScreen } from '../viewer/ViewerScreen.js';
 import { Worklist } from '../worklist/Worklist.js';
 import { FirstRunNotice } from './FirstRunNotice.js';
 
 /** The application: worklist, reading screen, settings, and the first-run notice. */
-export function App({ sidePanels }: { sidePanels?: (study: StudyDetail, instance: Instance) => ReactNode }) {
+export function App() {
   const { t } = useTranslation();
   const [openStudy, setOpenStudy] = useState<number | null>(null);
   const [settings, setSettings] = useState(false);
@@ -33,7 +32,7 @@ export function App({ sidePanels }: { sidePanels?: (study: StudyDetail, instance
       </Box>
       {openStudy !== null && (
         <Box sx={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
-          <ViewerScreen studyId={openStudy} onBack={() => setOpenStudy(null)} sidePanels={sidePanels} />
+          <ViewerScreen studyId={openStudy} onBack={() => setOpenStudy(null)} onOpenStudy={setOpenStudy} />
         </Box>
       )}
       <SettingsDialog open={settings} onClose={() => setSettings(false)} />

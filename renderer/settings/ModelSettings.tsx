@@ -1,17 +1,160 @@
-import { Alert, Stack, Typography } from '@mui/material';
+import { Alert, Box, Button, LinearProgress, MenuItem, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { hasOperation } from '../app/CoreClientContext.js';
+import type { Calibration, Job, ModelList } from '../../main/api/index.js';
+import { useCoreClient } from '../app/CoreClientContext.js';
+import { call } from '../app/coreClient.js';
+import { useLabel } from '../common/useLabel.js';
 
 /**
- * Models directory, chosen pack, execution provider and thresholds. These come from the core's `models:*`
- * operations; until the core has them, the section says so rather than offering controls that do nothing.
+ * Models directory (read-only: chosen at start), active pack, execution provider, and the thresholds in force:
+ * the site calibration when one exists, else the pack's. Thresholds change by running a calibration on a labelled
+ * set; the core offers no operation to type them in, on purpose (they must come from data).
  */
 export function ModelSettings() {
   const { t } = useTranslation();
+  const label = useLabel();
+  const client = useCoreClient();
+  const [list, setList] = useState<ModelList | null>(null);
+  const [calibration, setCalibration] = useState<Calibration | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [labelsCsv, setLabelsCsv] = useState('');
+  const [job, setJob] = useState<Job | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const l = await call(client, 'models:list', {});
+      setList(l);
+      setCalibration(l.activePackId ? await call(client, 'calibration:get', { packId: l.activePackId }) : null);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }, [client]);
+  useEffect(() => void load(), [load]);
+
+  useEffect(() => {
+    if (!job || job.finishedAt) return;
+    const offP = client.subscribe('jobs:onDidProgress', (j) => j.id === job.id && setJob(j));
+    const offF = client.subscribe('jobs:onDidFinish', (j) => {
+      if (j.id !== job.id) return;
+      setJob(j);
+      void load();
+    });
+    return () => {
+      offP();
+      offF();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, job?.id, job?.finishedAt, load]);
+
+  const set = async (input: { activePackId?: string; provider?: ModelList['provider'] }) => {
+    try {
+      await call(client, 'models:setSettings', input);
+      await load();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  const active = list?.packs.find((p) => p.id === list.activePackId) ?? null;
+  const thresholds: { label: string; value: number | null; source: string }[] = active
+    ? active.labels.map((l) => {
+        const cal = calibration?.labels.find((c) => c.label === l);
+        return cal && cal.threshold !== null
+          ? { label: l, value: cal.threshold, source: t('settings.fromCalibration') }
+          : { label: l, value: active.packThresholds[l] ?? null, source: t('settings.fromPack') };
+      })
+    : [];
+
   return (
-    <Stack spacing={1}>
+    <Stack spacing={1.5}>
       <Typography variant="subtitle2">{t('settings.models')}</Typography>
-      {!hasOperation('models:list') && <Alert severity="info">{t('settings.modelsUnavailable')}</Alert>}
+      {error && <Alert severity="error">{error}</Alert>}
+      {!list && !error && <LinearProgress aria-label={t('common.loading')} />}
+      {list && (
+        <>
+          <TextField
+            label={t('settings.modelsDirs')}
+            value={list.modelsDirs.join('\n')}
+            multiline
+            slotProps={{ input: { readOnly: true } }}
+            helperText={t('settings.modelsDirsHelp')}
+          />
+          {list.broken.map((b) => (
+            <Alert key={b.dir} severity="warning">
+              {b.dir}: {b.error}
+            </Alert>
+          ))}
+          <TextField select label={t('settings.pack')} value={list.activePackId ?? ''} onChange={(e) => void set({ activePackId: e.target.value })}>
+            {list.packs.map((p) => (
+              <MenuItem key={p.id} value={p.id}>
+                {p.title} ({p.id} {p.version})
+              </MenuItem>
+            ))}
+          </TextField>
+          {active && (
+            <Typography variant="caption" color="text.secondary">
+              {active.intendedUse}
+            </Typography>
+          )}
+          <TextField
+            select
+            label={t('settings.provider')}
+            value={list.provider}
+            onChange={(e) => void set({ provider: e.target.value as ModelList['provider'] })}
+            helperText={t('settings.providerHelp', { offered: list.offeredProviders.join(', ') })}
+          >
+            {(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const).map((p) => (
+              <MenuItem key={p} value={p} disabled={p !== 'auto' && p !== 'cpu' && !list.offeredProviders.includes(p)}>
+                {p === 'auto' ? t('settings.providerAuto') : p}
+              </MenuItem>
+            ))}
+          </TextField>
+          <Typography variant="subtitle2">{t('settings.thresholds')}</Typography>
+          <Box sx={{ maxHeight: 220, overflow: 'auto' }}>
+            <Table size="small">
+              <TableHead>
+                <TableRow>
+                  <TableCell>{t('worklist.finding')}</TableCell>
+                  <TableCell align="right">{t('settings.threshold')}</TableCell>
+                  <TableCell>{t('settings.source')}</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {thresholds.map((r) => (
+                  <TableRow key={r.label}>
+                    <TableCell>{label(r.label)}</TableCell>
+                    <TableCell align="right">{r.value === null ? '–' : r.value.toFixed(3)}</TableCell>
+                    <TableCell>{r.source}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </Box>
+          <Stack direction="row" sx={{ gap: 1, alignItems: 'flex-start' }}>
+            <TextField
+              size="small"
+              sx={{ flex: 1 }}
+              label={t('settings.labelsCsv')}
+              helperText={t('settings.labelsCsvHelp')}
+              value={labelsCsv}
+              onChange={(e) => setLabelsCsv(e.target.value)}
+            />
+            <Button
+              variant="outlined"
+              disabled={!labelsCsv.trim() || (job !== null && !job.finishedAt)}
+              onClick={() => void call(client, 'calibration:run', { labelsCsv: labelsCsv.trim() }).then(setJob, (err: Error) => setError(err.message))}
+            >
+              {t('settings.calibrate')}
+            </Button>
+          </Stack>
+          {job && (
+            <Typography variant="caption">
+              {t(`import.state.${job.state}`, { done: job.done, total: job.total, failed: job.failed })} {job.message ?? ''}
+            </Typography>
+          )}
+        </>
+      )}
     </Stack>
   );
 }

@@ -1,7 +1,7 @@
-import { Alert, Box, Button, Chip, Divider, LinearProgress, Stack, Typography } from '@mui/material';
+import { Alert, Box, Button, Chip, Divider, LinearProgress, Stack, Tab, Tabs, Typography } from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Instance, StudyDetail, StudySummary } from '../../main/api/index.js';
+import type { Instance, StudyDetail } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
 import { call } from '../app/coreClient.js';
 import { emptyOverlays, type OverlayState } from '../findings/findingView.js';
@@ -9,25 +9,29 @@ import { FindingsPanel } from '../findings/FindingsPanel.js';
 import { FindingOverlay } from '../findings/FindingOverlay.js';
 import { useFindings } from '../findings/useFindings.js';
 import { ImagePane, type PaneCommand } from './ImagePane.js';
+import { ReportPanel } from '../reports/ReportPanel.js';
+import { PriorTrendPanel } from '../similar/PriorTrendPanel.js';
+import { SimilarCasesPanel } from '../similar/SimilarCasesPanel.js';
 import { usePriors } from './usePriors.js';
 import type { ViewerTool } from './ViewerCanvas.js';
 import { ViewerToolbar } from './ViewerToolbar.js';
 import { initialGeometry, rotate, type ViewGeometry } from './viewTransform.js';
-import type { ReactNode } from 'react';
 
 export interface ViewerScreenProps {
   studyId: number;
   onBack: () => void;
-  /** Extra panels under the findings (similar cases, report), given the current study and image. */
-  sidePanels?: (study: StudyDetail, instance: Instance) => ReactNode;
+  /** Opens another study (a similar case) in the viewer. */
+  onOpenStudy?: (studyId: number) => void;
 }
+
+type SideTab = 'findings' | 'trend' | 'similar' | 'report';
 
 function instancesOf(study: StudyDetail): Instance[] {
   return study.series.flatMap((s) => s.instances);
 }
 
 /** Reading screen: the image (and optionally a prior beside it), the toolbar, and the AI findings. */
-export function ViewerScreen({ studyId, onBack, sidePanels }: ViewerScreenProps) {
+export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps) {
   const { t } = useTranslation();
   const client = useCoreClient();
   const [study, setStudy] = useState<StudyDetail | null>(null);
@@ -43,6 +47,7 @@ export function ViewerScreen({ studyId, onBack, sidePanels }: ViewerScreenProps)
   const [linked, setLinked] = useState(true);
   const [prior, setPrior] = useState<StudyDetail | null>(null);
   const [overlays, setOverlays] = useState<OverlayState>(emptyOverlays);
+  const [tab, setTab] = useState<SideTab>('findings');
 
   useEffect(() => {
     let stale = false;
@@ -63,10 +68,10 @@ export function ViewerScreen({ studyId, onBack, sidePanels }: ViewerScreenProps)
   const priors = usePriors(client, study);
   useEffect(() => {
     setPrior(null);
-    const first: StudySummary | undefined = priors[0];
-    if (!showPrior || !first) return;
+    const first = priors[0];
+    if (!showPrior || first === undefined) return;
     let stale = false;
-    call(client, 'studies:get', { studyId: first.id }).then((s) => !stale && setPrior(s), () => undefined);
+    call(client, 'studies:get', { studyId: first }).then((s) => !stale && setPrior(s), () => undefined);
     return () => {
       stale = true;
     };
@@ -105,7 +110,7 @@ export function ViewerScreen({ studyId, onBack, sidePanels }: ViewerScreenProps)
           ← {t('viewer.back')}
         </Button>
         <Typography variant="subtitle1" sx={{ flex: 1 }} noWrap>
-          {study.patientName} · {study.patientId} · {study.date ?? ''} · {study.description}
+          {[study.patientName, study.patientId, study.date, study.description].filter(Boolean).join(' · ')}
         </Typography>
         {instances.length > 1 &&
           instances.map((inst, i) => (
@@ -189,7 +194,14 @@ export function ViewerScreen({ studyId, onBack, sidePanels }: ViewerScreenProps)
           )}
         </Box>
         <Divider orientation="vertical" flexItem />
-        <Box sx={{ width: 360, flexShrink: 0, overflow: 'auto', p: 1, display: 'flex', flexDirection: 'column', gap: 2 }}>
+        <Box sx={{ width: 380, flexShrink: 0, overflow: 'auto', p: 1, display: 'flex', flexDirection: 'column', gap: 2 }}>
+          <Tabs value={tab} onChange={(_, v: SideTab) => setTab(v)} variant="fullWidth" sx={{ minHeight: 36, flexShrink: 0 }}>
+            <Tab value="findings" label={t('findings.title')} sx={{ minHeight: 36, px: 0.5 }} />
+            <Tab value="trend" label={t('trend.tab')} sx={{ minHeight: 36, px: 0.5 }} />
+            <Tab value="similar" label={t('similar.tab')} sx={{ minHeight: 36, px: 0.5 }} />
+            <Tab value="report" label={t('report.title')} sx={{ minHeight: 36, px: 0.5 }} />
+          </Tabs>
+          {tab === 'findings' && (
           <FindingsPanel
             findings={findings.findings}
             state={findings.state}
@@ -210,7 +222,10 @@ export function ViewerScreen({ studyId, onBack, sidePanels }: ViewerScreenProps)
                 : undefined
             }
           />
-          {instance && sidePanels?.(study, instance)}
+          )}
+          {tab === 'trend' && <PriorTrendPanel studyId={study.id} />}
+          {tab === 'similar' && instance && <SimilarCasesPanel instanceId={instance.id} onOpenStudy={(id) => onOpenStudy?.(id)} />}
+          {tab === 'report' && instance && <ReportPanel studyId={study.id} instanceId={instance.id} />}
         </Box>
       </Box>
     </Box>

@@ -1,27 +1,21 @@
 import { useEffect, useState } from 'react';
-import type { StudyDetail, StudySummary } from '../../main/api/index.js';
+import type { StudyDetail } from '../../main/api/index.js';
 import type { CoreClient } from '../app/coreClient.js';
 
-/**
- * Earlier studies of the same patient, newest first. The worklist query has no patient filter, so the patient ID
- * is searched as text and the results narrowed to the same patient row.
- */
-export function usePriors(client: CoreClient, study: StudyDetail | null): StudySummary[] {
-  const [priors, setPriors] = useState<StudySummary[]>([]);
+/** Earlier studies of the same patient, newest first, as study ids (from `priors:get`). */
+export function usePriors(client: CoreClient, study: StudyDetail | null): number[] {
+  const [priors, setPriors] = useState<number[]>([]);
   useEffect(() => {
     setPriors([]);
-    if (!study || !study.patientId) return;
+    if (!study) return;
     let stale = false;
-    void client
-      .invoke('studies:list', { text: study.patientId, sort: { field: 'date', dir: 'desc' }, limit: 100 })
-      .then((r) => {
-        if (stale || !r.ok) return;
-        setPriors(
-          r.value.items.filter(
-            (s) => s.patientRowId === study.patientRowId && s.id !== study.id && (!study.date || !s.date || s.date <= study.date),
-          ),
-        );
-      });
+    void client.invoke('priors:get', { studyId: study.id }).then((r) => {
+      if (stale || !r.ok) return;
+      // Oldest first, undated last: the studies listed before the current one are its priors.
+      const at = r.value.studies.findIndex((s) => s.studyId === study.id);
+      const earlier = (at >= 0 ? r.value.studies.slice(0, at) : []).filter((s) => s.instanceIds.length > 0);
+      setPriors(earlier.map((s) => s.studyId).reverse());
+    });
     return () => {
       stale = true;
     };

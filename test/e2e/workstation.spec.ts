@@ -236,12 +236,34 @@ test('findings of the AI appear, labelled AI-generated, and a heatmap toggles on
   await page.getByTestId('finding-Cardiomegaly').getByText('Accepted by the reader').waitFor();
 });
 
-test('report draft is visible', async () => {
+test('similar cases (after analysing the rest) and the trend panel', async () => {
+  const { page, ws } = c();
+  if (!isOperationName('similar:find')) skip('the contract has no similar-case search yet');
+  // The other images are analysed through the core (the worklist has no bulk action): the index needs neighbours.
+  const job = await ws.core.api['analysis:start']({ all: true, force: false });
+  await ws.core.ctx.jobs.wait(job.id);
+  await page.getByRole('tab', { name: 'Similar' }).click();
+  await page.getByRole('button', { name: 'Find similar cases' }).click();
+  await page.getByTestId('similar-case').first().waitFor({ timeout: 30_000 });
+  const n = await page.getByTestId('similar-case').count();
+  console.log(`    ${n} similar cases listed`);
+  assert(n >= 3, `the other analysed images of other patients are listed (got ${n})`);
+  await shot('16-similar');
+  await page.getByRole('tab', { name: 'Trend' }).click();
+  await page.getByText('No earlier study of this patient.').waitFor();
+});
+
+test('report draft is visible, with the AI-derived sections marked', async () => {
   if (!isOperationName('reports:draft')) skip('the contract has no report operations yet');
   const { page } = c();
+  await page.getByRole('tab', { name: 'Report' }).click();
   await page.getByRole('button', { name: 'Draft report' }).click();
   await page.getByTestId('report-draft').waitFor({ timeout: 30_000 });
-  await shot('13-report-draft');
+  const text = await page.getByTestId('report-draft').innerText();
+  console.log(`    draft: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
+  assert(text.length > 40, 'the draft has text');
+  await shot('17-report-draft');
+  await page.getByRole('tab', { name: 'Findings' }).click();
 });
 
 test('the UI switches to French', async () => {

@@ -1,0 +1,105 @@
+import { Alert, Box, Chip, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Priors } from '../../main/api/index.js';
+import { useCoreClient } from '../app/CoreClientContext.js';
+import { call } from '../app/coreClient.js';
+import { useLabel } from '../common/useLabel.js';
+
+const W = 320;
+const H = 150;
+const PAD = { left: 34, right: 10, top: 10, bottom: 24 };
+
+/** One finding's AI probability across the patient's studies (`priors:get`), against its threshold. */
+export function PriorTrendPanel({ studyId }: { studyId: number }) {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const client = useCoreClient();
+  const [priors, setPriors] = useState<Priors | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<string>('');
+
+  useEffect(() => {
+    let stale = false;
+    setPriors(null);
+    setError(null);
+    call(client, 'priors:get', { studyId }).then(
+      (p) => {
+        if (stale) return;
+        setPriors(p);
+        // Start with the finding the current study is most suspicious for.
+        const latest = (s: Priors['series'][number]) => s.points.find((x) => x.studyId === studyId)?.probability ?? -1;
+        const best = [...p.series].sort((a, b) => latest(b) - latest(a))[0];
+        setChosen(best?.label ?? '');
+      },
+      (err: Error) => !stale && setError(err.message),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [client, studyId]);
+
+  const series = useMemo(() => priors?.series.find((s) => s.label === chosen) ?? null, [priors, chosen]);
+
+  if (error) return <Alert severity="info">{error}</Alert>;
+  if (!priors) return null;
+  const points = series?.points ?? [];
+  const n = points.length;
+  const x = (i: number) => PAD.left + (n <= 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (n - 1));
+  const y = (p: number) => PAD.top + (1 - p) * (H - PAD.top - PAD.bottom);
+  const drawn = points.map((p, i) => ({ ...p, i })).filter((p) => p.probability !== null);
+
+  return (
+    <Box component="section" aria-label={t('trend.title')} sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
+      <Stack direction="row" sx={{ alignItems: 'center', gap: 1 }}>
+        <Typography variant="h6" sx={{ flex: 1 }}>
+          {t('trend.title')}
+        </Typography>
+        <Chip size="small" color="secondary" label={t('ai.generatedLabel')} />
+      </Stack>
+      {priors.studies.length < 2 ? (
+        <Typography variant="body2" color="text.secondary">
+          {t('trend.noPriors')}
+        </Typography>
+      ) : (
+        <>
+          <TextField select size="small" label={t('worklist.finding')} value={chosen} onChange={(e) => setChosen(e.target.value)}>
+            {priors.series.map((s) => (
+              <MenuItem key={s.label} value={s.label}>
+                {label(s.label)}
+              </MenuItem>
+            ))}
+          </TextField>
+          <svg width={W} height={H} role="img" aria-label={t('trend.plot', { label: label(chosen) })} data-testid="trend-plot">
+            <rect x={PAD.left} y={PAD.top} width={W - PAD.left - PAD.right} height={H - PAD.top - PAD.bottom} fill="none" stroke="#666" />
+            {[0, 0.5, 1].map((v) => (
+              <text key={v} x={PAD.left - 4} y={y(v) + 4} fontSize={10} textAnchor="end" fill="#aaa">
+                {v * 100}%
+              </text>
+            ))}
+            {series && (
+              <line x1={PAD.left} x2={W - PAD.right} y1={y(series.threshold)} y2={y(series.threshold)} stroke="#ff9800" strokeDasharray="4 3" />
+            )}
+            <polyline points={drawn.map((p) => `${x(p.i)},${y(p.probability!)}`).join(' ')} fill="none" stroke="#90caf9" strokeWidth={2} />
+            {drawn.map((p) => (
+              <circle key={p.studyId} cx={x(p.i)} cy={y(p.probability!)} r={p.studyId === studyId ? 5 : 3.5} fill={p.positive ? '#ff9800' : '#90caf9'}>
+                <title>{`${p.date ?? '?'}: ${Math.round(p.probability! * 100)}%${p.change ? ` (${t(`trend.change.${p.change}`)})` : ''}`}</title>
+              </circle>
+            ))}
+            {points.map((p, i) => (
+              <text key={p.studyId} x={x(i)} y={H - 8} fontSize={9} textAnchor="middle" fill="#aaa">
+                {p.date ?? '?'}
+              </text>
+            ))}
+          </svg>
+          <Typography variant="caption" color="text.secondary">
+            {series ? t('trend.threshold', { percent: Math.round(series.threshold * 100) }) : ''}
+            {points.find((p) => p.studyId === studyId)?.change
+              ? ` · ${t(`trend.change.${points.find((p) => p.studyId === studyId)!.change!}`)}`
+              : ''}
+          </Typography>
+        </>
+      )}
+    </Box>
+  );
+}
