@@ -68,7 +68,8 @@ export async function renderDocx(doc: ReportDocument, options: { includeImages?:
     description: `${doc.title} (${L.state[doc.state]})`,
     keywords: [ai.length ? 'AI-assisted' : '', doc.deidentified ? 'de-identified' : ''].filter(Boolean).join(', '),
     lastModifiedBy: doc.deidentified ? 'READER' : (doc.signedBy ?? doc.author),
-    styles: { default: { document: { run: { font: 'DejaVu Sans' } } } },
+    // Calibri is Word's default and covers the accents of the four report languages.
+    styles: { default: { document: { run: { font: 'Calibri' } } } },
     sections: [{ children: body }],
   });
   return Packer.toBuffer(document);
