@@ -106,3 +106,21 @@ describe('MONOCHROME1 and 8-bit output', () => {
     expect([...toDisplayGray8(frame([0, 50, 100]), display())]).toEqual([0, 128, 255]);
   });
 });
+
+describe('lookup-table fast path for integer frames', () => {
+  it('gives the same result as the per-pixel pipeline', () => {
+    const values = Array.from({ length: 5000 }, (_, i) => ((i * 37) % 700) - 200);
+    const integer: DecodedFrame = { width: 100, height: 50, samplesPerPixel: 1, bitsStored: 16, signed: true, data: Int16Array.from(values) };
+    // Float32 frames always take the per-pixel path.
+    const float: DecodedFrame = { ...integer, data: Float32Array.from(values) };
+    for (const d of [
+      display({ rescaleSlope: 2, rescaleIntercept: -10 }),
+      display({ windows: [{ center: 100, width: 300 }], voiFunction: 'SIGMOID', photometric: 'MONOCHROME1' }),
+      display({ modalityLut: { firstMapped: -200, bits: 16, data: Uint16Array.from({ length: 700 }, (_, i) => i * 3) } }),
+    ]) {
+      expect(toDisplayGray(integer, d)).toEqual(toDisplayGray(float, d));
+      expect(toDisplayGray8(integer, d)).toEqual(toDisplayGray8(float, d));
+      expect(toDisplayGray(integer, d, { center: 0, width: 50 })).toEqual(toDisplayGray(float, d, { center: 0, width: 50 }));
+    }
+  });
+});

@@ -141,6 +141,45 @@ function applyVoiLut(values: Float32Array, table: VoiLutTable, out: Float32Array
  * applies to that luminance).
  */
 export function toDisplayGray(frame: DecodedFrame, display: DisplayParameters, window?: Window): Float32Array {
+  const table = integerTable(frame);
+  if (table) {
+    // Integer greyscale: run the pipeline once per distinct stored value, then look every pixel up.
+    const gray = displayGrayOf(table.frame, display, window);
+    const out = new Float32Array(frame.width * frame.height);
+    const d = frame.data;
+    const min = table.min;
+    for (let i = 0; i < out.length; i++) out[i] = gray[d[i]! - min]!;
+    return out;
+  }
+  return displayGrayOf(frame, display, window);
+}
+
+/** Stored values above this many distinct levels are processed pixel by pixel instead of through a table. */
+const MAX_TABLE = 1 << 17;
+
+/**
+ * For integer greyscale frames, a one-row frame holding every stored value from the minimum to the maximum. The
+ * pipeline is a function of the stored value alone, so computing it on this row and indexing gives the same result
+ * faster (a 1024² 8-bit image has 256 levels). The min–max default window is unchanged as the row spans the same range.
+ */
+function integerTable(frame: DecodedFrame): { frame: DecodedFrame; min: number } | null {
+  if (isColour(frame) || frame.data instanceof Float32Array) return null;
+  const d = frame.data;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!Number.isFinite(min) || max - min + 1 > MAX_TABLE || max - min + 1 >= d.length) return null;
+  const levels = new Int32Array(max - min + 1);
+  for (let i = 0; i < levels.length; i++) levels[i] = min + i;
+  return { frame: { ...frame, width: levels.length, height: 1, data: levels }, min };
+}
+
+/** The pipeline itself, pixel by pixel. */
+function displayGrayOf(frame: DecodedFrame, display: DisplayParameters, window?: Window): Float32Array {
   const values = toModalityValues(frame, display);
   const out = new Float32Array(values.length);
   if (isColour(frame)) {
@@ -165,8 +204,18 @@ export function toDisplayGray(frame: DecodedFrame, display: DisplayParameters, w
 
 /** toDisplayGray as 8-bit grey levels (0..255), for thumbnails and previews. */
 export function toDisplayGray8(frame: DecodedFrame, display: DisplayParameters, window?: Window): Uint8Array {
-  const gray = toDisplayGray(frame, display, window);
-  const out = new Uint8Array(gray.length);
+  const table = integerTable(frame);
+  const out = new Uint8Array(frame.width * frame.height);
+  if (table) {
+    const gray = displayGrayOf(table.frame, display, window);
+    const levels = new Uint8Array(gray.length);
+    for (let i = 0; i < gray.length; i++) levels[i] = Math.round(gray[i]! * 255);
+    const d = frame.data;
+    const min = table.min;
+    for (let i = 0; i < out.length; i++) out[i] = levels[d[i]! - min]!;
+    return out;
+  }
+  const gray = displayGrayOf(frame, display, window);
   for (let i = 0; i < gray.length; i++) out[i] = Math.round(gray[i]! * 255);
   return out;
 }
