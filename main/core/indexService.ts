@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { appendAudit } from '../db/auditRepository.js';
 import { IndexRepository } from '../db/indexRepository.js';
 import { StudyRepository } from '../db/studyRepository.js';
 import { WorklistRepository } from '../db/worklistRepository.js';
@@ -7,6 +8,7 @@ import { loadImage } from '../images/loadImage.js';
 import { encodeViewerPixels } from '../images/viewerPixels.js';
 import type { CoreContext, Resource, Service } from './context.js';
 import { LruCache } from './lruCache.js';
+import { currentReader } from './reader.js';
 
 /** The worklist, studies and instances, and the thumbnails and viewer pixels they point to. */
 export function createIndexService(ctx: CoreContext): Service {
@@ -40,7 +42,11 @@ export function createIndexService(ctx: CoreContext): Service {
 
   return {
     'studies:list': async (q) => worklist.query(q),
-    'studies:get': async ({ studyId }) => studies.get(studyId),
+    'studies:get': async ({ studyId }) => {
+      const detail = studies.get(studyId);
+      appendAudit(ctx.db, { actor: currentReader(ctx.db), action: 'view', entityType: 'study', entityId: studyId, studyId });
+      return detail;
+    },
     'studies:setStatus': async ({ studyId, status }) => {
       studies.setStatus(studyId, status);
       ctx.events.emit('studies:onDidChange', { studyIds: [studyId] });

@@ -88,6 +88,9 @@ describe.skipIf(!hasShared)('import into the index (real files)', () => {
     expect(inst.pixelSpacingMm![0]).toBeLessThan(0.5);
     expect(inst.spacingSource).toBe('ImagerPixelSpacing');
     expect(detail.patientId).toBe('1369');
+    const audit = await t.call('audit:list', { studyId: study.id, action: 'view' });
+    expect(audit.items.length).toBeGreaterThan(0);
+    expect(audit.items[0]).toMatchObject({ action: 'view', entityType: 'study' });
   });
 
   it('serves a thumbnail and viewer pixels by URL, inverting MONOCHROME1 in the header', async () => {
