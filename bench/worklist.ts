@@ -11,7 +11,7 @@
  * `worklist: p50=..ms p95=..ms (goal p95<=20ms)`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WorklistQuerySchema, type WorklistQuery, type WorklistQueryParsed } from '../main/api/studies.js';
@@ -259,6 +259,8 @@ function main(): void {
         `${ms(percentile(allBase, 95)).padStart(11)}${`${(percentile(allBase, 50) / p50).toFixed(1)}x`.padStart(9)}`,
     );
     console.log(`(times in ms; baseline = brute-force scan of all ${rows.length} rows in JS; results compared: ${mismatches} mismatches)`);
+    // Timings on a shared machine are only comparable at a similar load.
+    console.log(`load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
     console.log(`worklist: p50=${ms(p50)}ms p95=${ms(p95)}ms (goal p95<=20ms)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ export { allMigrations } from './migrations/index.js';
 export * from './records.js';
 export { systemClock, type Clock } from './clock.js';
 export { IndexRepository, type AiStatus, type IndexedFile, type InstanceFile, type StudyAiSummary } from './indexRepository.js';
-export { WorklistRepository } from './worklistRepository.js';
+export { WorklistRepository, type WorklistPlan } from './worklistRepository.js';
 export { StudyRepository, type ReadStatus } from './studyRepository.js';
 export { ImportJobRepository, REPORT_LIST_LIMIT, type ImportItemOutcome, type ImportJobState } from './importJobRepository.js';
 export { SettingsRepository } from './settingsRepository.js';

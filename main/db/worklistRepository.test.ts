@@ -32,6 +32,8 @@ beforeAll(() => {
   add('smithers', {
     patient: { name: 'Smithers, Waylon', patientId: 'PID-3003', sex: 'M' },
     study: { date: '2023-11-30' },
+    // Also called by the AI below: a study with a label from both sources is counted once.
+    referenceFindings: [{ label: 'Effusion', source: 'labels.csv', box: null }],
   });
   add('zoe', { patient: { name: 'zoë Ångström', patientId: 'PID-4004' }, study: { date: null } });
   add('brown', { patient: { name: 'Brown, Bob', patientId: 'PID-0500' }, study: { date: '2024-06-01' }, series: { modality: 'DX' } });
@@ -109,6 +111,7 @@ describe.each(plans)('WorklistRepository with plan %s', (plan) => {
 
     it('filters by finding from AI or reference labels, case-insensitively', () => {
       expect(keys({ finding: 'Effusion' })).toEqual(['muller', 'smithers']);
+      expect(total({ finding: 'effusion' })).toBe(2);
       expect(keys({ finding: 'cardiomegaly' })).toEqual(['smith']);
       expect(keys({ finding: 'Pneumothorax' })).toEqual([]);
     });

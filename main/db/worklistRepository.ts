@@ -108,9 +108,11 @@ export class WorklistRepository {
           : { lookup: "s.ai_status IN ('none', 'queued', 'failed')", check: "+s.ai_status IN ('none', 'queued', 'failed')" },
       );
     }
+    let findingTerm: Term | null = null;
     if (q.finding !== undefined && q.finding.trim() !== '') {
       const labels = 'IN (SELECT study_id FROM study_labels WHERE label = @finding)';
-      terms.push({ lookup: `s.id ${labels}`, check: `+s.id ${labels}` });
+      findingTerm = { lookup: `s.id ${labels}`, check: `+s.id ${labels}` };
+      terms.push(findingTerm);
       params.finding = q.finding.trim();
     }
     if (q.status !== undefined) {
@@ -120,15 +122,18 @@ export class WorklistRepository {
 
     const where = (kind: keyof Term) => (terms.length ? `WHERE ${terms.map((t) => t[kind]).join(' AND ')}` : '');
     // A filter on its own is counted in its own index, without reading a row of studies: every study has one FTS
-    // row, and (modality, study_id) lists each study of a modality once per series.
+    // row; (modality, study_id) and (label, study_id) list a study once per series or label source.
+    const only = terms.length === 1 ? terms[0] : undefined;
     const countSql =
-      terms.length !== 1
+      only === undefined
         ? `SELECT count(*) FROM studies s ${where('lookup')}`
-        : textTerm
+        : only === textTerm
           ? 'SELECT count(*) FROM study_fts WHERE study_fts MATCH @match'
-          : terms[0] === modalityTerm
+          : only === modalityTerm
             ? 'SELECT count(DISTINCT study_id) FROM series WHERE modality = @modality'
-            : `SELECT count(*) FROM studies s ${where('lookup')}`;
+            : only === findingTerm
+              ? 'SELECT count(DISTINCT study_id) FROM study_labels WHERE label = @finding'
+              : `SELECT count(*) FROM studies s ${where('lookup')}`;
     const total = this.db.statement(countSql).pluck().get(params) as number;
     if (total === 0 || q.offset >= total) return { total, offset: q.offset, items: [] };
 
