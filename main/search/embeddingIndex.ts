@@ -9,6 +9,11 @@ export interface EmbeddingIndexOptions {
   /** From this many rows up, an HNSW graph is built and searches use it (default 50,000). */
   approximateThreshold?: number;
   approximate?: ApproximateIndexOptions;
+  /**
+   * The graph is asked for this many times k candidates, which the exact matrix re-scores: int8 storage and the
+   * graph's greedy walk both blur near-ties, and re-ranking a few more candidates recovers most of them (default 3).
+   */
+  rerankFactor?: number;
 }
 
 export interface SearchAnswer {
@@ -27,6 +32,7 @@ export class EmbeddingIndex {
   private constructor(
     readonly exact: ExactIndex,
     readonly approximate: ApproximateIndex | null,
+    readonly rerankFactor = 3,
   ) {}
 
   static build(dim: number, ids: ArrayLike<number>, matrix: Float32Array, options: EmbeddingIndexOptions = {}): EmbeddingIndex {
@@ -37,7 +43,12 @@ export class EmbeddingIndex {
       approximate = new ApproximateIndex(dim, options.approximate);
       approximate.add(ids, matrix);
     }
-    return new EmbeddingIndex(exact, approximate);
+    return new EmbeddingIndex(exact, approximate, options.rerankFactor);
+  }
+
+  /** Wraps indexes built elsewhere (benchmarks build the exact matrix from int8 chunks). */
+  static of(exact: ExactIndex, approximate: ApproximateIndex | null, rerankFactor = 3): EmbeddingIndex {
+    return new EmbeddingIndex(exact, approximate, rerankFactor);
   }
 
   get size(): number {
@@ -46,7 +57,7 @@ export class EmbeddingIndex {
 
   /** The same exact matrix with a graph built (or loaded) separately. */
   withApproximate(graph: ApproximateIndex): EmbeddingIndex {
-    return new EmbeddingIndex(this.exact, graph);
+    return new EmbeddingIndex(this.exact, graph, this.rerankFactor);
   }
 
   get dim(): number {
@@ -64,7 +75,7 @@ export class EmbeddingIndex {
       (method === 'approximate' || !filter.allowed || filter.allowed.size >= this.size * 0.25);
     if (useGraph) {
       const keep = filter.allowed ? filter.allowed.size / this.size : 1;
-      const candidates = this.approximate!.search(query, k, filter, Math.min(50, 2 / Math.max(keep, 0.02)));
+      const candidates = this.approximate!.search(query, k, filter, Math.min(50, this.rerankFactor / Math.max(keep, 0.02)));
       if (candidates.length >= Math.min(k, filter.allowed?.size ?? k)) {
         return { neighbours: this.exact.score(query, candidates.map((c) => c.id)).slice(0, k), method: 'approximate' };
       }

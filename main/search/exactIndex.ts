@@ -50,12 +50,15 @@ export class ExactIndex {
 
   /**
    * @param ids one id per row
-   * @param matrix ids.length × dim values, row-major; rows are normalised here (the array is not modified)
+   * @param matrix ids.length × dim values, row-major; rows are normalised here (the array is not modified). Or rows
+   *   already normalised and quantised to int8 with one scale (see `quantizeInt8`), for matrices too large to hold
+   *   as float32 at once (1,000,000 × 1024 is 4 GB).
    */
-  constructor(dim: number, ids: ArrayLike<number>, matrix: Float32Array, options: ExactIndexOptions = {}) {
+  constructor(dim: number, ids: ArrayLike<number>, matrix: Float32Array | { int8: Int8Array; scale: number }, options: ExactIndexOptions = {}) {
     if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`embedding dimension must be a positive integer, got ${dim}`);
-    if (matrix.length !== ids.length * dim) {
-      throw new RangeError(`matrix has ${matrix.length} values; ${ids.length} rows of ${dim} need ${ids.length * dim}`);
+    const length = matrix instanceof Float32Array ? matrix.length : matrix.int8.length;
+    if (length !== ids.length * dim) {
+      throw new RangeError(`matrix has ${length} values; ${ids.length} rows of ${dim} need ${ids.length * dim}`);
     }
     this.dim = dim;
     this.quantization = options.quantization ?? 'f32';
@@ -66,6 +69,13 @@ export class ExactIndex {
       const id = this.ids[r]!;
       if (this.rowById.has(id)) throw new RangeError(`id ${id} appears twice in the embedding matrix`);
       this.rowById.set(id, r);
+    }
+    if (!(matrix instanceof Float32Array)) {
+      this.quantization = 'i8';
+      this.scale = matrix.scale;
+      this.i8 = matrix.int8;
+      this.f32 = null;
+      return;
     }
     const unit = new Float32Array(matrix.length);
     for (let r = 0; r < this.ids.length; r++) unit.set(normalized(matrix.subarray(r * dim, (r + 1) * dim)), r * dim);
