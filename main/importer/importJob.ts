@@ -10,6 +10,9 @@ import type { DescribeTask } from './importWorker.js';
 import { loadSidecarsFor, type SidecarIndex } from './sidecar.js';
 import { collectSources, type ImportSource } from './sources.js';
 
+/** Imports that change at least this many images end with an index optimisation. */
+const LARGE_IMPORT = 500;
+
 export interface ImportDeps {
   db: DbHandle;
   dataDir: string;
@@ -90,6 +93,8 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
     await Promise.all(Array.from({ length: deps.pool.capacity + 1 }, lane));
     flushChanges(true);
     const report = jobs.report(control.id);
+    // A large import leaves the full-text index in many small segments; merging them keeps the search box fast.
+    if (report.imported + report.updated >= LARGE_IMPORT) index.optimize();
     const state = control.signal.aborted ? 'cancelled' : 'done';
     jobs.finish(control.id, state);
     return `${report.imported} imported, ${report.updated} updated, ${report.skipped} skipped, ${report.failedCount} failed`;
