@@ -7,7 +7,7 @@ import type { JobControl } from './jobRunner.js';
 import { IndexRepository } from '../db/indexRepository.js';
 import { loadDisplayImage } from '../images/loadImage.js';
 import { analysisRuntime, type AnalysisRuntime, type Pack } from '../inference/analysisRuntime.js';
-import type { AnalysisInput } from '../inference/analyzer.js';
+import type { AnalysisInput, ImageAnalysis } from '../inference/analyzer.js';
 import { readGrayFile } from '../inference/readGrayFile.js';
 import { calibrateLabels, readLabelledSet, DEFAULT_SENSITIVITY_TARGET } from '../findings/calibrate.js';
 import { renderHeatmapPng } from '../findings/heatmap.js';
@@ -17,54 +17,49 @@ import { findingsOf, presentAnalysis } from '../findings/presentAnalysis.js';
 export const ANALYSIS_BATCH = 8;
 
 /**
- * Analyses a list of indexed instances with one pack, in batches: the next batch is decoded while the current one
- * is inferred in the worker thread. Each result is stored as it comes; a failing image is counted and skipped.
+ * Analyses a list of indexed instances with one pack, in batches, as a three-stage pipeline: while the worker
+ * thread infers batch b, the main thread stores the results of batch b−1 and libuv threads decode and resize batch
+ * b+1. Each result is stored as it comes (one transaction per batch); a failing image is counted and skipped.
  * Returns the study ids touched.
  */
-export async function analyseInstances(rt: AnalysisRuntime, pack: Pack, instanceIds: readonly number[], control: JobControl | null): Promise<{ studies: Set<number>; failures: string[]; provider: string }> {
+export async function analyseInstances(
+  rt: AnalysisRuntime,
+  pack: Pack,
+  instanceIds: readonly number[],
+  control: JobControl | null,
+  options: { batchSize?: number } = {},
+): Promise<{ studies: Set<number>; failures: string[]; provider: string }> {
   if (!instanceIds.length) return { studies: new Set(), failures: [], provider: 'none (nothing to analyse)' };
   const index = new IndexRepository(rt.ctx.db);
   const analyzer = await rt.analyzer(pack);
   const { id: packId, version } = pack.manifest;
   const failures: string[] = [];
   const studies = new Set<number>();
+  const batchSize = options.batchSize ?? ANALYSIS_BATCH;
 
-  const decode = async (ids: readonly number[]) =>
-    Promise.all(
-      ids.map(async (instanceId) => {
-        const t0 = performance.now();
-        try {
-          const file = index.instanceFile(instanceId);
-          if (!file) throw new Error('not in the index');
-          const img = await loadDisplayImage(file.filePath, file.format);
-          return { instanceId, input: { width: img.width, height: img.height, gray: img.gray, meta: img.meta } as AnalysisInput, decodeMs: performance.now() - t0 };
-        } catch (err) {
-          failures.push(`instance ${instanceId}: ${err instanceof Error ? err.message : String(err)}`);
-          return null;
-        }
-      }),
-    );
-
-  const batches: number[][] = [];
-  for (let i = 0; i < instanceIds.length; i += ANALYSIS_BATCH) batches.push(instanceIds.slice(i, i + ANALYSIS_BATCH));
-  let next = batches.length ? decode(batches[0]!) : null;
-  for (let b = 0; b < batches.length; b++) {
-    if (control?.signal.aborted) break;
-    const decoded = (await next!).filter((d): d is NonNullable<typeof d> => d !== null);
-    next = b + 1 < batches.length ? decode(batches[b + 1]!) : null;
-    const failedDecode = batches[b]!.length - decoded.length;
-    if (!decoded.length) {
-      control?.advance(0, failedDecode);
-      continue;
-    }
-    let results;
-    try {
-      results = await analyzer.analyseBatch(decoded.map((d) => d.input));
-    } catch (err) {
-      for (const d of decoded) failures.push(`instance ${d.instanceId}: ${err instanceof Error ? err.message : String(err)}`);
-      control?.advance(0, batches[b]!.length);
-      continue;
-    }
+  type Decoded = { instanceId: number; input: AnalysisInput; decodeMs: number };
+  const fail = (instanceId: number, err: unknown) => failures.push(`instance ${instanceId}: ${err instanceof Error ? err.message : String(err)}`);
+  const decodeAndPrepare = async (ids: readonly number[]) => {
+    const decoded = (
+      await Promise.all(
+        ids.map(async (instanceId): Promise<Decoded | null> => {
+          const t0 = performance.now();
+          try {
+            const file = index.instanceFile(instanceId);
+            if (!file) throw new Error('not in the index');
+            const img = await loadDisplayImage(file.filePath, file.format);
+            return { instanceId, input: { width: img.width, height: img.height, gray: img.gray, meta: img.meta }, decodeMs: performance.now() - t0 };
+          } catch (err) {
+            fail(instanceId, err);
+            return null;
+          }
+        }),
+      )
+    ).filter((d): d is Decoded => d !== null);
+    const prepared = decoded.length ? await analyzer.prepare(decoded.map((d) => d.input)) : null;
+    return { ids, decoded, prepared };
+  };
+  const store = (decoded: Decoded[], results: ImageAnalysis[]) => {
     rt.ctx.db.transaction(() => {
       results.forEach((r, i) => {
         const d = decoded[i]!;
@@ -88,15 +83,55 @@ export async function analyseInstances(rt: AnalysisRuntime, pack: Pack, instance
           lungFieldSource: r.lungFieldSource,
           provider: r.provider,
           inferenceMs: r.inferenceMs,
-          totalMs: d.decodeMs + r.computeMs,
+          totalMs: 0,
         };
-        rt.repo.save({ ...record, totalMs: record.totalMs + (performance.now() - t0) });
+        // totalMs: this image's decode, its share of prepare/infer/finish, and its own store.
+        rt.repo.save({ ...record, totalMs: d.decodeMs + r.computeMs + (performance.now() - t0) });
         const study = index.studyOfInstance(d.instanceId);
         if (study !== null) studies.add(study);
       });
     });
-    control?.advance(decoded.length, failedDecode);
+  };
+
+  const batches: number[][] = [];
+  for (let i = 0; i < instanceIds.length; i += batchSize) batches.push(instanceIds.slice(i, i + batchSize));
+  let next: ReturnType<typeof decodeAndPrepare> | null = decodeAndPrepare(batches[0]!);
+  let finishPrevious: (() => void) | null = null;
+  for (let b = 0; b < batches.length && next; b++) {
+    if (control?.signal.aborted) break;
+    const current = await next.catch((err: unknown) => {
+      for (const id of batches[b]!) fail(id, err);
+      return null;
+    });
+    next = b + 1 < batches.length ? decodeAndPrepare(batches[b + 1]!) : null;
+    if (!current?.prepared) {
+      finishPrevious?.();
+      finishPrevious = null;
+      control?.advance(0, batches[b]!.length);
+      continue;
+    }
+    const inferred = analyzer.infer(current.prepared);
+    // The previous batch's CAM work and storage run while the worker infers this one.
+    finishPrevious?.();
+    finishPrevious = null;
+    try {
+      const outputs = await inferred;
+      const { decoded, prepared, ids } = current;
+      finishPrevious = () => {
+        try {
+          store(decoded, analyzer.finish(prepared, outputs));
+          control?.advance(decoded.length, ids.length - decoded.length);
+        } catch (err) {
+          for (const d of decoded) fail(d.instanceId, err);
+          control?.advance(0, ids.length);
+        }
+      };
+    } catch (err) {
+      for (const d of current.decoded) fail(d.instanceId, err);
+      control?.advance(0, current.ids.length);
+    }
   }
+  finishPrevious?.();
   return { studies, failures, provider: analyzer.provider };
 }
 

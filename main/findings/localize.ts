@@ -67,12 +67,15 @@ export function upsample(grid: Float32Array, rows: number, cols: number, W: numb
 export function normaliseCam(cam: Float32Array): Float32Array {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of cam) {
+  for (let i = 0; i < cam.length; i++) {
+    const v = cam[i]!;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
   const span = hi - lo;
-  return cam.map((v) => (span > 0 ? (v - lo) / span : 0));
+  const out = new Float32Array(cam.length);
+  if (span > 0) for (let i = 0; i < cam.length; i++) out[i] = (cam[i]! - lo) / span;
+  return out;
 }
 
 /**
@@ -102,18 +105,20 @@ export function localise(
   const { labels, sizes } = components(on, W, H);
   const minSize = 0.005 * W * H;
   const ids = sizes.map((size, id) => ({ id, size })).filter((c) => c.id > 0 && c.size >= minSize).sort((a, b) => b.size - a.size).slice(0, 3);
+  const extents = new Map(ids.map(({ id }) => [id, { x0: W, y0: H, x1: -1, y1: -1 }]));
+  for (let i = 0; i < labels.length; i++) {
+    const e = extents.get(labels[i]!);
+    if (!e) continue;
+    const x = i % W;
+    const y = (i / W) | 0;
+    if (x < e.x0) e.x0 = x;
+    if (x > e.x1) e.x1 = x;
+    if (y < e.y0) e.y0 = y;
+    if (y > e.y1) e.y1 = y;
+  }
   const boxes: Box[] = ids.map(({ id }) => {
-    let bx0 = W, by0 = H, bx1 = -1, by1 = -1;
-    for (let i = 0; i < labels.length; i++) {
-      if (labels[i] !== id) continue;
-      const x = i % W;
-      const y = (i / W) | 0;
-      if (x < bx0) bx0 = x;
-      if (x > bx1) bx1 = x;
-      if (y < by0) by0 = y;
-      if (y > by1) by1 = y;
-    }
-    return { x: bx0 * sx, y: by0 * sy, w: (bx1 - bx0 + 1) * sx, h: (by1 - by0 + 1) * sy };
+    const e = extents.get(id)!;
+    return { x: e.x0 * sx, y: e.y0 * sy, w: (e.x1 - e.x0 + 1) * sx, h: (e.y1 - e.y0 + 1) * sy };
   });
 
   // Laterality from how the hot region's mass splits across the midline between the lungs.

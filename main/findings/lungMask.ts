@@ -1,9 +1,10 @@
 /**
  * An approximate lung field from the resized input image, for extent, zone and midline. Not a segmentation model:
- * the lungs are the large dark regions inside the body. Otsu's threshold over the central 90% of the image splits
- * dark from bright; dark regions touching that window's edge (air outside the body) are dropped; the two largest
- * remaining regions are kept. When that gives an implausible result (less than 8% or more than 60% of the image),
- * a fixed template of two ellipses is used instead and `source` says so.
+ * the lungs are the large dark regions inside the thorax. Otsu's threshold, computed inside a generous prior region
+ * (two ellipses where frontal lungs usually lie, enlarged by 35% so real lungs fit), splits dark from bright; the
+ * prior region cuts the lungs off from the air outside the body; the two largest dark regions are kept. When that
+ * gives an implausible result (less than 8% or more than 60% of the grid), the plain two-ellipse template is used
+ * instead and `source` says so.
  */
 export interface LungField {
   width: number;
@@ -46,29 +47,48 @@ function otsu(values: Float32Array): number {
 export function components(on: Uint8Array, W: number, H: number): { labels: Int32Array; sizes: number[] } {
   const labels = new Int32Array(W * H);
   const sizes: number[] = [0];
-  const stack: number[] = [];
+  const stack = new Int32Array(W * H);
   for (let start = 0; start < on.length; start++) {
     if (!on[start] || labels[start]) continue;
     const id = sizes.length;
     let size = 0;
+    let top = 0;
     labels[start] = id;
-    stack.push(start);
-    while (stack.length) {
-      const p = stack.pop()!;
+    stack[top++] = start;
+    while (top) {
+      const p = stack[--top]!;
       size++;
       const x = p % W;
-      const y = (p / W) | 0;
-      const nb = [x > 0 ? p - 1 : -1, x < W - 1 ? p + 1 : -1, y > 0 ? p - W : -1, y < H - 1 ? p + W : -1];
-      for (const q of nb) {
-        if (q >= 0 && on[q] && !labels[q]) {
-          labels[q] = id;
-          stack.push(q);
-        }
-      }
+      // Neighbours inline (no per-pixel allocation: this runs for every label of every image).
+      if (x > 0 && on[p - 1] && !labels[p - 1]) (labels[p - 1] = id), (stack[top++] = p - 1);
+      if (x < W - 1 && on[p + 1] && !labels[p + 1]) (labels[p + 1] = id), (stack[top++] = p + 1);
+      if (p >= W && on[p - W] && !labels[p - W]) (labels[p - W] = id), (stack[top++] = p - W);
+      if (p + W < W * H && on[p + W] && !labels[p + W]) (labels[p + W] = id), (stack[top++] = p + W);
     }
     sizes.push(size);
   }
   return { labels, sizes };
+}
+
+/**
+ * Area-average downsampling of a W×H image to w×h (the localisation grid): CAMs are 7×7, so boxes and extents
+ * need no more than a few dozen pixels a side, and working at the model's input size would cost 10× more.
+ */
+export function downsample(img: Float32Array, W: number, H: number, w: number, h: number): Float32Array {
+  if (w === W && h === H) return img;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.floor((y * H) / h);
+    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * H) / h));
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.floor((x * W) / w);
+      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * W) / w));
+      let s = 0;
+      for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) s += img[yy * W + xx]!;
+      out[y * w + x] = s / ((y1 - y0) * (x1 - x0));
+    }
+  }
+  return out;
 }
 
 function summarise(mask: Uint8Array, W: number, H: number, source: LungField['source']): LungField {
@@ -85,40 +105,37 @@ function summarise(mask: Uint8Array, W: number, H: number, source: LungField['so
   return { width: W, height: H, mask, area, midlineX: area ? sx / area : W / 2, top: area ? top : 0, bottom: area ? bottom : H - 1, source };
 }
 
-export function templateLungField(W: number, H: number): LungField {
+/** Two ellipses where the lungs of a frontal chest usually are; `scale` > 1 gives a generous prior region. */
+function ellipses(W: number, H: number, scale: number): Uint8Array {
   const mask = new Uint8Array(W * H);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       for (const cx of [0.3, 0.7]) {
-        const dx = (x / W - cx) / 0.16;
-        const dy = (y / H - 0.5) / 0.32;
+        const dx = (x / W - cx) / (0.16 * scale);
+        const dy = (y / H - 0.5) / (0.32 * scale);
         if (dx * dx + dy * dy <= 1) mask[y * W + x] = 1;
       }
     }
   }
-  return summarise(mask, W, H, 'template');
+  return mask;
+}
+
+export function templateLungField(W: number, H: number): LungField {
+  return summarise(ellipses(W, H, 1), W, H, 'template');
 }
 
 export function lungField(img: Float32Array, W: number, H: number): LungField {
-  const x0 = Math.floor(0.05 * W), x1 = Math.ceil(0.95 * W), y0 = Math.floor(0.05 * H), y1 = Math.ceil(0.95 * H);
-  const inner: number[] = [];
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) inner.push(img[y * W + x]!);
-  const t = otsu(Float32Array.from(inner));
+  const prior = ellipses(W, H, 1.35);
+  const inside: number[] = [];
+  for (let i = 0; i < img.length; i++) if (prior[i]) inside.push(img[i]!);
+  const t = otsu(Float32Array.from(inside));
+  // Dark pixels inside the generous prior region: cuts the lungs off from the air outside the body.
   const dark = new Uint8Array(W * H);
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (img[y * W + x]! < t) dark[y * W + x] = 1;
+  for (let i = 0; i < img.length; i++) if (prior[i] && img[i]! < t) dark[i] = 1;
   const { labels, sizes } = components(dark, W, H);
-  const touches = new Set<number>();
-  for (let x = x0; x < x1; x++) {
-    touches.add(labels[y0 * W + x]!);
-    touches.add(labels[(y1 - 1) * W + x]!);
-  }
-  for (let y = y0; y < y1; y++) {
-    touches.add(labels[y * W + x0]!);
-    touches.add(labels[y * W + x1 - 1]!);
-  }
   const keep = sizes
     .map((size, id) => ({ id, size }))
-    .filter((c) => c.id > 0 && !touches.has(c.id) && c.size >= 0.02 * W * H)
+    .filter((c) => c.id > 0 && c.size >= 0.02 * W * H)
     .sort((a, b) => b.size - a.size)
     .slice(0, 2)
     .map((c) => c.id);

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { DEFAULT_LABEL_ORGANS, localise, type Localisation, type Organ } from '../findings/localize.js';
-import { lungField } from '../findings/lungMask.js';
+import { downsample, lungField } from '../findings/lungMask.js';
 import { InferenceEngine, type EngineOptions } from './inferenceEngine.js';
 import { packGeometry, type ModelManifest, type PackGeometry } from './manifest.js';
 import { resizeGray, writeInputTensor, type GrayImage } from './preprocess.js';
 import type { ProviderName } from './providers.js';
+import type { WireTensor } from './workerProtocol.js';
 import { assessQuality, type ImageTags, type QualityReport } from './quality.js';
 
 /** An image ready for analysis: the displayed greyscale pixels and the DICOM tags the quality gate reads. */
@@ -28,8 +29,24 @@ export interface ImageAnalysis {
   provider: ProviderName;
   /** This image's share of the batch's session.run time. */
   inferenceMs: number;
-  /** This image's share of preprocessing + inference + CAM work (decode and store are timed by the caller). */
+  /** This image's share of preprocessing + inference + quality/CAM work (decode and store are timed by the caller). */
   computeMs: number;
+}
+
+/** Long side of the grid CAMs are localised on (the lung field is found on the same grid). */
+export const LOCALISATION_GRID = 64;
+
+/** A batch resized and normalised into one input tensor. */
+export interface PreparedBatch {
+  images: readonly AnalysisInput[];
+  resized: Float32Array[];
+  input: Float32Array;
+  prepareMs: number;
+}
+
+export interface BatchOutputs {
+  outputs: Record<string, WireTensor>;
+  ms: number;
 }
 
 function slice(data: Float32Array, index: number, size: number): Float32Array {
@@ -61,15 +78,34 @@ export class Analyzer {
     return this.engine.provider;
   }
 
-  async analyseBatch(images: readonly AnalysisInput[]): Promise<ImageAnalysis[]> {
-    if (!images.length) return [];
+/**
+   * Resizes and normalises a batch into one input tensor (the part that can run while the worker infers the
+   * previous batch).
+   */
+  async prepare(images: readonly AnalysisInput[]): Promise<PreparedBatch> {
     const t0 = performance.now();
-    const { width: W, height: H, channels, labels, embeddingDim, camGrid, inputName } = this.geometry;
-    const n = images.length;
+    const { width: W, height: H, channels } = this.geometry;
     const resized = await Promise.all(images.map((img) => resizeGray(img, W, H)));
-    const input = new Float32Array(n * channels * W * H);
+    const input = new Float32Array(images.length * channels * W * H);
     resized.forEach((r, i) => writeInputTensor(r, this.manifest, input, i));
-    const { outputs, ms } = await this.engine.run({ [inputName]: { data: input, dims: [n, channels, H, W] } });
+    return { images, resized, input, prepareMs: performance.now() - t0 };
+  }
+
+  /** One session.run in the worker thread. The batch's input buffer is transferred: prepare again to rerun. */
+  async infer(batch: PreparedBatch): Promise<BatchOutputs> {
+    const { width: W, height: H, channels, inputName } = this.geometry;
+    const n = batch.images.length;
+    const { outputs, ms } = await this.engine.run({ [inputName]: { data: batch.input, dims: [n, channels, H, W] } });
+    return { outputs, ms };
+  }
+
+  /** Splits the outputs per image and runs the quality gate and CAM localisation. */
+  finish(batch: PreparedBatch, result: BatchOutputs): ImageAnalysis[] {
+    const t0 = performance.now();
+    const { width: W, height: H, labels, embeddingDim, camGrid } = this.geometry;
+    const { outputs, ms } = result;
+    const { images, resized } = batch;
+    const n = images.length;
     const o = this.manifest.outputs;
     const L = labels.length;
     const probs = outputs.probabilities?.data;
@@ -81,7 +117,9 @@ export class Analyzer {
 
     const results: ImageAnalysis[] = images.map((img, i) => {
       const quality = assessQuality(img.meta, resized[i]!, W, H);
-      const field = lungField(resized[i]!, W, H);
+      const gw = Math.max(1, Math.round((LOCALISATION_GRID * W) / Math.max(W, H)));
+      const gh = Math.max(1, Math.round((LOCALISATION_GRID * H) / Math.max(W, H)));
+      const field = lungField(downsample(resized[i]!, W, H, gw, gh), gw, gh);
       const camI = cam ? slice(cam, i, camSize) : null;
       const localisations: Record<string, Localisation> = {};
       if (camI && camGrid) {
@@ -105,9 +143,16 @@ export class Analyzer {
         computeMs: 0,
       };
     });
-    const perImage = (performance.now() - t0) / n;
+    const perImage = (batch.prepareMs + ms + (performance.now() - t0)) / n;
     for (const r of results) r.computeMs = perImage;
     return results;
+  }
+
+  /** prepare → infer → finish for one batch (calibration, tests); the analysis job pipelines the three. */
+  async analyseBatch(images: readonly AnalysisInput[]): Promise<ImageAnalysis[]> {
+    if (!images.length) return [];
+    const batch = await this.prepare(images);
+    return this.finish(batch, await this.infer(batch));
   }
 
   close(): Promise<void> {
