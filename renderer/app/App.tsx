@@ -5,10 +5,13 @@ import { SettingsDialog } from '../settings/SettingsDialog.js';
 import { ViewerScreen } from '../viewer/ViewerScreen.js';
 import { Worklist } from '../worklist/Worklist.js';
 import { FirstRunNotice } from './FirstRunNotice.js';
+import { useCoreClient } from './CoreClientContext.js';
+import { prefetchFromThumbnail } from '../viewer/usePixels.js';
 
 /** The application: worklist, reading screen, settings, and the first-run notice. */
 export function App() {
   const { t } = useTranslation();
+  const client = useCoreClient();
   const [openStudy, setOpenStudy] = useState<number | null>(null);
   const [settings, setSettings] = useState(false);
   return (
@@ -28,7 +31,12 @@ export function App() {
       </AppBar>
       {/* The worklist stays mounted so its filters and scroll position survive a reading. */}
       <Box sx={{ flex: 1, minHeight: 0, p: 1, display: openStudy === null ? 'block' : 'none' }}>
-        <Worklist onOpen={(s) => setOpenStudy(s.id)} />
+        <Worklist
+          onOpen={(s) => {
+            prefetchFromThumbnail(client, s.thumbnail);
+            setOpenStudy(s.id);
+          }}
+        />
       </Box>
       {openStudy !== null && (
         <Box sx={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>

@@ -3,7 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Instance, StudyDetail } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
-import { usePixels } from './usePixels.js';
+import { usePixels, type LoadedPixels } from './usePixels.js';
 import { ViewerCanvas, type Measurement, type ViewerTool } from './ViewerCanvas.js';
 import type { ViewGeometry, WindowLevel } from './viewTransform.js';
 import { presetWindow, type WindowPreset } from './windowPresets.js';
@@ -39,22 +39,21 @@ export function ImagePane(props: ImagePaneProps) {
   const client = useCoreClient();
   const { study, instance } = props;
   const state = usePixels(client, instance.pixels);
-  const [wl, setWl] = useState<WindowLevel | null>(null);
-  const [measurements, setMeasurements] = useState<Measurement[]>([]);
-
-  useEffect(() => {
-    if (state.status === 'ready') setWl({ ...state.pixels.header.window });
-    setMeasurements([]);
-  }, [state]);
+  // The reader's window and rulers belong to one image: kept with its pixels, so a new image starts from its own
+  // default window in the same render that first shows it (no extra effect pass before the first draw).
+  const loaded = state.status === 'ready' ? state.pixels : null;
+  const [own, setOwn] = useState<{ for: LoadedPixels; wl: WindowLevel | null; measurements: Measurement[] } | null>(null);
+  const mine = own && own.for === loaded ? own : null;
+  const wl = loaded ? (mine?.wl ?? loaded.header.window) : null;
+  const measurements = mine?.measurements ?? [];
+  const setWl = (w: WindowLevel) => loaded && setOwn({ for: loaded, wl: w, measurements });
+  const setMeasurements = (m: Measurement[]) => loaded && setOwn({ for: loaded, wl, measurements: m });
 
   useEffect(() => {
     const c = props.command;
     if (!c || state.status !== 'ready') return;
     if (c.preset) setWl(presetWindow(c.preset, state.pixels.header, state.pixels.stored));
-    if (c.reset) {
-      setWl({ ...state.pixels.header.window });
-      setMeasurements([]);
-    }
+    if (c.reset) setOwn(null);
     if (c.clearMeasurements) setMeasurements([]);
     // Only a new command (seq) triggers.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -67,26 +66,27 @@ export function ImagePane(props: ImagePaneProps) {
       </Box>
     );
   }
-  if (state.status !== 'ready' || !wl) {
-    return (
-      <Box sx={{ flex: 1, bgcolor: '#000', display: 'grid', placeItems: 'center' }}>
-        <CircularProgress aria-label={t('common.loading')} />
-      </Box>
-    );
-  }
-  const h = state.pixels.header;
-  const spacing = h.spacingMm
+  // One tree whether loading or ready, so the viewport (and its WebGL context) is created once, while the pixels
+  // are still on their way.
+  const pixels = state.status === 'ready' && wl ? state.pixels : null;
+  const h = pixels?.header ?? null;
+  const shownWindow = wl ?? { center: 0, width: 1 };
+
+  const spacing = !h
+    ? ''
+    : h.spacingMm
     ? t('viewer.spacing', { row: h.spacingMm[0].toFixed(3), col: h.spacingMm[1].toFixed(3), source: h.spacingSource ?? '' })
     : t('viewer.spacingUnknown');
   const text = props.showText;
   return (
+    <Box sx={{ flex: 1, display: 'flex', position: 'relative', minWidth: 0 }}>
     <ViewerCanvas
       label={props.label}
-      pixels={state.pixels}
+      pixels={pixels}
       imageKey={`instance-${instance.id}`}
       geometry={props.geometry}
       onGeometryChange={props.onGeometryChange}
-      window={wl}
+      window={shownWindow}
       onWindowChange={setWl}
       invert={props.invert}
       tool={props.tool}
@@ -115,9 +115,9 @@ export function ImagePane(props: ImagePaneProps) {
         ),
         bottomLeft: (
           <>
-            <div data-testid="wl-readout">{t('viewer.wl', { center: Math.round(wl.center), width: Math.round(wl.width) })}</div>
+            {wl && <div data-testid="wl-readout">{t('viewer.wl', { center: Math.round(wl.center), width: Math.round(wl.width) })}</div>}
             {text && <div>{t('viewer.zoomLevel', { percent: Math.round(props.geometry.zoom * 100) })}</div>}
-            {text && (
+            {text && h && (
               <div>
                 {h.width}×{h.height}
               </div>
@@ -127,10 +127,12 @@ export function ImagePane(props: ImagePaneProps) {
         bottomRight: (
           <>
             {props.note && <div>{props.note}</div>}
-            <div data-testid="spacing-readout">{spacing}</div>
+            {h && <div data-testid="spacing-readout">{spacing}</div>}
           </>
         ),
       }}
     />
+    {!pixels && <CircularProgress aria-label={t('common.loading')} sx={{ position: 'absolute', top: '45%', left: '48%' }} />}
+    </Box>
   );
 }

@@ -31,7 +31,8 @@ declare global {
 }
 
 export interface ViewerCanvasProps {
-  pixels: LoadedPixels;
+  /** Null while the image loads: the viewport (and its WebGL context) is ready before the bytes arrive. */
+  pixels: LoadedPixels | null;
   /** Identifies the image for tests and benchmarks (`data-drawn` once drawn). */
   imageKey: string;
   geometry: ViewGeometry;
@@ -62,7 +63,7 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
   const [draft, setDraft] = useState<Measurement | null>(null);
   const drawnKey = useRef<string | null>(null);
 
-  const image = { width: pixels.header.width, height: pixels.header.height };
+  const image = { width: pixels?.header.width ?? 1, height: pixels?.header.height ?? 1 };
   const matrix = useMemo(
     () => imageToViewport(image, size, geometry),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -84,9 +85,12 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
     const canvas = canvasRef.current;
     if (!canvas) return;
     try {
-      rendererRef.current = createPixelRenderer(canvas);
+      const forced = new URLSearchParams(globalThis.location?.search ?? '').get('renderer') === 'canvas2d';
+      rendererRef.current = createPixelRenderer(canvas, forced ? 'canvas2d' : 'webgl2');
+      performance.mark('cxr:renderer-ready');
       window.__cxrViewer ??= { frames: 0, lastDrawn: null, renderer: null };
-      window.__cxrViewer.renderer = rendererRef.current.kind;
+      const r = rendererRef.current as PixelRenderer & { texelFormat?: string };
+      window.__cxrViewer.renderer = r.texelFormat ? `${r.kind}/${r.texelFormat}` : r.kind;
     } catch (err) {
       setFailure(err instanceof Error ? err.message : String(err));
     }
@@ -97,8 +101,10 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
   }, []);
 
   useEffect(() => {
+    if (!pixels) return;
     try {
       rendererRef.current?.setImage(pixels.header, pixels.stored);
+      performance.mark('cxr:texture-uploaded');
       drawnKey.current = null;
     } catch (err) {
       setFailure(err instanceof Error ? err.message : String(err));
@@ -107,12 +113,12 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
 
   // One draw per animation frame, whatever number of state changes arrived in between (drags fire faster).
   const frameParams = useRef({ matrix, wl, invert, key: props.imageKey });
-  frameParams.current = { matrix, wl, invert: invert !== pixels.header.invert, key: props.imageKey };
+  frameParams.current = { matrix, wl, invert: invert !== (pixels?.header.invert ?? false), key: props.imageKey };
   const pending = useRef(0);
   useEffect(() => {
     const canvas = canvasRef.current;
     const renderer = rendererRef.current;
-    if (!canvas || !renderer || size.width === 0 || size.height === 0) return;
+    if (!canvas || !renderer || !pixels || size.width === 0 || size.height === 0) return;
     const dpr = globalThis.devicePixelRatio || 1;
     const w = Math.round(size.width * dpr);
     const h = Math.round(size.height * dpr);
@@ -153,7 +159,7 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
       const dx = ev.clientX - start.x;
       const dy = ev.clientY - start.y;
       if (mode === 'windowLevel') {
-        props.onWindowChange(dragWindow(start.wl, dx, dy, pixels.header.max - pixels.header.min, size));
+        if (pixels) props.onWindowChange(dragWindow(start.wl, dx, dy, pixels.header.max - pixels.header.min, size));
       } else if (mode === 'pan') {
         props.onGeometryChange({ ...start.geometry, panX: start.geometry.panX + dx, panY: start.geometry.panY + dy });
       } else if (mode === 'zoom') {
@@ -180,7 +186,7 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
     props.onGeometryChange(zoomAt(geometry, size, Math.exp(-e.deltaY / 500), e.clientX - rect.left, e.clientY - rect.top));
   };
 
-  const spacing = pixels.header.spacingMm;
+  const spacing = pixels?.header.spacingMm ?? null;
   const shown = draft ? [...measurements, draft] : measurements;
   const svgMatrix = `matrix(${matrix.join(' ')})`;
   const corner = (pos: Record<string, number>, content: ReactNode) =>

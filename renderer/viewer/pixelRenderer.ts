@@ -59,14 +59,44 @@ void main() {
   outColor = vec4(g, g, g, 1.0);
 }`;
 
-/** Creates the best renderer the canvas supports; throws only when neither WebGL2 nor 2D is available. */
-export function createPixelRenderer(canvas: HTMLCanvasElement): PixelRenderer {
-  const gl = canvas.getContext('webgl2', { antialias: false, depth: false, stencil: false, preserveDrawingBuffer: true });
+/**
+ * Creates the best renderer the canvas supports; throws only when neither WebGL2 nor 2D is available. `prefer`
+ * forces the 2D fallback (the viewer benchmark compares the two; `?renderer=canvas2d` in the page address).
+ */
+export function createPixelRenderer(canvas: HTMLCanvasElement, prefer: 'webgl2' | 'canvas2d' = 'webgl2'): PixelRenderer {
+  const gl = prefer === 'webgl2' ? canvas.getContext('webgl2', { antialias: false, depth: false, stencil: false, preserveDrawingBuffer: false }) : null;
   if (gl) return new WebGl2Renderer(canvas, gl);
   const ctx = canvas.getContext('2d');
   if (ctx) return new Canvas2dRenderer(canvas, ctx);
   throw new Error('this browser can draw neither WebGL2 nor a 2D canvas');
 }
+
+// Preferred path where the GPU can filter float textures (OES_texture_float_linear, near universal on desktop):
+// modality values uploaded once as R32F, hardware bilinear filtering, one texture read per fragment.
+const FRAGMENT_FLOAT = `#version 300 es
+precision highp float;
+uniform sampler2D uTex;
+uniform mat3 uScreenToImage;
+uniform float uCanvasHeight;
+uniform ivec2 uSize;
+uniform float uCenter;
+uniform float uWidth;
+uniform bool uInvert;
+out vec4 outColor;
+void main() {
+  vec2 screen = vec2(gl_FragCoord.x, uCanvasHeight - gl_FragCoord.y);
+  vec2 img = (uScreenToImage * vec3(screen, 1.0)).xy;
+  vec2 size = vec2(uSize);
+  if (img.x < 0.0 || img.y < 0.0 || img.x >= size.x || img.y >= size.y) {
+    outColor = vec4(0.0, 0.0, 0.0, 1.0);
+    return;
+  }
+  float m = texture(uTex, img / size).r;
+  float w = max(uWidth, 1.0);
+  float g = w <= 1.0 ? step(uCenter - 0.5, m) : clamp((m - (uCenter - 0.5)) / (w - 1.0) + 0.5, 0.0, 1.0);
+  if (uInvert) g = 1.0 - g;
+  outColor = vec4(g, g, g, 1.0);
+}`;
 
 class WebGl2Renderer implements PixelRenderer {
   readonly kind = 'webgl2' as const;
@@ -74,12 +104,16 @@ class WebGl2Renderer implements PixelRenderer {
   private readonly texture: WebGLTexture;
   private readonly uniforms: Record<string, WebGLUniformLocation | null> = {};
   private header: PixelHeader | null = null;
+  /** R32F with hardware filtering when the GPU can filter floats; R16UI with bilinear in the shader otherwise. */
+  readonly texelFormat: 'r32f' | 'r16ui';
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly gl: WebGL2RenderingContext,
   ) {
-    this.program = link(gl, compile(gl, gl.VERTEX_SHADER, VERTEX), compile(gl, gl.FRAGMENT_SHADER, FRAGMENT));
+    this.texelFormat = gl.getExtension('OES_texture_float_linear') ? 'r32f' : 'r16ui';
+    const fragment = this.texelFormat === 'r32f' ? FRAGMENT_FLOAT : FRAGMENT;
+    this.program = link(gl, compile(gl, gl.VERTEX_SHADER, VERTEX), compile(gl, gl.FRAGMENT_SHADER, fragment));
     gl.useProgram(this.program);
     for (const name of ['uTex', 'uScreenToImage', 'uCanvasHeight', 'uSize', 'uSlope', 'uIntercept', 'uCenter', 'uWidth', 'uInvert']) {
       this.uniforms[name] = gl.getUniformLocation(this.program, name);
@@ -104,11 +138,20 @@ class WebGl2Renderer implements PixelRenderer {
     gl.bindTexture(gl.TEXTURE_2D, this.texture);
     // Rows of an odd width are not 4-byte aligned.
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    const filter = this.texelFormat === 'r32f' ? gl.LINEAR : gl.NEAREST;
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, filter);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, filter);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.R16UI, header.width, header.height, 0, gl.RED_INTEGER, gl.UNSIGNED_SHORT, stored);
+    if (this.texelFormat === 'r32f') {
+      // Modality values (stored × slope + intercept) are exact in float32 for any 16-bit stored value.
+      const values = new Float32Array(stored.length);
+      const { slope, intercept } = header;
+      for (let i = 0; i < stored.length; i++) values[i] = stored[i]! * slope + intercept;
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.R32F, header.width, header.height, 0, gl.RED, gl.FLOAT, values);
+    } else {
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.R16UI, header.width, header.height, 0, gl.RED_INTEGER, gl.UNSIGNED_SHORT, stored);
+    }
     this.header = header;
   }
 
@@ -130,8 +173,8 @@ class WebGl2Renderer implements PixelRenderer {
     gl.uniformMatrix3fv(u.uScreenToImage!, false, [m[0] * s, m[1] * s, 0, m[2] * s, m[3] * s, 0, m[4], m[5], 1]);
     gl.uniform1f(u.uCanvasHeight!, canvas.height);
     gl.uniform2i(u.uSize!, header.width, header.height);
-    gl.uniform1f(u.uSlope!, header.slope);
-    gl.uniform1f(u.uIntercept!, header.intercept);
+    if (u.uSlope) gl.uniform1f(u.uSlope, header.slope);
+    if (u.uIntercept) gl.uniform1f(u.uIntercept, header.intercept);
     gl.uniform1f(u.uCenter!, params.window.center);
     gl.uniform1f(u.uWidth!, params.window.width);
     gl.uniform1i(u.uInvert!, params.invert ? 1 : 0);
