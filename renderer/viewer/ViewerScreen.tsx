@@ -145,7 +145,12 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
         onShowText={() => setShowText((v) => !v)}
         prior={
           priors.length
-            ? { shown: showPrior, linked, onToggle: () => setShowPrior((v) => !v), onLink: () => setLinked((v) => !v) }
+            ? { shown: showPrior, linked, onToggle: () => setShowPrior((v) => !v), onLink: () => {
+                // Unlinking leaves the prior where it is shown now instead of jumping back to its old view.
+                if (linked) setPriorGeometry(geometry);
+                setLinked((v) => !v);
+              },
+            }
             : null
         }
       />

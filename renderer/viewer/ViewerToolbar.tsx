@@ -84,7 +84,7 @@ export function ViewerToolbar(p: ViewerToolbarProps) {
             {t('viewer.prior')}
           </ToggleButton>
           {p.prior.shown && (
-            <Tooltip title={t('viewer.linkHelp')}>
+            <Tooltip title={t('viewer.linkHelp')} describeChild>
               <ToggleButton size="small" value="link" selected={p.prior.linked} onChange={p.prior.onLink}>
                 {t('viewer.link')}
               </ToggleButton>

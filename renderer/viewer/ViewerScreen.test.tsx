@@ -1,0 +1,117 @@
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodePixels, type Instance, type StudyDetail } from '../../main/api/index.js';
+import { FakeClient } from '../testing/fakeClient.js';
+import { study } from '../testing/fixtures.js';
+import { renderWithProviders } from '../testing/renderWithProviders.js';
+import { ViewerScreen } from './ViewerScreen.js';
+
+function instance(id: number, spacing: [number, number] | null): Instance {
+  return {
+    id,
+    seriesRowId: id,
+    sopInstanceUid: `1.2.${id}`,
+    sopClassUid: '1.2.840.10008.5.1.4.1.1.1',
+    instanceNumber: 1,
+    format: 'dicom',
+    transferSyntaxUid: null,
+    rows: 4,
+    columns: 4,
+    frames: 1,
+    bitsStored: 12,
+    photometric: 'MONOCHROME2',
+    viewPosition: 'PA',
+    bodyPart: 'CHEST',
+    pixelSpacingMm: spacing,
+    spacingSource: spacing ? 'ImagerPixelSpacing' : null,
+    windowCenter: 2048,
+    windowWidth: 4096,
+    filePath: `/data/${id}.dcm`,
+    contentHash: `h${id}`,
+    thumbnail: `/files/instances/${id}/thumbnail.png`,
+    pixels: `/files/instances/${id}/pixels`,
+    referenceFindings: [],
+  };
+}
+
+function detail(id: number, date: string, inst: Instance): StudyDetail {
+  return {
+    ...study({ id, patientRowId: 7, patientId: 'P7', patientName: 'Doe^Jane', date }),
+    birthDate: null,
+    referringPhysician: '',
+    series: [{ id, seriesInstanceUid: `9.${id}`, modality: 'CR', seriesNumber: 1, description: '', bodyPart: 'CHEST', instances: [inst] }],
+  };
+}
+
+const current = detail(2, '2024-05-01', instance(20, [0.15, 0.15]));
+const prior = detail(1, '2023-01-10', instance(10, null));
+
+beforeEach(() => {
+  // The pixel resource, in the real wire format.
+  const header = { width: 4, height: 4, slope: 1, intercept: 0, window: { center: 2048, width: 4096 }, min: 0, max: 4095, invert: false, spacingMm: null, spacingSource: null };
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string) => {
+      const spacing = url.includes('/20/') ? ([0.15, 0.15] as [number, number]) : null;
+      const body = encodePixels({ ...header, spacingMm: spacing, spacingSource: spacing ? 'ImagerPixelSpacing' : null }, new Uint16Array(16).fill(1000));
+      return new Response(body.slice().buffer as ArrayBuffer);
+    }),
+  );
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function setup() {
+  const client = new FakeClient({
+    'studies:get': ({ studyId }) => (studyId === 2 ? current : prior),
+    'priors:get': () => ({
+      patientId: 'P7',
+      currentStudyId: 2,
+      pack: null,
+      studies: [
+        { studyId: 1, date: '2023-01-10', instanceIds: [10], analysed: false, thumbnail: null },
+        { studyId: 2, date: '2024-05-01', instanceIds: [20], analysed: false, thumbnail: null },
+      ],
+      series: [],
+    }),
+    'analysis:get': () => null,
+  });
+  renderWithProviders(<ViewerScreen studyId={2} onBack={() => undefined} />, client);
+  return client;
+}
+
+const zoomReadouts = () => screen.getAllByText(/^Zoom \d+ %$/).map((el) => el.textContent);
+
+describe('ViewerScreen', () => {
+  it('shows the prior beside the current image, with zoom linked until unlinked', async () => {
+    setup();
+    await screen.findByText('Spacing 0.150 × 0.150 mm (ImagerPixelSpacing)');
+    expect(screen.getByText('Doe^Jane · P7 · 2024-05-01 · Chest PA')).toBeTruthy();
+    fireEvent.click(await screen.findByRole('button', { name: 'Prior' }));
+    await screen.findByText('Pixel spacing unknown: ruler in pixels, not mm');
+    expect(screen.getAllByText('Prior 2023-01-10').length).toBeGreaterThan(0);
+    expect(zoomReadouts()).toEqual(['Zoom 100 %', 'Zoom 100 %']);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
+    expect(zoomReadouts()).toEqual(['Zoom 125 %', 'Zoom 125 %']);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Link zoom/pan' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
+    // Unlinked, the toolbar acts on both independently: each keeps its own zoom from here on.
+    fireEvent.wheel(screen.getAllByTestId('viewer-viewport')[0]!, { deltaY: -500, clientX: 0, clientY: 0 });
+    const [main, priorZoom] = zoomReadouts();
+    expect(priorZoom).toBe('Zoom 156 %');
+    expect(main).not.toBe(priorZoom);
+  });
+
+  it('hides the patient text on request and keeps the window readout', async () => {
+    setup();
+    const pane = await screen.findByLabelText('Current image');
+    await within(pane).findByText('Doe^Jane');
+    fireEvent.click(screen.getByRole('button', { name: 'Patient text' }));
+    await waitFor(() => expect(within(pane).queryByText('Doe^Jane')).toBeNull());
+    expect(within(pane).getByTestId('wl-readout').textContent).toBe('WL 2048 / WW 4096');
+  });
+});
