@@ -154,7 +154,7 @@ try {
 
     // CAM localisation against the expert boxes.
     const rows = readFileSync(sharedPath('data', 'nih-cxr14', 'bboxes.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-    let overlap = 0, peakIn = 0, chance = 0;
+    let overlap = 0, peakIn = 0, chance = 0, boxArea = 0;
     console.log('');
     console.log(`CAM localisation vs ${rows.length} expert boxes (bboxes.csv):`);
     for (const [image, label, xs, ys, ws, hs] of rows) {
@@ -173,9 +173,10 @@ try {
       overlap += hit ? 1 : 0;
       peakIn += inside ? 1 : 0;
       chance += (w * h) / (img.width * img.height);
+      boxArea += loc.boxes.reduce((sum, b) => sum + b.w * b.h, 0) / (img.width * img.height);
       console.log(`  ${image} ${label!.padEnd(13)} p=${r!.probabilities[manifest.labels.indexOf(name)]!.toFixed(3)} box overlap ${hit ? 'yes' : 'no '} peak inside ${inside ? 'yes' : 'no '} (${loc.laterality}, ${loc.zone}, ${loc.organ})`);
     }
-    console.log(`  box overlap rate ${(overlap / rows.length).toFixed(2)}; peak-inside rate ${(peakIn / rows.length).toFixed(2)} (a random point would land inside ${(chance / rows.length).toFixed(2)} of the time)`);
+    console.log(`  box overlap rate ${(overlap / rows.length).toFixed(2)}; peak-inside rate ${(peakIn / rows.length).toFixed(2)} (a random point would land inside ${(chance / rows.length).toFixed(2)} of the time); CAM boxes cover ${(boxArea / rows.length).toFixed(2)} of the image on average`);
   }
 } finally {
   await core.close();
