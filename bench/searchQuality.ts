@@ -85,8 +85,8 @@ if (existsSync(cache)) {
 if (args.includes('--center')) {
   // Experiment: subtract the mean embedding (GAP features of ReLU maps share a large common component).
   const mean = new Float64Array(dim);
-  for (let i = 0; i < matrix.length; i++) mean[i % dim] += matrix[i]! / images.length;
-  for (let i = 0; i < matrix.length; i++) matrix[i] -= mean[i % dim]!;
+  for (let i = 0; i < matrix.length; i++) mean[i % dim] = mean[i % dim]! + matrix[i]! / images.length;
+  for (let i = 0; i < matrix.length; i++) matrix[i] = matrix[i]! - mean[i % dim]!;
   console.log('  embeddings centred on their mean');
 }
 const ids = images.map((_, i) => i + 1);

@@ -164,6 +164,26 @@ describe('search service (similar:*, priors:get, cohorts:*)', () => {
     expect((await call('priors:get', { studyId: s1.studyId })).studies).toHaveLength(3);
   });
 
+  it('priors:get orders undated NIH follow-ups (PATIENT_FOLLOWUP.png) by follow-up number', async () => {
+    const seed = (followUp: string, effusion: number) => {
+      const img = seedImage(db, `nih-${followUp}`, {
+        patient: { patientId: '42' },
+        study: { studyInstanceUid: `nih.${followUp}`, date: null },
+        instance: { filePath: `/nih/images/00000042_${followUp}.png`, format: 'png' },
+      });
+      seedAnalysis(db, img.instanceId, [0.1, 0.1, effusion], [1, 0, 0]);
+      return img;
+    };
+    // Imported out of order, as a folder walk may do.
+    const f2 = seed('002', 0.9);
+    const f0 = seed('000', 0.1);
+    const f1 = seed('001', 0.6);
+    const r = await call('priors:get', { instanceId: f2.instanceId });
+    expect(r.studies.map((s: any) => s.studyId)).toEqual([f0.studyId, f1.studyId, f2.studyId]);
+    const effusion = r.series.find((s: any) => s.label === 'Effusion');
+    expect(effusion.points.map((p: any) => p.change)).toEqual([null, 'new', 'increased']);
+  });
+
   it('cohorts: query, CSV and COCO exports served by resource path, clear errors', async () => {
     const { near, mid } = seedNeighbourhood();
     const page = await call('cohorts:query', { query: 'effusion>0.5 OR ref:effusion' });

@@ -23,6 +23,11 @@ export function classifyChange(previous: number, current: number, threshold: num
 export interface StudyProbabilities {
   studyId: number;
   date: string | null;
+  /**
+   * Order among studies of the same date or without one, where the source says it (NIH ChestX-ray14 images carry no
+   * dates, only a follow-up number in the file name PATIENT_FOLLOWUP.png); null when unknown.
+   */
+  sequence?: number | null;
   /** The image whose probability is shown for each label (the most positive one), keyed by label. */
   instanceIds: Record<string, number>;
   probabilities: Record<string, number> | null;
@@ -48,20 +53,26 @@ export interface FindingSeries {
 }
 
 /**
- * One series per label over the patient's studies, oldest first, ready to plot. Studies without a date sort last
- * (by id), as their place in time is unknown; they still get a point so the UI can show them.
+ * Orders studies in time: by date; undated ones after the dated (their place is unknown, but they still get a
+ * point); then by `sequence` (follow-up number) where given; then by id (import order).
  */
+export function compareStudies(a: StudyProbabilities, b: StudyProbabilities): number {
+  if (a.date && b.date && a.date !== b.date) return a.date < b.date ? -1 : 1;
+  if (!a.date !== !b.date) return a.date ? -1 : 1;
+  const sa = a.sequence ?? null;
+  const sb = b.sequence ?? null;
+  if (sa !== null && sb !== null && sa !== sb) return sa - sb;
+  return a.studyId - b.studyId;
+}
+
+/** One series per label over the patient's studies, oldest first (see `compareStudies`), ready to plot. */
 export function buildFindingSeries(
   studies: readonly StudyProbabilities[],
   labels: readonly string[],
   thresholds: Record<string, number>,
   margin = DEFAULT_CHANGE_MARGIN,
 ): FindingSeries[] {
-  const ordered = [...studies].sort((a, b) => {
-    if (a.date && b.date && a.date !== b.date) return a.date < b.date ? -1 : 1;
-    if (!a.date !== !b.date) return a.date ? -1 : 1;
-    return a.studyId - b.studyId;
-  });
+  const ordered = [...studies].sort(compareStudies);
   return labels.map((label) => {
     const threshold = thresholds[label] ?? 0.5;
     let previous: { studyId: number; probability: number } | null = null;

@@ -3,7 +3,15 @@ import type { Priors } from '../api/search.js';
 import type { SearchRepository } from '../db/searchRepository.js';
 import { thumbnailPath } from '../db/studyRows.js';
 import type { PackContextResolver } from '../search/packContext.js';
-import { buildFindingSeries, DEFAULT_CHANGE_MARGIN, type StudyProbabilities } from './changeClassification.js';
+import { buildFindingSeries, compareStudies, DEFAULT_CHANGE_MARGIN, type StudyProbabilities } from './changeClassification.js';
+
+/** NIH ChestX-ray14 names images PATIENT_FOLLOWUP.png (8 and 3 digits); the follow-up number orders undated studies. */
+const NIH_NAME = /(?:^|[\\/])\d{8}_(\d{3})\.png$/i;
+
+export function followUpNumber(filePath: string): number | null {
+  const m = NIH_NAME.exec(filePath);
+  return m ? Number(m[1]) : null;
+}
 
 export interface PriorsDeps {
   repo: SearchRepository;
@@ -23,10 +31,11 @@ export async function getPriors(deps: PriorsDeps, input: { studyId?: number; ins
   if (!patient) throw new CoreError('not_found', `no study with id ${studyId}`);
   const pack = packs.choose({ packId: input.packId, instanceId: input.instanceId });
   const allIds = patient.studies.flatMap((s) => s.instanceIds);
-  const details = pack ? repo.details(allIds, pack) : new Map();
+  const details = repo.details(allIds, pack);
   const context = pack ? await packs.context(pack) : null;
 
   const perStudy: StudyProbabilities[] = patient.studies.map((s) => {
+    const sequences = s.instanceIds.map((id) => followUpNumber(details.get(id)?.filePath ?? '')).filter((n): n is number => n !== null);
     let probabilities: Record<string, number> | null = null;
     const instanceIds: Record<string, number> = {};
     for (const id of s.instanceIds) {
@@ -42,10 +51,10 @@ export async function getPriors(deps: PriorsDeps, input: { studyId?: number; ins
         }
       });
     }
-    return { studyId: s.studyId, date: s.date, instanceIds, probabilities };
+    return { studyId: s.studyId, date: s.date, sequence: sequences.length ? Math.min(...sequences) : null, instanceIds, probabilities };
   });
   const series = context ? buildFindingSeries(perStudy, context.labels, context.thresholds, DEFAULT_CHANGE_MARGIN) : [];
-  const order = series[0]?.points.map((p) => p.studyId) ?? perStudy.map((s) => s.studyId);
+  const order = [...perStudy].sort(compareStudies).map((s) => s.studyId);
   const byId = new Map(patient.studies.map((s) => [s.studyId, s]));
   const analysed = new Set(perStudy.filter((s) => s.probabilities).map((s) => s.studyId));
   return {

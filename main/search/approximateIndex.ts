@@ -76,8 +76,9 @@ export class ApproximateIndex {
   }
 
   /**
-   * Approximate top-k by cosine. With a filter, asks for more candidates and drops the rejected ones; the caller falls
-   * back to the exact scan when fewer than k survive. Scores are usearch's (1 − cosine distance) on stored vectors.
+   * Approximate neighbours by cosine, best first: up to k × `oversample` candidates that pass the filter (callers
+   * re-score them exactly and keep k; with a filter they fall back to the exact scan when too few survive).
+   * Scores are usearch's (1 − cosine distance) on the stored int8 vectors.
    */
   search(query: ArrayLike<number>, k: number, filter: SearchFilter = {}, oversample = 1): Neighbour[] {
     if (this.count === 0) return [];
@@ -85,7 +86,7 @@ export class ApproximateIndex {
     const want = Math.min(this.count, Math.max(k, Math.ceil(k * oversample)));
     const m = this.index.search(q, want, 0) as { keys: BigUint64Array; distances: Float32Array };
     const out: Neighbour[] = [];
-    for (let i = 0; i < m.keys.length && out.length < k; i++) {
+    for (let i = 0; i < m.keys.length; i++) {
       const id = Number(m.keys[i]!);
       if (filter.allowed && !filter.allowed.has(id)) continue;
       if (filter.excluded?.has(id)) continue;

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { boxesFromLocalisations, cohortCoco, csvField, type CohortExportRow } from './exportFormats.js';
+
+describe('csvField', () => {
+  it('quotes commas, quotes and line breaks, and defuses spreadsheet formulas', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('Doe, Jane')).toBe('"Doe, Jane"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('a\nb')).toBe('"a\nb"');
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvField(-3)).toBe('-3');
+    expect(csvField(null)).toBe('');
+  });
+});
+
+describe('cohortCoco', () => {
+  const row = (over: Partial<CohortExportRow>): CohortExportRow => ({
+    instanceId: 1,
+    studyId: 1,
+    patientId: 'P',
+    studyDate: null,
+    sex: null,
+    ageYears: null,
+    viewPosition: 'PA',
+    filePath: '/x.png',
+    thumbnail: '/files/instances/1/thumbnail.png',
+    width: 1024,
+    height: 1024,
+    referenceFindings: [],
+    probabilities: {},
+    thresholds: {},
+    aiBoxes: {},
+    readerBoxes: [],
+    ...over,
+  });
+
+  it('writes AI boxes only for positive findings, and gives reference labels outside the pack their own category', () => {
+    const doc = cohortCoco(
+      [
+        row({
+          probabilities: { Mass: 0.9, Nodule: 0.2 },
+          thresholds: { Mass: 0.5, Nodule: 0.5 },
+          aiBoxes: { Mass: [{ x: 1, y: 2, w: 3, h: 4 }], Nodule: [{ x: 5, y: 5, w: 5, h: 5 }] },
+          referenceFindings: [{ label: 'Fracture', box: { x: 0, y: 0, w: 10, h: 10 } }, { label: 'Mass', box: null }],
+          readerBoxes: [{ label: 'Mass', box: { x: 7, y: 7, w: 2, h: 2 } }],
+        }),
+      ],
+      ['Mass', 'Nodule'],
+      { query: 'ai:Mass', pack: 'p@1', createdAt: '2025-01-01T00:00:00Z' },
+    );
+    expect(doc.categories.map((c) => c.name)).toEqual(['Mass', 'Nodule', 'Fracture']);
+    expect(doc.annotations.map((a) => [a.source, a.category_id, a.bbox])).toEqual([
+      ['ai-cam', 1, [1, 2, 3, 4]],
+      ['reference', 3, [0, 0, 10, 10]],
+      ['reader', 1, [7, 7, 2, 2]],
+    ]);
+    expect(doc.annotations[0]!.area).toBe(12);
+    expect(doc.info.query).toBe('ai:Mass');
+  });
+
+  it('reads boxes from stored localisations and ignores malformed entries', () => {
+    expect(boxesFromLocalisations({ Mass: { boxes: [{ x: 1, y: 2, w: 3, h: 4 }, { x: 'a' }] }, Edema: null, Bad: { boxes: 3 } })).toEqual({
+      Mass: [{ x: 1, y: 2, w: 3, h: 4 }],
+    });
+    expect(boxesFromLocalisations('nonsense')).toEqual({});
+  });
+});
