@@ -21,6 +21,7 @@ import { analysisRuntime } from '../main/inference/analysisRuntime.js';
 import { readManifest } from '../main/inference/manifest.js';
 import { preprocess } from '../main/inference/preprocess.js';
 import { readGrayFile } from '../main/inference/readGrayFile.js';
+import { loadDisplayImage } from '../main/images/loadImage.js';
 import { readLabelledSet } from '../main/findings/calibrate.js';
 import { auc } from '../main/findings/roc.js';
 
@@ -109,12 +110,20 @@ try {
   }
   await session.release();
   const ratio = (xs: { bare: number; full: number }[]) => median(xs.map((x) => x.full / x.bare));
+  // Where the time goes: decoding a 1024x1024 PNG into the displayed image (main/images) alone, per image.
+  const decodeMs: number[] = [];
+  for (const f of files.slice(0, 16)) {
+    const t = performance.now();
+    await loadDisplayImage(join(incoming, f), 'png');
+    decodeMs.push(performance.now() - t);
+  }
   console.log('');
   console.log(`per image, batch 1 (${single.length} images, bare and full alternating; provider ${provider}):`);
   console.log(`  bare session.run          median ${median(single.map((x) => x.bare)).toFixed(1)} ms`);
   console.log(`  full analysis             median ${median(single.map((x) => x.full)).toFixed(1)} ms  (decode + preprocess + infer + quality + CAM + store)`);
   console.log(`  ratio full / bare         ${ratio(single).toFixed(2)}  (median of per-image ratios; goal <= 1.3)`);
   console.log(`  as a stream of 16, batch 1: ratio ${ratio(streamed).toFixed(2)}  (decode/store of neighbours overlap inference)`);
+  console.log(`  of which decoding the PNG (loadDisplayImage) alone: median ${median(decodeMs).toFixed(1)} ms per image`);
   console.log(`batches of ${ANALYSIS_BATCH}, ${ids.length} images, 3 alternating rounds:`);
   console.log(`  bare batched session.run  ${median(rounds.map((x) => (ids.length * 1000) / x.bare)).toFixed(2)} images/s`);
   console.log(`  full batch analysis       ${median(rounds.map((x) => (ids.length * 1000) / x.full)).toFixed(2)} images/s`);

@@ -135,9 +135,13 @@ export async function analyseInstances(
   return { studies, failures, provider: analyzer.provider };
 }
 
-/** Recomputes the worklist's AI summary of each study from its stored analyses by this pack. */
+/**
+ * Recomputes the worklist's AI summary of each study from its stored analyses by this pack (only images that passed
+ * the quality gate count), then tells subscribers the studies changed.
+ */
 export function updateStudySummaries(rt: AnalysisRuntime, pack: Pack, studyIds: Iterable<number>): void {
   const index = new IndexRepository(rt.ctx.db);
+  const changed: number[] = [];
   const { thresholds } = rt.thresholds(pack.manifest.labels, pack.manifest.id, pack.manifest.version, pack.manifest);
   for (const studyId of studyIds) {
     const rows = rt.repo.latestForStudy(studyId, pack.manifest.id);
@@ -151,7 +155,9 @@ export function updateStudySummaries(rt: AnalysisRuntime, pack: Pack, studyIds: 
       }
     }
     index.setStudyAiSummary(studyId, { aiStatus: rows.length ? 'done' : 'failed', maxProbability: max, positiveLabels: [...positive].sort() });
+    changed.push(studyId);
   }
+  if (changed.length) rt.ctx.events.emit('studies:onDidChange', { studyIds: changed });
 }
 
 async function readImageForCalibration(path: string): Promise<AnalysisInput> {
