@@ -169,7 +169,8 @@ export function FindingsPanel(props: FindingsPanelProps) {
                   slotProps={{ input: { 'aria-label': t('findings.boxOf', { label: name }) } }}
                 />
                 <Typography variant="caption">{t('findings.box')}</Typography>
-                <Box sx={{ flex: 1 }} />
+              </Stack>
+              <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'flex-end', gap: 0.5 }}>
                 <Button
                   size="small"
                   variant={f.review.decision === 'accepted' ? 'contained' : 'text'}

@@ -30,6 +30,8 @@ export const en = {
     'imported-desc': 'Recently imported',
   },
   worklist: {
+    analyseAll: 'Analyse all with AI',
+    analyseProgress: 'AI analysis progress',
     title: 'Worklist',
     search: 'Search patients, IDs, descriptions',
     dateFrom: 'From',
@@ -69,6 +71,15 @@ export const en = {
       done: 'Done: {{done}} files, {{failed}} failed',
       failed: 'Import failed after {{done}} files',
       cancelled: 'Cancelled after {{done}} files',
+    },
+  },
+  jobs: {
+    state: {
+      queued: 'Waiting…',
+      running: '{{done}} of {{total}} ({{failed}} failed)',
+      done: 'Done: {{done}}, {{failed}} failed',
+      failed: 'Failed after {{done}}',
+      cancelled: 'Cancelled after {{done}}',
     },
   },
   viewer: {

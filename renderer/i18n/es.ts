@@ -31,6 +31,8 @@ export const es: Messages = {
     'imported-desc': 'Importados recientemente',
   },
   worklist: {
+    analyseAll: 'Analizar todo con IA',
+    analyseProgress: 'Progreso del análisis por IA',
     title: 'Lista de trabajo',
     search: 'Buscar pacientes, ID, descripciones',
     dateFrom: 'Desde',
@@ -70,6 +72,15 @@ export const es: Messages = {
       done: 'Terminado: {{done}} archivos, {{failed}} con error',
       failed: 'La importación falló tras {{done}} archivos',
       cancelled: 'Cancelada tras {{done}} archivos',
+    },
+  },
+  jobs: {
+    state: {
+      queued: 'En espera…',
+      running: '{{done}} de {{total}} ({{failed}} con error)',
+      done: 'Terminado: {{done}}, {{failed}} con error',
+      failed: 'Falló tras {{done}}',
+      cancelled: 'Cancelado tras {{done}}',
     },
   },
   viewer: {

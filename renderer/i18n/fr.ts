@@ -31,6 +31,8 @@ export const fr: Messages = {
     'imported-desc': 'Importés récemment',
   },
   worklist: {
+    analyseAll: 'Tout analyser par IA',
+    analyseProgress: 'Progression de l’analyse IA',
     title: 'Liste de travail',
     search: 'Rechercher patients, ID, descriptions',
     dateFrom: 'Du',
@@ -70,6 +72,15 @@ export const fr: Messages = {
       done: 'Terminé : {{done}} fichiers, {{failed}} en échec',
       failed: 'Échec de l’import après {{done}} fichiers',
       cancelled: 'Annulé après {{done}} fichiers',
+    },
+  },
+  jobs: {
+    state: {
+      queued: 'En attente…',
+      running: '{{done}} sur {{total}} ({{failed}} en échec)',
+      done: 'Terminé : {{done}}, {{failed}} en échec',
+      failed: 'Échec après {{done}}',
+      cancelled: 'Annulé après {{done}}',
     },
   },
   viewer: {

@@ -31,6 +31,8 @@ export const pt: Messages = {
     'imported-desc': 'Importados recentemente',
   },
   worklist: {
+    analyseAll: 'Analisar tudo com IA',
+    analyseProgress: 'Progresso da análise por IA',
     title: 'Lista de trabalho',
     search: 'Pesquisar pacientes, ID, descrições',
     dateFrom: 'De',
@@ -70,6 +72,15 @@ export const pt: Messages = {
       done: 'Concluído: {{done}} ficheiros, {{failed}} com erro',
       failed: 'A importação falhou após {{done}} ficheiros',
       cancelled: 'Cancelada após {{done}} ficheiros',
+    },
+  },
+  jobs: {
+    state: {
+      queued: 'À espera…',
+      running: '{{done}} de {{total}} ({{failed}} com erro)',
+      done: 'Concluído: {{done}}, {{failed}} com erro',
+      failed: 'Falhou após {{done}}',
+      cancelled: 'Cancelado após {{done}}',
     },
   },
   viewer: {

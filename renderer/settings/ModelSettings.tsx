@@ -150,7 +150,7 @@ export function ModelSettings() {
           </Stack>
           {job && (
             <Typography variant="caption">
-              {t(`import.state.${job.state}`, { done: job.done, total: job.total, failed: job.failed })} {job.message ?? ''}
+              {t(`jobs.state.${job.state}`, { done: job.done, total: job.total, failed: job.failed })} {job.message ?? ''}
             </Typography>
           )}
         </>

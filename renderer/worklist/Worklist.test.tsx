@@ -18,6 +18,7 @@ function setup() {
   const client = new FakeClient({
     'studies:list': () => ({ total: rows.length, offset: 0, items: rows }),
     'import:start': () => job({ id: 'imp-7', total: 0 }),
+    'analysis:start': () => job({ id: 'ai-1', kind: 'analysis', total: 3 }),
   });
   const onOpen = vi.fn();
   renderWithProviders(<Worklist onOpen={onOpen} debounceMs={0} />, client);
@@ -90,6 +91,19 @@ describe('Worklist', () => {
     const listsBefore = client.callsOf('studies:list').length;
     act(() => client.emit('jobs:onDidFinish', job({ id: 'imp-7', state: 'done', done: 20, total: 20, failed: 1 })));
     expect(screen.getByTestId('import-status').textContent).toContain('Done: 20 files, 1 failed');
+    await waitFor(() => expect(client.callsOf('studies:list').length).toBeGreaterThan(listsBefore));
+  });
+
+  it('analyses every image not yet analysed and refreshes the list when the job ends', async () => {
+    const { client } = setup();
+    await screen.findByText('Alpha^Ann');
+    fireEvent.click(screen.getByRole('button', { name: 'Analyse all with AI' }));
+    await waitFor(() => expect(client.callsOf('analysis:start')).toEqual([{ all: true }]));
+    act(() => client.emit('jobs:onDidProgress', job({ id: 'ai-1', kind: 'analysis', done: 1, total: 3 })));
+    expect(screen.getByRole('progressbar', { name: 'AI analysis progress' }).getAttribute('aria-valuenow')).toMatch(/^33(\.|$)/);
+    const listsBefore = client.callsOf('studies:list').length;
+    act(() => client.emit('jobs:onDidFinish', job({ id: 'ai-1', kind: 'analysis', state: 'done', done: 3, total: 3, finishedAt: 'x' })));
+    expect(screen.getByText('Done: 3, 0 failed')).toBeTruthy();
     await waitFor(() => expect(client.callsOf('studies:list').length).toBeGreaterThan(listsBefore));
   });
 

@@ -17,6 +17,7 @@ import { useTranslation } from 'react-i18next';
 import type { StudySummary } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
 import { AiStatusChip } from './AiStatusChip.js';
+import { AnalyseAllButton } from './AnalyseAllButton.js';
 import { ImportPanel } from './ImportPanel.js';
 import { useDebounced } from './useDebounced.js';
 import { emptyFilters, toQuery, WorklistFilters, type WorklistFilterValues } from './WorklistFilters.js';
@@ -101,6 +102,7 @@ export function Worklist({ onOpen, debounceMs = 250 }: WorklistProps) {
         <Box sx={{ flex: 1 }}>
           <WorklistFilters value={filters} onChange={setFilters} />
         </Box>
+        <AnalyseAllButton onFinished={reload} />
         <Button variant="outlined" onClick={() => setShowImport((s) => !s)} aria-expanded={showImport}>
           {t('import.button')}
         </Button>

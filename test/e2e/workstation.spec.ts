@@ -13,6 +13,8 @@ import { assert, skip, test } from './runner.js';
 const NIH = ['00014995_000.png', '00013911_000.png', '00018784_000.png', '00028223_000.png'];
 const J2K = 'nema_wg04_RG1_J2KI_CR_chest_MONO1_1841x1955.dcm';
 const DX = 'nih_google_DX_implicitLE_1024.dcm';
+/** The one shared chest DICOM with PixelSpacing (0.168 mm). */
+const RSNA = 'rsna_CR_jpegbaseline_1024.dcm';
 
 export interface E2eContext {
   ws: Workstation;
@@ -73,7 +75,7 @@ async function studyIdByName(ws: Workstation, fragment: string): Promise<{ study
   throw new Error(`no imported study holds ${fragment}`);
 }
 
-test('imports NIH images (folder with labels.csv) and two DICOMs from typed paths, with a progress bar', async () => {
+test('imports NIH images (folder with labels.csv) and three DICOMs from typed paths, with a progress bar', async () => {
   if (!hasShared) skip('../shared is absent');
   const { page, ws } = c();
   const folder = mkdtempSync(join(tmpdir(), 'cxr-e2e-nih-'));
@@ -89,11 +91,11 @@ test('imports NIH images (folder with labels.csv) and two DICOMs from typed path
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await page
     .getByLabel('Paths on the workstation (one per line)')
-    .fill([folder, sharedPath('data', 'dicom', 'cxr', J2K), sharedPath('data', 'dicom', 'cxr', DX)].join('\n'));
+    .fill([folder, ...[J2K, DX, RSNA].map((f) => sharedPath('data', 'dicom', 'cxr', f))].join('\n'));
   await page.getByRole('button', { name: 'Start import' }).click();
   await page.getByRole('progressbar', { name: 'Import progress' }).waitFor({ timeout: 10_000 });
-  await page.getByTestId('import-status').getByText(/^Done: 6 files, 0 failed/).waitFor({ timeout: 120_000 });
-  await page.getByText('Studies: 6').waitFor({ timeout: 10_000 });
+  await page.getByTestId('import-status').getByText(/^Done: 7 files, 0 failed/).waitFor({ timeout: 120_000 });
+  await page.getByText('Studies: 7').waitFor({ timeout: 10_000 });
   await shot('01-worklist-after-import');
 });
 
@@ -103,7 +105,7 @@ test('worklist: search narrows the list, arrows and Enter open a study', async (
   await search.fill('RG1');
   await page.getByText('Studies: 1').waitFor();
   await search.fill('');
-  await page.getByText('Studies: 6').waitFor();
+  await page.getByText('Studies: 7').waitFor();
   const grid = page.getByRole('grid');
   await grid.focus();
   await page.keyboard.press('ArrowDown');
@@ -195,6 +197,23 @@ test('ruler: mm from pixel spacing where the file has it, and says so where it d
   console.log(`    ${NIH[0]}: ruler "${nihText}"`);
   if (!nihDetail.pixelSpacingMm) assert(/spacing unknown/.test(nihText ?? ''), 'a PNG without spacing gets a pixel ruler that says so');
   await shot('10-nih-ruler', 'viewport');
+
+  // Same 1024² size, same drag: the RSNA CR's PixelSpacing (0.168 mm) turns the same pixel length into mm.
+  await page.getByRole('button', { name: 'Worklist' }).click();
+  const rsna = await studyIdByName(ws, RSNA);
+  await page.locator(`tr[data-study-id="${rsna.studyId}"]`).click();
+  await waitDrawn(page, rsna.instanceId);
+  const rsnaText = await measure();
+  const rsnaDetail = await ws.core.api['instances:get']({ instanceId: rsna.instanceId });
+  const px = Number(/^(\d+) px/.exec(nihText ?? '')?.[1]);
+  const mm = Number(/^([\d.]+) mm$/.exec(rsnaText ?? '')?.[1]);
+  console.log(`    ${RSNA}: ruler "${rsnaText}" (spacing ${JSON.stringify(rsnaDetail.pixelSpacingMm)}; expected ≈ ${(px * 0.168).toFixed(1)} mm)`);
+  assert(rsnaDetail.pixelSpacingMm !== null, 'the core reads PixelSpacing of the RSNA file');
+  assert(Math.abs(mm - px * rsnaDetail.pixelSpacingMm![1]) < 1.5, `ruler in mm from the spacing (${mm} mm for ${px} px)`);
+  await shot('10b-rsna-ruler-mm', 'viewport');
+  await page.getByRole('button', { name: 'Worklist' }).click();
+  await page.locator(`tr[data-study-id="${nih.studyId}"]`).click();
+  await waitDrawn(page, nih.instanceId);
 });
 
 test('findings of the AI appear, labelled AI-generated, and a heatmap toggles on the image', async () => {
@@ -236,19 +255,35 @@ test('findings of the AI appear, labelled AI-generated, and a heatmap toggles on
   await page.getByTestId('finding-Cardiomegaly').getByText('Accepted by the reader').waitFor();
 });
 
-test('similar cases (after analysing the rest) and the trend panel', async () => {
+test('analyse all from the worklist, most abnormal first; similar cases and the trend panel', async () => {
   const { page, ws } = c();
   if (!isOperationName('similar:find')) skip('the contract has no similar-case search yet');
-  // The other images are analysed through the core (the worklist has no bulk action): the index needs neighbours.
-  const job = await ws.core.api['analysis:start']({ all: true, force: false });
-  await ws.core.ctx.jobs.wait(job.id);
+  // Analyse the rest from the worklist, then check the AI column and "most abnormal first" against the core.
+  await page.getByRole('button', { name: 'Worklist' }).click();
+  await page.getByRole('button', { name: 'Analyse all with AI' }).click();
+  await page.getByText(/^Done: \d+, 0 failed$/).waitFor({ timeout: 120_000 });
+  await page.getByRole('combobox', { name: 'Sort' }).click();
+  await page.getByRole('option', { name: 'Most abnormal first' }).click();
+  await page.waitForTimeout(500);
+  const expected = await ws.core.api['studies:list']({ sort: { field: 'abnormality', dir: 'desc' }, offset: 0, limit: 50 });
+  const shown = await page.locator('tr[data-study-id]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-study-id'))));
+  console.log(`    most abnormal first: ${expected.items.map((s) => `${s.id}:${s.maxProbability?.toFixed(2)}`).join(' ')}`);
+  assert(JSON.stringify(shown) === JSON.stringify(expected.items.map((s) => s.id)), `rows in the core's abnormality order (${shown} vs ${expected.items.map((s) => s.id)})`);
+  assert(expected.items.every((s) => s.aiStatus === 'done'), 'every study analysed');
+  const chips = await page.getByText(/^AI max \d+%$/).count();
+  assert(chips === expected.items.length, `an "AI max" chip per row (got ${chips})`);
+  await shot('16-worklist-most-abnormal');
+  const nih = await studyIdByName(ws, NIH[0]!);
+  await page.locator(`tr[data-study-id="${nih.studyId}"]`).click();
+  await waitDrawn(page, nih.instanceId);
+
   await page.getByRole('tab', { name: 'Similar' }).click();
   await page.getByRole('button', { name: 'Find similar cases' }).click();
   await page.getByTestId('similar-case').first().waitFor({ timeout: 30_000 });
   const n = await page.getByTestId('similar-case').count();
   console.log(`    ${n} similar cases listed`);
   assert(n >= 3, `the other analysed images of other patients are listed (got ${n})`);
-  await shot('16-similar');
+  await shot('17-similar');
   await page.getByRole('tab', { name: 'Trend' }).click();
   await page.getByText('No earlier study of this patient.').waitFor();
 });
@@ -262,7 +297,7 @@ test('report draft is visible, with the AI-derived sections marked', async () =>
   const text = await page.getByTestId('report-draft').innerText();
   console.log(`    draft: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
   assert(text.length > 40, 'the draft has text');
-  await shot('17-report-draft');
+  await shot('18-report-draft');
   await page.getByRole('tab', { name: 'Findings' }).click();
 });
 
@@ -273,7 +308,7 @@ test('the UI switches to French', async () => {
   await page.getByRole('option', { name: 'Français' }).click();
   await page.getByRole('button', { name: 'Fermer' }).click();
   await page.getByRole('button', { name: 'Liste de travail' }).first().waitFor();
-  await shot('14-french');
+  await shot('19-french');
   await page.getByRole('button', { name: 'Paramètres' }).click();
   await page.getByRole('combobox', { name: 'Langue' }).click();
   await page.getByRole('option', { name: 'English' }).click();
