@@ -44,7 +44,11 @@ const f3 = (v: number | null) => (v === null ? '  -  ' : v.toFixed(3));
 console.log(`pack ${manifest.id} ${manifest.version}; ${files.length} NIH images (1024x1024 PNG); cpu; GPU machine: not lent to this task`);
 
 // Bare onnxruntime in this thread, tensors prepared in advance.
-const session = await ort.InferenceSession.create(join(packDir, manifest.file), { executionProviders: ['cpu'] });
+// Spinning idle threads of this session would steal the cores from the full pipeline measured in between; off.
+const session = await ort.InferenceSession.create(join(packDir, manifest.file), {
+  executionProviders: ['cpu'],
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
+});
 const tensors = await Promise.all(files.map(async (f) => (await preprocess(await readGrayFile(join(imagesDir, f)), manifest)).tensor));
 const { channels, height, width } = manifest.input;
 const plane = channels * height * width;

@@ -31,6 +31,9 @@ async function open(modelPath: string, providers: ProviderName[], intraOpThreads
         // A GPU provider that cannot load logs its own errors at level 3; we report the failure ourselves.
         ...(provider === 'cpu' ? {} : { logSeverityLevel: 4 as const }),
         ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
+        // Idle intra-op threads would otherwise spin after each run and take the cores that decode and resize the
+        // next batch need (the analysis pipeline overlaps them with inference).
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       session = s;
       post({ type: 'opened', provider, failures, inputs: describe(s.inputMetadata), outputs: describe(s.outputMetadata) });
