@@ -74,6 +74,7 @@ async function timeOpen(page: Page, url: string, target: { studyId: number; inst
       fetched: at('cxr:pixels-fetched'),
       decoded: at('cxr:pixels-decoded'),
       rendererReady: at('cxr:renderer-ready'),
+      uploadStart: at('cxr:upload-start'),
       uploaded: at('cxr:texture-uploaded'),
     };
   })()`)) as Timing;
@@ -89,6 +90,7 @@ interface Timing {
   decoded: number;
   /** WebGL context and program created, texture uploaded. */
   rendererReady: number;
+  uploadStart: number;
   uploaded: number;
 }
 
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
       );
       console.log(
         `  p50 after the click: request sent ${m('requested').toFixed(0)} ms, bytes in ${m('fetched').toFixed(0)} ms, ` +
-          `decoded ${m('decoded').toFixed(0)} ms, renderer ready ${m('rendererReady').toFixed(0)} ms, texture uploaded ${m('uploaded').toFixed(0)} ms, drawn ${m('total').toFixed(0)} ms`,
+          `decoded ${m('decoded').toFixed(0)} ms, renderer ready ${m('rendererReady').toFixed(0)} ms, upload started ${m('uploadStart').toFixed(0)} ms, texture uploaded ${m('uploaded').toFixed(0)} ms, drawn ${m('total').toFixed(0)} ms`,
       );
     }
 

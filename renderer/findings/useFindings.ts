@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { startTransition, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnalysisResult, Finding } from '../../main/api/index.js';
 import type { CoreClient } from '../app/coreClient.js';
@@ -55,9 +55,12 @@ export function useFindings(client: CoreClient, instanceId: number | null): Find
         setState(r.error.code === 'not_found' && /unknown operation/.test(r.error.message) ? 'unavailable' : { error: r.error.message });
         return;
       }
-      setResult(r.value);
-      setFindings(r.value ? r.value.findings.map(toFindingView) : []);
-      setState(r.value ? 'ready' : 'none');
+      // A transition: the findings list may render after the image, which the reader looks at first.
+      startTransition(() => {
+        setResult(r.value);
+        setFindings(r.value ? r.value.findings.map(toFindingView) : []);
+        setState(r.value ? 'ready' : 'none');
+      });
     });
     return () => {
       stale = true;

@@ -103,6 +103,7 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
   useEffect(() => {
     if (!pixels) return;
     try {
+      performance.mark('cxr:upload-start');
       rendererRef.current?.setImage(pixels.header, pixels.stored);
       performance.mark('cxr:texture-uploaded');
       drawnKey.current = null;

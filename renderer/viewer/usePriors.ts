@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import type { StudyDetail } from '../../main/api/index.js';
 import type { CoreClient } from '../app/coreClient.js';
 
@@ -14,7 +14,7 @@ export function usePriors(client: CoreClient, study: StudyDetail | null): number
       // Oldest first, undated last: the studies listed before the current one are its priors.
       const at = r.value.studies.findIndex((s) => s.studyId === study.id);
       const earlier = (at >= 0 ? r.value.studies.slice(0, at) : []).filter((s) => s.instanceIds.length > 0);
-      setPriors(earlier.map((s) => s.studyId).reverse());
+      startTransition(() => setPriors(earlier.map((s) => s.studyId).reverse()));
     });
     return () => {
       stale = true;
