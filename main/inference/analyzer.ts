@@ -3,7 +3,7 @@ import { DEFAULT_LABEL_ORGANS, localise, type Localisation, type Organ } from '.
 import { downsample, lungField } from '../findings/lungMask.js';
 import { InferenceEngine, type EngineOptions } from './inferenceEngine.js';
 import { packGeometry, type ModelManifest, type PackGeometry } from './manifest.js';
-import { resizeGray, writeInputTensor, type GrayImage } from './preprocess.js';
+import type { GrayImage } from './preprocess.js';
 import type { ProviderName } from './providers.js';
 import type { WireTensor } from './workerProtocol.js';
 import { assessQuality, type ImageTags, type QualityReport } from './quality.js';
@@ -38,9 +38,11 @@ export const LOCALISATION_GRID = 64;
 
 /** A batch resized and normalised into one input tensor. */
 export interface PreparedBatch {
+  /** Sizes and tags of the images (their pixels were handed to the worker). */
   images: readonly AnalysisInput[];
   resized: Float32Array[];
-  input: Float32Array;
+  /** The input tensor's id in the worker. */
+  preparedId: number;
   prepareMs: number;
 }
 
@@ -84,18 +86,17 @@ export class Analyzer {
    */
   async prepare(images: readonly AnalysisInput[]): Promise<PreparedBatch> {
     const t0 = performance.now();
-    const { width: W, height: H, channels } = this.geometry;
-    const resized = await Promise.all(images.map((img) => resizeGray(img, W, H)));
-    const input = new Float32Array(images.length * channels * W * H);
-    resized.forEach((r, i) => writeInputTensor(r, this.manifest, input, i));
-    return { images, resized, input, prepareMs: performance.now() - t0 };
+    // Pixels go to the worker (transferred, not copied); only the sizes and tags stay here.
+    const kept = images.map((img) => ({ width: img.width, height: img.height, meta: img.meta, gray: new Float32Array(0) }));
+    const { preparedId, resized } = await this.engine.prepare(images, this.manifest.input);
+    return { images: kept, resized, preparedId, prepareMs: performance.now() - t0 };
   }
 
-  /** One session.run in the worker thread. The batch's input buffer is transferred: prepare again to rerun. */
+  /** One session.run in the worker thread on a prepared batch. */
   async infer(batch: PreparedBatch): Promise<BatchOutputs> {
     const { width: W, height: H, channels, inputName } = this.geometry;
     const n = batch.images.length;
-    const { outputs, ms } = await this.engine.run({ [inputName]: { data: batch.input, dims: [n, channels, H, W] } });
+    const { outputs, ms } = await this.engine.runPrepared(batch.preparedId, inputName, [n, channels, H, W]);
     return { outputs, ms };
   }
 

@@ -24,7 +24,7 @@ for (const packId of ['cxr14-tiny-test', 'cxr14-densenet121-demo']) {
     });
     afterAll(() => analyzer?.close());
 
-    it('reproduces golden probabilities within 2e-3 from the 256 px inputs, in one batch', async () => {
+    it('reproduces golden probabilities within 2e-3 (in fact 1e-4: same resize algorithm) from the 256 px inputs, in one batch', async () => {
       // The tiny pack's golden file names six images whose 256 px inputs are not shipped; the other six are.
       const cases = golden.images.filter((g) => existsSync(join(goldenInputs(), g.image)));
       expect(cases.length).toBeGreaterThanOrEqual(6);
@@ -40,7 +40,8 @@ for (const packId of ['cxr14-tiny-test', 'cxr14-densenet121-demo']) {
         expect(Math.abs(l2 - g.embedding_l2) / g.embedding_l2).toBeLessThan(0.01);
         expect(r.cam!.length).toBe(golden.labels.length * r.camRows! * r.camCols!);
       });
-      expect(worst).toBeLessThan(2e-3);
+      // The brief asks for 2e-3; the PyTorch-identical antialiased resize gets ~1e-6, so guard that.
+      expect(worst).toBeLessThan(1e-4);
     });
 
     it('gives different outputs for different images', async () => {

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { providerCandidates, type ProviderName, type ProviderSetting } from './providers.js';
+import type { InputSpec } from './preprocess.js';
 import type { TensorInfo, WireTensor, WorkerReply, WorkerRequest } from './workerProtocol.js';
 
 export interface EngineOptions {
@@ -36,6 +37,7 @@ function spawnWorker(): Worker {
 export class InferenceEngine {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: { outputs: Record<string, WireTensor>; ms: number }) => void; reject: (e: Error) => void }>();
+  private readonly pendingPrepare = new Map<number, { resolve: (r: { resized: Float32Array[]; ms: number }) => void; reject: (e: Error) => void }>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -49,6 +51,13 @@ export class InferenceEngine {
     readonly outputs: TensorInfo[],
   ) {
     worker.on('message', (msg: WorkerReply) => {
+      const prep = (msg.type === 'prepared' || msg.type === 'error') && msg.id !== null ? this.pendingPrepare.get(msg.id) : undefined;
+      if (prep) {
+        this.pendingPrepare.delete((msg as { id: number }).id);
+        if (msg.type === 'prepared') prep.resolve({ resized: msg.resized, ms: msg.ms });
+        else if (msg.type === 'error') prep.reject(new Error(`${modelPath}: preprocessing failed: ${msg.message}`));
+        return;
+      }
       if (msg.type === 'result' || (msg.type === 'error' && msg.id !== null)) {
         const p = this.pending.get(msg.id!);
         if (!p) return;
@@ -60,6 +69,8 @@ export class InferenceEngine {
     const failAll = (err: Error) => {
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
+      for (const p of this.pendingPrepare.values()) p.reject(err);
+      this.pendingPrepare.clear();
     };
     worker.on('error', (err) => failAll(err));
     worker.on('exit', (code) => {
@@ -103,6 +114,43 @@ export class InferenceEngine {
           const transfer = Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer);
           const req: WorkerRequest = { type: 'run', id, feeds };
           this.worker.postMessage(req, transfer);
+        }),
+    );
+    this.queue = task.catch(() => undefined);
+    return task;
+  }
+
+  /**
+   * Resizes and normalises a batch in the worker (not queued behind runs, so the next batch is prepared while the
+   * current one is inferred). The images' pixel buffers are transferred. Resolves with the resized images and an id
+   * for `runPrepared`.
+   */
+  prepare(images: readonly { width: number; height: number; gray: Float32Array }[], spec: InputSpec): Promise<{ preparedId: number; resized: Float32Array[]; ms: number }> {
+    if (this.closed) return Promise.reject(new Error(`${this.modelPath}: engine is closed`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pendingPrepare.set(id, { resolve: (r) => resolve({ preparedId: id, ...r }), reject });
+      const req: WorkerRequest = { type: 'prepare', id, images: images.map((i) => ({ width: i.width, height: i.height, gray: i.gray })), spec };
+      // Transfer whole, unshared buffers only; a view into a larger buffer is copied instead.
+      const transfer = new Set<ArrayBuffer>();
+      for (const i of images) {
+        const b = i.gray.buffer;
+        if (b instanceof ArrayBuffer && i.gray.byteOffset === 0 && i.gray.byteLength === b.byteLength) transfer.add(b);
+      }
+      this.worker.postMessage(req, [...transfer]);
+    });
+  }
+
+  /** Runs a batch prepared in the worker, queued like `run`. */
+  runPrepared(preparedId: number, inputName: string, dims: number[]): Promise<{ outputs: Record<string, WireTensor>; ms: number }> {
+    if (this.closed) return Promise.reject(new Error(`${this.modelPath}: engine is closed`));
+    const task = this.queue.then(
+      () =>
+        new Promise<{ outputs: Record<string, WireTensor>; ms: number }>((resolve, reject) => {
+          const id = this.nextId++;
+          this.pending.set(id, { resolve, reject });
+          const req: WorkerRequest = { type: 'runPrepared', id, preparedId, inputName, dims };
+          this.worker.postMessage(req);
         }),
     );
     this.queue = task.catch(() => undefined);

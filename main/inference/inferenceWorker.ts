@@ -6,10 +6,13 @@ import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { TensorInfo, WireTensor, WorkerReply, WorkerRequest } from './workerProtocol.js';
 import type { ProviderName } from './providers.js';
+import { prepareBatch } from './preprocess.js';
 
 if (!parentPort) throw new Error('inferenceWorker must run in a worker thread');
 const port = parentPort;
 let session: ort.InferenceSession | null = null;
+/** Input tensors prepared ahead of their run (the next batch is prepared while the current one runs). */
+const prepared = new Map<number, Float32Array>();
 
 function post(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(reply, transfer);
@@ -63,6 +66,13 @@ async function run(id: number, feeds: Record<string, WireTensor>): Promise<void>
   post({ type: 'result', id, outputs, ms }, transfer);
 }
 
+function prepare(id: number, images: { width: number; height: number; gray: Float32Array }[], spec: Parameters<typeof prepareBatch>[1]): void {
+  const t0 = performance.now();
+  const { resized, input } = prepareBatch(images, spec);
+  prepared.set(id, input);
+  post({ type: 'prepared', id, resized, ms: performance.now() - t0 }, resized.map((r) => r.buffer as ArrayBuffer));
+}
+
 port.on('message', (msg: WorkerRequest) => {
   const handle = async () => {
     switch (msg.type) {
@@ -70,6 +80,17 @@ port.on('message', (msg: WorkerRequest) => {
         return open(msg.modelPath, msg.providers, msg.intraOpThreads);
       case 'run':
         return run(msg.id, msg.feeds);
+      case 'prepare':
+        return prepare(msg.id, msg.images, msg.spec);
+      case 'runPrepared': {
+        const input = prepared.get(msg.preparedId);
+        prepared.delete(msg.preparedId);
+        if (!input) return post({ type: 'error', id: msg.id, message: `no prepared batch ${msg.preparedId}` });
+        return run(msg.id, { [msg.inputName]: { data: input, dims: msg.dims } });
+      }
+      case 'discard':
+        prepared.delete(msg.preparedId);
+        return;
       case 'close':
         await session?.release();
         session = null;
@@ -78,6 +99,7 @@ port.on('message', (msg: WorkerRequest) => {
     }
   };
   handle().catch((err: unknown) => {
-    post({ type: 'error', id: msg.type === 'run' ? msg.id : null, message: err instanceof Error ? err.message : String(err) });
+    const id = msg.type === 'run' || msg.type === 'prepare' || msg.type === 'runPrepared' ? msg.id : null;
+    post({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });
   });
 });

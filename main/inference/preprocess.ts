@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import type { ModelManifest } from './manifest.js';
 
 /** The displayed image: greyscale in [0, 1], bone bright, row-major. */
@@ -8,37 +7,82 @@ export interface GrayImage {
   gray: Float32Array;
 }
 
-/**
- * Resizes the displayed image to the manifest's input size (stretch, bilinear with antialiasing). libvips' linear
- * kernel is fed 16-bit data and asked for 16-bit output: an 8-bit round trip would cost ~2e-3 in probabilities, and
- * libvips casts float input to 8 bits on the way out, so 16 bits is the precise path.
- */
-export async function resizeGray(img: GrayImage, width: number, height: number): Promise<Float32Array> {
-  if (img.gray.length !== img.width * img.height) {
-    throw new Error(`image is ${img.width}x${img.height} but has ${img.gray.length} pixels`);
+/** Per output index: first input index and normalised weights of PyTorch's antialiased bilinear filter. */
+function axisWeights(inSize: number, outSize: number): { starts: Int32Array; weights: Float32Array[] } {
+  const scale = inSize / outSize;
+  // Downscaling widens the triangle filter to the scale (antialiasing); upscaling keeps plain bilinear.
+  const support = scale >= 1 ? scale : 1;
+  const invscale = scale >= 1 ? 1 / scale : 1;
+  const starts = new Int32Array(outSize);
+  const weights: Float32Array[] = [];
+  for (let i = 0; i < outSize; i++) {
+    const center = scale * (i + 0.5);
+    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+    const xsize = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
+    const w = new Float32Array(xsize);
+    let total = 0;
+    for (let j = 0; j < xsize; j++) {
+      const x = Math.abs((j + xmin - center + 0.5) * invscale);
+      w[j] = x < 1 ? 1 - x : 0;
+      total += w[j]!;
+    }
+    if (total > 0) for (let j = 0; j < xsize; j++) w[j]! /= total;
+    starts[i] = xmin;
+    weights.push(w);
   }
-  const u16 = new Uint16Array(img.gray.length);
-  for (let i = 0; i < u16.length; i++) {
-    const v = img.gray[i]!;
-    u16[i] = v <= 0 ? 0 : v >= 1 ? 65535 : Math.round(v * 65535);
-  }
-  const out = await sharp(u16, { raw: { width: img.width, height: img.height, channels: 1 } })
-    .resize(width, height, { fit: 'fill', kernel: 'linear' })
-    .toColourspace('grey16')
-    .raw({ depth: 'ushort' })
-    .toBuffer();
-  const px = new Uint16Array(out.buffer, out.byteOffset, out.byteLength / 2);
-  const result = new Float32Array(width * height);
-  for (let i = 0; i < result.length; i++) result[i] = px[i]! / 65535;
-  return result;
+  return { starts, weights };
 }
+
+/**
+ * Resizes the displayed image to width×height (stretch), bilinear with antialiasing, with the algorithm of
+ * PyTorch's `F.interpolate(mode='bilinear', antialias=True)` that the packs' golden outputs were made with
+ * (separable triangle filter widened by the scale factor). Reproduces the golden probabilities to ~1e-6, where
+ * libvips' linear kernel gets ~5e-4. Synchronous: it runs in the inference worker, off the main thread.
+ */
+export function resizeAntialiased(img: GrayImage, width: number, height: number): Float32Array {
+  const { width: W, height: H, gray } = img;
+  if (gray.length !== W * H) throw new Error(`image is ${W}x${H} but has ${gray.length} pixels`);
+  const hx = axisWeights(W, width);
+  const hy = axisWeights(H, height);
+  const tmp = new Float32Array(H * width);
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    for (let i = 0; i < width; i++) {
+      const s = row + hx.starts[i]!;
+      const w = hx.weights[i]!;
+      let acc = 0;
+      for (let j = 0; j < w.length; j++) acc += gray[s + j]! * w[j]!;
+      tmp[y * width + i] = acc;
+    }
+  }
+  const out = new Float32Array(width * height);
+  for (let i = 0; i < height; i++) {
+    const s = hy.starts[i]!;
+    const w = hy.weights[i]!;
+    const o = i * width;
+    for (let j = 0; j < w.length; j++) {
+      const wj = w[j]!;
+      const r = (s + j) * width;
+      for (let x = 0; x < width; x++) out[o + x]! += tmp[r + x]! * wj;
+    }
+  }
+  return out;
+}
+
+/** Async wrapper kept for callers outside the worker (quality checks, tests). */
+export async function resizeGray(img: GrayImage, width: number, height: number): Promise<Float32Array> {
+  return resizeAntialiased(img, width, height);
+}
+
+/** What the input tensor needs from the manifest (plain data: it is sent to the inference worker). */
+export type InputSpec = Pick<ModelManifest['input'], 'channels' | 'width' | 'height' | 'normalize'>;
 
 /**
  * Writes one image's input tensor (NCHW, channels replicated, normalised with the manifest's mean and std) into
  * `target` at image slot `index`, so a batch is assembled without extra copies.
  */
-export function writeInputTensor(resized: Float32Array, manifest: ModelManifest, target: Float32Array, index: number): void {
-  const { channels, width, height, normalize } = manifest.input;
+export function writeInputTensor(resized: Float32Array, spec: InputSpec, target: Float32Array, index: number): void {
+  const { channels, width, height, normalize } = spec;
   const plane = width * height;
   if (resized.length !== plane) throw new Error(`resized image has ${resized.length} pixels, the pack expects ${width}x${height}`);
   const base = index * channels * plane;
@@ -50,10 +94,18 @@ export function writeInputTensor(resized: Float32Array, manifest: ModelManifest,
   }
 }
 
+/** Resizes and normalises a batch into one NCHW tensor; returns the resized images too (quality gate, lung field). */
+export function prepareBatch(images: readonly GrayImage[], spec: InputSpec): { resized: Float32Array[]; input: Float32Array } {
+  const resized = images.map((img) => resizeAntialiased(img, spec.width, spec.height));
+  const input = new Float32Array(images.length * spec.channels * spec.width * spec.height);
+  resized.forEach((r, i) => writeInputTensor(r, spec, input, i));
+  return { resized, input };
+}
+
 /** Resize + tensor for one image (tests and the golden check); batch code calls the two steps itself. */
 export async function preprocess(img: GrayImage, manifest: ModelManifest): Promise<{ resized: Float32Array; tensor: Float32Array }> {
-  const resized = await resizeGray(img, manifest.input.width, manifest.input.height);
+  const resized = resizeAntialiased(img, manifest.input.width, manifest.input.height);
   const tensor = new Float32Array(manifest.input.channels * resized.length);
-  writeInputTensor(resized, manifest, tensor, 0);
+  writeInputTensor(resized, manifest.input, tensor, 0);
   return { resized, tensor };
 }

@@ -1,4 +1,5 @@
 import type { ProviderName } from './providers.js';
+import type { InputSpec } from './preprocess.js';
 
 /** A tensor crossing the worker boundary (its buffer is transferred, not copied). */
 export interface WireTensor {
@@ -16,10 +17,15 @@ export interface TensorInfo {
 export type WorkerRequest =
   | { type: 'open'; modelPath: string; providers: ProviderName[]; intraOpThreads?: number }
   | { type: 'run'; id: number; feeds: Record<string, WireTensor> }
+  /** Resize + normalise a batch in the worker; the tensor stays there for `runPrepared`. */
+  | { type: 'prepare'; id: number; images: { width: number; height: number; gray: Float32Array }[]; spec: InputSpec }
+  | { type: 'runPrepared'; id: number; preparedId: number; inputName: string; dims: number[] }
+  | { type: 'discard'; preparedId: number }
   | { type: 'close' };
 
 export type WorkerReply =
   | { type: 'opened'; provider: ProviderName; failures: string[]; inputs: TensorInfo[]; outputs: TensorInfo[] }
   | { type: 'result'; id: number; outputs: Record<string, WireTensor>; ms: number }
+  | { type: 'prepared'; id: number; resized: Float32Array[]; ms: number }
   | { type: 'error'; id: number | null; message: string }
   | { type: 'closed' };
