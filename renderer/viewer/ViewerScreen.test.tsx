@@ -87,10 +87,10 @@ const zoomReadouts = () => screen.getAllByText(/^Zoom \d+ %$/).map((el) => el.te
 describe('ViewerScreen', () => {
   it('shows the prior beside the current image, with zoom linked until unlinked', async () => {
     setup();
-    await screen.findByText('Spacing 0.150 × 0.150 mm (ImagerPixelSpacing)');
+    await screen.findByText('Spacing 0.150 × 0.150 mm (ImagerPixelSpacing)', undefined, { timeout: 5000 });
     expect(screen.getByText('Doe^Jane · P7 · 2024-05-01 · Chest PA')).toBeTruthy();
     fireEvent.click(await screen.findByRole('button', { name: 'Prior' }));
-    await screen.findByText('Pixel spacing unknown: ruler in pixels, not mm');
+    await screen.findByText('Pixel spacing unknown: ruler in pixels, not mm', undefined, { timeout: 5000 });
     expect(screen.getAllByText('Prior 2023-01-10').length).toBeGreaterThan(0);
     expect(zoomReadouts()).toEqual(['Zoom 100 %', 'Zoom 100 %']);
 
@@ -108,8 +108,8 @@ describe('ViewerScreen', () => {
 
   it('hides the patient text on request and keeps the window readout', async () => {
     setup();
-    const pane = await screen.findByLabelText('Current image');
-    await within(pane).findByText('Doe^Jane');
+    const pane = await screen.findByLabelText('Current image', undefined, { timeout: 5000 });
+    await within(pane).findByText('Doe^Jane', undefined, { timeout: 5000 });
     fireEvent.click(screen.getByRole('button', { name: 'Patient text' }));
     await waitFor(() => expect(within(pane).queryByText('Doe^Jane')).toBeNull());
     expect(within(pane).getByTestId('wl-readout').textContent).toBe('WL 2048 / WW 4096');
