@@ -31,7 +31,7 @@ const opt = (name: string, fallback: string) => {
 };
 const SIZES = opt('--sizes', '100000,1000000').split(',').map(Number);
 const QUERIES = Number(opt('--queries', '100'));
-const GRAPH_BUDGET_S = Number(opt('--graph-budget-s', '150'));
+const GRAPH_BUDGET_S = Number(opt('--graph-budget-s', '100'));
 const GRAPH_MAX = Number(opt('--graph-max', '1000000'));
 const DIM = 1024;
 const K = 10;
