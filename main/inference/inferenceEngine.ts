@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { createModuleWorker } from '../core/moduleWorker.js';
 import * as ort from 'onnxruntime-node';
 import { providerCandidates, type ProviderName, type ProviderSetting } from './providers.js';
 import type { InputSpec } from './preprocess.js';
@@ -18,16 +19,9 @@ export function offeredProviders(): string[] {
   return ort.listSupportedBackends().map((b) => b.name);
 }
 
-/**
- * In Vitest and tsx the code runs from .ts sources, so the worker must load its own .ts file through tsx. Node 20
- * does not apply `execArgv: ['--import', 'tsx']` to a worker's entry module, so the worker is started from a
- * one-line bootstrap that imports the entry with tsx's `tsImport`.
- */
+/** The worker module next to this one, in whichever form (TypeScript under Vitest/tsx, JavaScript when built) runs. */
 function spawnWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./inferenceWorker.js', import.meta.url));
-  const entry = new URL('./inferenceWorker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(bootstrap, { eval: true });
+  return createModuleWorker(new URL(`./inferenceWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 }
 
 /**
