@@ -192,6 +192,27 @@ export class AnalysisRepository {
     );
   }
 
+  /**
+   * Forgets every analysis of an instance (with its reviews and cohort rows, by cascade): called when the image's
+   * file changed, since those results describe pixels that are no longer there. Returns how many were removed.
+   */
+  forgetInstance(instanceId: number): number {
+    return this.db.statement('DELETE FROM analyses WHERE instance_id = ?').run(instanceId).changes;
+  }
+
+  /** Whether any instance of a study still has an analysis. */
+  studyHasAnalyses(studyId: number): boolean {
+    return (
+      this.db
+        .statement(
+          `SELECT 1 FROM analyses a JOIN instances i ON i.id = a.instance_id JOIN series s ON s.id = i.series_id
+           WHERE s.study_id = ? LIMIT 1`,
+        )
+        .pluck()
+        .get(studyId) !== undefined
+    );
+  }
+
   /** Every stored embedding of one pack version, in instance id order (for similar-case search). */
   embeddings(packId: string, packVersion: string): { instanceId: number; embedding: Float32Array }[] {
     const rows = this.db

@@ -1,3 +1,4 @@
+import { AnalysisRepository } from '../db/analysisRepository.js';
 import type { DbHandle } from '../db/connection.js';
 import { ImportJobRepository } from '../db/importJobRepository.js';
 import { IndexRepository } from '../db/indexRepository.js';
@@ -35,6 +36,7 @@ export interface ImportRequest {
 export async function runImport(deps: ImportDeps, request: ImportRequest, control: JobControl): Promise<string> {
   const jobs = new ImportJobRepository(deps.db);
   const index = new IndexRepository(deps.db);
+  const analyses = new AnalysisRepository(deps.db);
   jobs.create(control.id, request.roots);
   const already = request.resume ? jobs.recordedPaths(control.id) : new Set<string>();
 
@@ -63,6 +65,14 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
       lastChangeEvent = Date.now();
     };
 
+    // A changed file invalidates what the AI said about its old pixels; the study's AI summary goes back to "none"
+    // once none of its images has a result left (re-analysis fills it again).
+    const forgetStaleAnalyses = (instanceId: number, studyId: number) => {
+      if (analyses.forgetInstance(instanceId) > 0 && !analyses.studyHasAnalyses(studyId)) {
+        index.setStudyAiSummary(studyId, { aiStatus: 'none', maxProbability: null, positiveLabels: [] });
+      }
+    };
+
     const handle = async (s: ImportSource): Promise<void> => {
       const known = index.findByPath(s.path);
       if (known && known.fileSize === s.size && Math.abs(known.fileMtimeMs - s.mtimeMs) < 1) {
@@ -75,6 +85,7 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
       const d = await deps.pool.run(task);
       if (d.kind === 'image') {
         const result = index.upsertImage(d.record);
+        if (result.outcome === 'updated') forgetStaleAnalyses(result.instanceId, result.studyId);
         jobs.recordItem(control.id, s.path, result.outcome, result.outcome === 'skipped' ? result.reason : undefined);
         if (result.outcome !== 'skipped') changedStudies.add(result.studyId);
         control.advance(1);

@@ -118,13 +118,21 @@ describe.skipIf(!hasShared)('import into the index (real files)', () => {
     expect((await t.call('studies:list', {})).total).toBe(before);
   });
 
-  it('detects a changed file and re-indexes it in place', async () => {
+  it('detects a changed file, re-indexes it in place and forgets the AI results of its old pixels', async () => {
     const path = join(inbox.root, 'nih', 'images', inbox.pngs[1]!);
+    const study = (await t.call('studies:list', { text: inbox.pngs[1]!.slice(0, 8).replace(/^0+/, '') })).items[0]!;
+    const instanceId = (await t.call('studies:get', { studyId: study.id })).series[0]!.instances[0]!.id;
+    const analysis = await t.call('analysis:start', { instanceIds: [instanceId], packId: 'cxr14-tiny-test' });
+    expect((await t.core.ctx.jobs.wait(analysis.id)).state).toBe('done');
+    expect((await t.call('studies:get', { studyId: study.id })).aiStatus).toBe('done');
+
     const rewritten = await sharp(readFileSync(path)).png({ compressionLevel: 1 }).toBuffer();
     writeFileSync(path, rewritten);
     utimesSync(path, new Date(), new Date(Date.now() + 5000));
     const { report } = await runImport([path]);
     expect(report).toMatchObject({ imported: 0, updated: 1 });
+    expect(await t.call('analysis:get', { instanceId })).toBeNull();
+    expect((await t.call('studies:get', { studyId: study.id })).aiStatus).toBe('none');
   });
 });
 
