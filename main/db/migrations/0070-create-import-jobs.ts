@@ -30,6 +30,8 @@ export const createImportJobs: Migration = {
       ) STRICT, WITHOUT ROWID;
 
       CREATE INDEX import_job_items_outcome ON import_job_items (job_id, outcome, seq);
+      -- recordItem numbers items with max(seq) + 1: without this index that is a scan of the job per file.
+      CREATE INDEX import_job_items_seq ON import_job_items (job_id, seq);
     `);
   },
 };
