@@ -46,7 +46,7 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const paths = resolveAppPaths(app);
-  const core: Core = createCore({ dataDir: paths.dataDir, modelsDirs: paths.modelsDirs, validateOutputs: !app.isPackaged });
+  const core: Core = createCore({ dataDir: paths.dataDir, modelsDirs: paths.modelsDirs });
 
   hardenSession(session.defaultSession, appContentSecurityPolicy);
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ core, rendererDir: paths.rendererDir }));

@@ -8,8 +8,6 @@ export interface CoreConfig {
   dataDir: string;
   /** Folders searched for model packs, in order (the repo's models/ first, then the per-user folder). */
   modelsDirs: string[];
-  /** Parse every output against the contract (tests). */
-  validateOutputs?: boolean;
 }
 
 /** What every service receives from the composition root. */

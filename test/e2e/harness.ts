@@ -31,7 +31,7 @@ export async function startWorkstation(
     throw new Error(`${staticDir}/index.html is missing: run "npm run build:renderer" first`);
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'cxr-e2e-'));
-  const core = createCore({ dataDir, modelsDirs: options.modelsDirs ?? defaultModelsDirs(), validateOutputs: true });
+  const core = createCore({ dataDir, modelsDirs: options.modelsDirs ?? defaultModelsDirs() });
   let bridge: Bridge;
   try {
     if (options.packId) {

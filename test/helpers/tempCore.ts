@@ -18,7 +18,7 @@ export interface TempCore {
 export function tempCore(options: { allowMissing?: boolean; dataDir?: string } = {}): TempCore {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cxr-core-'));
   const core = createCore(
-    { dataDir, modelsDirs: [join(projectRoot, 'models'), sharedPath('models')], validateOutputs: true },
+    { dataDir, modelsDirs: [join(projectRoot, 'models'), sharedPath('models')] },
     { allowMissing: options.allowMissing ?? true },
   );
   return {

@@ -16,7 +16,7 @@ describe('renderer bridge transport ↔ bridge ↔ core', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cxr-bridge-it-'));
-    core = createCore({ dataDir, modelsDirs: [], validateOutputs: true }, { allowMissing: true });
+    core = createCore({ dataDir, modelsDirs: [] }, { allowMissing: true });
     bridge = await startBridge({ core, validateOutputs: true });
     transport = createBridgeTransport({
       baseUrl: bridge.url,
