@@ -123,6 +123,11 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
     const after = await call<AnalysisResult>('analysis:get', { instanceId: instanceIds()[0]! });
     expect(after.findings.find((f) => f.label === 'Effusion')!.review).toMatchObject({ decision: 'accepted', text: null });
     expect(after.findings.find((f) => f.label === 'Nodule')!.review).toMatchObject({ decision: 'edited', text: 'Tiny calcified granuloma, left upper zone.' });
+    // Both the analysis and the reader's decisions are in the audit log, with the model pack.
+    const analysed = await call<{ items: Array<Record<string, unknown>> }>('audit:list', { action: 'analyse', entityId: String(instanceIds()[0]) });
+    expect(analysed.items[0]).toMatchObject({ entityType: 'instance', modelPack: r.packId, thresholdVersion: expect.any(String) });
+    const edits = await call<{ items: Array<Record<string, unknown>> }>('audit:list', { action: 'edit', entityType: 'finding' });
+    expect(edits.items.map((e) => e.entityId)).toEqual(expect.arrayContaining([`${r.analysisId}:Effusion`, `${r.analysisId}:Nodule`]));
   });
 
   it('calibrates thresholds on the calibration split and uses them for findings', async () => {

@@ -4,6 +4,8 @@ import { CoreError } from '../api/envelope.js';
 import type { Calibration } from '../api/analysis.js';
 import type { CoreContext, Resource, Service } from './context.js';
 import type { JobControl } from './jobRunner.js';
+import { currentReader } from './reader.js';
+import { appendAudit } from '../db/auditRepository.js';
 import { IndexRepository } from '../db/indexRepository.js';
 import { loadDisplayImage } from '../images/loadImage.js';
 import { analysisRuntime, type AnalysisRuntime, type Pack } from '../inference/analysisRuntime.js';
@@ -36,6 +38,10 @@ export async function analyseInstances(
   const failures: string[] = [];
   const studies = new Set<number>();
   const batchSize = options.batchSize ?? ANALYSIS_BATCH;
+  // Who ran it, with which model and thresholds: one audit entry per image analysed.
+  const actor = currentReader(rt.ctx.db);
+  const { calibrationId } = rt.thresholds(pack.manifest.labels, packId, version, pack.manifest);
+  const thresholdVersion = calibrationId === null ? 'pack thresholds' : `calibration #${calibrationId}`;
 
   type Decoded = { instanceId: number; input: AnalysisInput; decodeMs: number };
   const fail = (instanceId: number, err: unknown) => failures.push(`instance ${instanceId}: ${err instanceof Error ? err.message : String(err)}`);
@@ -89,6 +95,17 @@ export async function analyseInstances(
         rt.repo.save({ ...record, totalMs: d.decodeMs + r.computeMs + (performance.now() - t0) });
         const study = index.studyOfInstance(d.instanceId);
         if (study !== null) studies.add(study);
+        appendAudit(rt.ctx.db, {
+          actor,
+          action: 'analyse',
+          entityType: 'instance',
+          entityId: d.instanceId,
+          studyId: study ?? undefined,
+          modelPack: packId,
+          modelVersion: version,
+          thresholdVersion,
+          detail: { provider: r.provider, qualityOk: r.quality.ok },
+        });
       });
     });
   };
@@ -290,6 +307,16 @@ export function createAnalysisService(ctx: CoreContext): Service {
       if (!row.labels.includes(label)) throw new CoreError('invalid_input', `analysis ${analysisId} has no finding "${label}" (labels: ${row.labels.join(', ')})`);
       if (decision === 'edited' && !text?.trim()) throw new CoreError('invalid_input', 'an edited finding needs the reader\'s text');
       rt.repo.setReview(analysisId, label, decision, decision === 'edited' ? text!.trim() : text?.trim() || null);
+      appendAudit(ctx.db, {
+        actor: currentReader(ctx.db),
+        action: 'edit',
+        entityType: 'finding',
+        entityId: `${analysisId}:${label}`,
+        studyId: new IndexRepository(ctx.db).studyOfInstance(row.instanceId) ?? undefined,
+        modelPack: row.packId,
+        modelVersion: row.packVersion,
+        detail: { decision, ...(decision === 'edited' ? { text: text!.trim() } : {}) },
+      });
       return { ok: true as const };
     },
 
