@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -78,12 +77,14 @@ if (electron) {
     process.exit(1);
   }
   const { startBrowserMode } = await import(new URL('../dist/main/bridge/index.js', import.meta.url).href);
-  const home = join(homedir(), '.cxr-workstation');
+  // The same defaults as the `cxr` CLI, so both see one data folder and the packs installed into it.
+  const { defaultConfig } = await import(new URL('../dist/main/config.js', import.meta.url).href);
+  const config = defaultConfig({ dataDir: dataDirOverride });
   let mode;
   try {
     mode = await startBrowserMode({
-      dataDir: dataDirOverride ?? home,
-      modelsDirs: [join(root, 'models'), join(home, 'models')],
+      dataDir: config.dataDir,
+      modelsDirs: config.modelsDirs,
       rendererDir: join(root, 'dist', 'renderer'),
       port,
       allowedOrigins: args['allow-origin'],
