@@ -1,11 +1,11 @@
 /**
- * A numbered schema migration. Files are `migrations/NNNN-what-it-does.ts`, numbered in steps of 10 so one can be
- * slotted between two others while a branch is open; each domain keeps to its own range:
- *   0010–0090 core index (patients, studies, series, instances, imports, settings)
- *   0100–0190 AI analyses, findings, calibrations
- *   0200–0290 reports and the audit log
- *   0300–0390 similar-case search, cohorts
- * Every migration has a test that builds the database at the version before it, seeds it, migrates and asserts.
+ * A numbered schema migration, `migrations/NNNN-what-it-does.ts`. All migrations form ONE rising sequence for the
+ * whole schema, whatever their domain (Signal-Desktop's rule): the next migration is the next number (steps of 10),
+ * never a number slotted between two existing ones. `PRAGMA user_version` records the newest migration applied and
+ * only rises, so a migration numbered below one a database already has would silently never run there.
+ * `migrations/shipped.ts` records what has shipped; `migrations/sequence.test.ts` fails when a migration is numbered
+ * at or below it without being one of them. Every migration has a test next to it that builds the database at the
+ * version before, seeds it, migrates and asserts.
  */
 export interface MigrationDb {
   exec(sql: string): void;

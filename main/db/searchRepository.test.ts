@@ -2,54 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildCohortSql } from '../cohorts/cohortSql.js';
 import { parseCohortQuery } from '../cohorts/queryLanguage.js';
 import { CohortRepository } from './cohortRepository.js';
-import { migrate, openDatabase, type DbHandle } from './connection.js';
-import { allMigrations } from './migrations/index.js';
+import { openDatabase, type DbHandle } from './connection.js';
 import { SearchRepository } from './searchRepository.js';
 import { seedAnalysis, seedImage, TEST_LABELS, TEST_PACK } from './searchTestSeed.js';
-
-function atVersionBefore(version: number): { db: DbHandle; migrateTo: () => void } {
-  const db = openDatabase(':memory:', { migrations: allMigrations.filter((m) => m.version < version) });
-  return { db, migrateTo: () => migrate(db.sqlite, allMigrations.filter((m) => m.version <= version), ':memory:') };
-}
-
-describe('migrations 0300–0320', () => {
-  it('0300 adds cohort_findings, whose rows go with their analysis', () => {
-    const { db, migrateTo } = atVersionBefore(300);
-    const { instanceId } = seedImage(db, 1);
-    const analysisId = seedAnalysis(db, instanceId, [0.1, 0.2, 0.9], [1, 0]);
-    migrateTo();
-    expect(db.sqlite.pragma('user_version', { simple: true })).toBe(300);
-    const repo = new CohortRepository(db);
-    expect(repo.syncFindings()).toBe(1);
-    expect(db.sqlite.prepare('SELECT label, probability FROM cohort_findings ORDER BY label').all()).toEqual([
-      { label: 'Atelectasis', probability: expect.closeTo(0.1, 6) },
-      { label: 'Cardiomegaly', probability: expect.closeTo(0.2, 6) },
-      { label: 'Effusion', probability: expect.closeTo(0.9, 6) },
-    ]);
-    db.sqlite.prepare('DELETE FROM analyses WHERE id = ?').run(analysisId);
-    expect(db.sqlite.prepare('SELECT count(*) FROM cohort_findings').pluck().get()).toBe(0);
-    expect(db.sqlite.prepare('SELECT count(*) FROM cohort_findings_sync').pluck().get()).toBe(0);
-  });
-
-  it('0310 adds search_index_files and 0320 cohort_exports, keeping earlier data', () => {
-    const { db, migrateTo } = atVersionBefore(310);
-    seedImage(db, 1);
-    migrateTo();
-    migrate(db.sqlite, allMigrations.filter((m) => m.version <= 320), ':memory:');
-    expect(db.sqlite.prepare('SELECT count(*) FROM instances').pluck().get()).toBe(1);
-    const search = new SearchRepository(db);
-    const rec = { ...TEST_PACK, path: 'search/x.usearch', fingerprint: 'f', rowCount: 3, dimensions: 2, int8Gain: 4, parameters: { m: 16 }, builtAt: 'now' };
-    search.recordIndexFile(rec);
-    search.recordIndexFile({ ...rec, fingerprint: 'g' });
-    expect(search.savedIndexFile(TEST_PACK)).toEqual({ ...rec, fingerprint: 'g' });
-    const cohorts = new CohortRepository(db, () => new Date('2025-02-03T04:05:06Z'));
-    const id = cohorts.recordExport({ query: 'Effusion', pack: TEST_PACK, format: 'csv', path: 'exports/cohorts/a.csv', rowCount: 2 });
-    expect(cohorts.exportPath(id)).toBe('exports/cohorts/a.csv');
-    expect(() =>
-      db.sqlite.prepare("INSERT INTO cohort_exports (query, format, path, row_count, created_at) VALUES ('q', 'xml', 'p', 0, 'x')").run(),
-    ).toThrow(/CHECK/);
-  });
-});
 
 describe('SearchRepository', () => {
   function seeded() {

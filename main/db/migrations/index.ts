@@ -17,10 +17,7 @@ import { createCohortFindings } from './0300-create-cohort-findings.js';
 import { createSearchIndexFiles } from './0310-create-search-index-files.js';
 import { createCohortExports } from './0320-create-cohort-exports.js';
 
-/**
- * Every migration, in order. Each domain appends its own (see ../migration.ts for the number ranges); the order is
- * checked when the database opens.
- */
+/** Every migration, in one rising sequence (see ../migration.ts); the order is checked when the database opens. */
 export const allMigrations: readonly Migration[] = [
   createPatients,
   createStudies,

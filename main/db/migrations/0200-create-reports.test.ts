@@ -1,24 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { migrate, openDatabase, type DbHandle } from '../connection.js';
-import { allMigrations } from './index.js';
-
-function atVersionBefore(version: number): { db: DbHandle; migrateTo: () => void } {
-  const db = openDatabase(':memory:', { migrations: allMigrations.filter((m) => m.version < version) });
-  return { db, migrateTo: () => migrate(db.sqlite, allMigrations.filter((m) => m.version <= version), ':memory:') };
-}
-
-const version = (db: DbHandle) => db.sqlite.pragma('user_version', { simple: true });
-
-function insertReport(db: DbHandle, state = 'draft', signedBy: string | null = null): number {
-  return db.sqlite
-    .prepare(
-      `INSERT INTO reports (study_id, study_instance_uid, template_id, language, title, state, sections_json, fields_json,
-         ai_findings_json, key_images_json, body_text, author, created_at, updated_at, signed_by, signed_at)
-       VALUES (1, '1.2.3', 't', 'en', 'T', ?, '[]', '{}', '[]', '[]', 'pleural effusion right', 'a', 'x', 'x', ?, ?) RETURNING id`,
-    )
-    .pluck()
-    .get(state, signedBy, signedBy ? '2024-01-01T00:00:00.000Z' : null) as number;
-}
+import { atVersionBefore, insertReport, version } from './migrationTestKit.js';
 
 describe('0200 create-reports', () => {
   it('adds reports, addenda and their FTS index to a database at 0199 without touching what is there', () => {
@@ -54,25 +35,6 @@ describe('0200 create-reports', () => {
     expect(db.sqlite.prepare("SELECT rowid FROM reports_fts WHERE reports_fts MATCH 'cardiomegaly'").pluck().all()).toEqual([draft]);
     db.sqlite.prepare('DELETE FROM reports WHERE id = ?').run(draft);
     expect(db.sqlite.prepare("SELECT count(*) FROM reports_fts WHERE reports_fts MATCH 'cardiomegaly'").pluck().get()).toBe(0);
-    db.close();
-  });
-});
-
-describe('0210 create-audit-log', () => {
-  it('adds the append-only audit log to a database at 0209, keeping reports', () => {
-    const { db, migrateTo } = atVersionBefore(210);
-    const report = insertReport(db, 'final', 'Dr A');
-    migrateTo();
-    expect(version(db)).toBe(210);
-    expect(db.sqlite.prepare('SELECT signed_by FROM reports WHERE id = ?').pluck().get(report)).toBe('Dr A');
-    const id = db.sqlite
-      .prepare("INSERT INTO audit_log (at, actor, action, entity_type, entity_id) VALUES ('2024-01-01T00:00:00Z', 'me', 'view', 'study', '1') RETURNING id")
-      .pluck()
-      .get();
-    expect(() => db.sqlite.prepare("UPDATE audit_log SET actor = 'someone else' WHERE id = ?").run(id)).toThrow(/append-only: entries cannot be changed/);
-    expect(() => db.sqlite.prepare('DELETE FROM audit_log WHERE id = ?').run(id)).toThrow(/append-only: entries cannot be deleted/);
-    expect(() => db.sqlite.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
-    expect(db.sqlite.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(1);
     db.close();
   });
 });

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { IndexRepository } from '../indexRepository.js';
+import { makeImageRecord } from '../testFixtures.js';
+import { atVersionBefore, insertAnalysis } from './migrationTestKit.js';
+
+describe('0110 create-calibrations', () => {
+  it('adds calibrations with a method check; analyses are kept', () => {
+    const { db, migrateTo } = atVersionBefore(110);
+    const { instanceId } = new IndexRepository(db).upsertImage(makeImageRecord(2));
+    insertAnalysis(db, instanceId);
+    migrateTo();
+    expect(db.sqlite.prepare('SELECT count(*) FROM analyses').pluck().get()).toBe(1);
+    const ins = db.sqlite.prepare(
+      "INSERT INTO calibrations (pack_id, pack_version, method, source, image_count, labels, created_at) VALUES ('p', '1', ?, 'labels.csv', 80, '[]', 'now')",
+    );
+    ins.run('youden');
+    expect(() => ins.run('guess')).toThrow(/CHECK/);
+    db.close();
+  });
+});
