@@ -4,10 +4,11 @@
  * core's import job, and compares with a baseline that only reads and decodes the same files with the same number of
  * worker threads. Goals: ≥150 files/s and ≤1.5× the baseline's time.
  */
+import { waitForJob } from '../main/api/waitForJob.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorkerPool } from '../main/core/workerPool.js';
+import { WorkerPool } from '../main/platform/workerPool.js';
 import { createCore } from '../main/createCore.js';
 import { sharedDir, hasShared } from '../test/helpers/shared.js';
 import { buildCorpus } from './corpus.js';
@@ -44,10 +45,10 @@ try {
 
   const core = createCore({ dataDir: join(work, 'data'), modelsDirs: [] }, { allowMissing: true });
   const warm = await core.api['import:start']({ paths: corpus.files.slice(0, 4) });
-  await core.ctx.jobs.wait(warm.id); // start the import workers outside the timing, as the baseline's were
+  await waitForJob(core, warm.id); // start the import workers outside the timing, as the baseline's were
   t = performance.now();
   const job = await core.api['import:start']({ paths: [join(work, 'corpus')] });
-  const end = await core.ctx.jobs.wait(job.id);
+  const end = await waitForJob(core, job.id);
   const ours = (performance.now() - t) / 1000;
   const report = await core.api['import:report']({ jobId: job.id });
   await core.close();

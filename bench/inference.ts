@@ -16,8 +16,17 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { hasShared, projectRoot, sharedPath } from '../test/helpers/shared.js';
 import { createCore } from '../main/createCore.js';
-import { analyseInstances, ANALYSIS_BATCH, runCalibration } from '../main/core/analysisService.js';
-import { analysisRuntime } from '../main/inference/analysisRuntime.js';
+import { waitForJob } from '../main/api/waitForJob.js';
+import { AuditTrail } from '../main/audit/auditTrail.js';
+import { openDatabase, type DbHandle } from '../main/db/connection.js';
+import { createRepositories } from '../main/db/repositories.js';
+import { OperatingPoints } from '../main/findings/operatingPoints.js';
+import { AiSettings } from '../main/inference/aiSettings.js';
+import { analyseInstances, ANALYSIS_BATCH, type AnalysisPipelineDeps } from '../main/inference/analysisPipeline.js';
+import { AnalyzerHost } from '../main/inference/analyzerHost.js';
+import { runCalibration } from '../main/inference/calibrationRun.js';
+import { PackRegistry } from '../main/inference/packRegistry.js';
+import { EventBus } from '../main/platform/eventBus.js';
 import { readManifest } from '../main/inference/manifest.js';
 import { preprocess } from '../main/inference/preprocess.js';
 import { readGrayFile } from '../main/inference/readGrayFile.js';
@@ -71,16 +80,31 @@ mkdirSync(incoming);
 for (const f of files) copyFileSync(join(imagesDir, f), join(incoming, f));
 process.env.CXR_PROVIDER = 'cpu';
 const core = createCore({ dataDir, modelsDirs: [join(projectRoot, 'models')] }, { allowMissing: true });
+let db: DbHandle | undefined;
+let rt: AnalysisPipelineDeps | undefined;
 try {
   const job = await core.api['import:start']({ paths: [incoming] });
-  await core.ctx.jobs.wait(job.id);
-  const ids = core.ctx.db.sqlite.prepare('SELECT id FROM instances ORDER BY id').pluck().all() as number[];
-  const rt = analysisRuntime(core.ctx);
+  await waitForJob(core, job.id);
+  // The analysis pipeline as createCore wires it, over a second connection to the same index.
+  db = openDatabase(join(dataDir, 'index.sqlite'));
+  const repos = createRepositories(db);
+  const aiSettings = new AiSettings(repos.settings);
+  const packs = new PackRegistry([join(projectRoot, 'models')], aiSettings);
+  rt = {
+    db,
+    analyses: repos.analyses,
+    index: repos.index,
+    analyzers: new AnalyzerHost(aiSettings),
+    operatingPoints: new OperatingPoints(repos.analyses, packs),
+    audit: new AuditTrail(repos.audit, repos.settings),
+    events: new EventBus(),
+  };
+  const ids = db.sqlite.prepare('SELECT id FROM instances ORDER BY id').pluck().all() as number[];
   const pack = { dir: packDir, manifest };
   await analyseInstances(rt, pack, [ids[0]!], null); // warm-up: worker start, session load
 
   // Bare and full runs alternate so both see the same load (the machine is shared: absolute times drift).
-  const clear = () => core.ctx.db.sqlite.prepare('DELETE FROM analyses').run();
+  const clear = () => db!.sqlite.prepare('DELETE FROM analyses').run();
   const single: { bare: number; full: number }[] = [];
   for (let i = 0; i < Math.min(16, ids.length); i++) {
     clear();
@@ -137,9 +161,9 @@ try {
     // Calibration on the calibration split, checked on the development split.
     const labelsCsv = sharedPath('data', 'nih-cxr14', 'labels.csv');
     const calId = await runCalibration(rt, pack, { labelsCsv, split: 'calibration', method: 'youden' }, null);
-    const cal = rt.repo.latestCalibration(manifest.id, manifest.version)!;
+    const cal = rt.analyses.latestCalibration(manifest.id, manifest.version)!;
     const dev = await readLabelledSet(labelsCsv, manifest.labels, 'development');
-    const analyzer = await rt.analyzer(pack);
+    const analyzer = await rt.analyzers.analyzer(pack);
     const devScores: Float32Array[] = [];
     for (let i = 0; i < dev.length; i += ANALYSIS_BATCH) {
       const batch = await Promise.all(dev.slice(i, i + ANALYSIS_BATCH).map(async (r) => ({ ...(await readGrayFile(join(imagesDir, r.image))), meta: {} })));
@@ -192,6 +216,8 @@ try {
     console.log(`  box overlap rate ${(overlap / rows.length).toFixed(2)}; peak-inside rate ${(peakIn / rows.length).toFixed(2)} (a random point would land inside ${(chance / rows.length).toFixed(2)} of the time); CAM boxes cover ${(boxArea / rows.length).toFixed(2)} of the image on average`);
   }
 } finally {
+  await rt?.analyzers.dispose();
+  db?.close();
   await core.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

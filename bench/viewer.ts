@@ -11,6 +11,7 @@
  *
  * Ends with `viewer: open p50 png=..ms j2k=..ms (goal<=300ms), W/L drag webgl2=..fps canvas2d=..fps (x..)`.
  */
+import { waitForJob } from '../main/api/waitForJob.js';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const job = await ws.core.api['import:start']({ paths: [folder, sharedPath('data', 'dicom', 'cxr', J2K)] });
-    const done = await ws.core.ctx.jobs.wait(job.id);
+    const done = await waitForJob(ws.core, job.id);
     if (done.state !== 'done') throw new Error(`import ${done.state}: ${done.message}`);
     const png = await instanceOf(ws, PNG);
     const j2k = await instanceOf(ws, J2K);

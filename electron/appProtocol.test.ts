@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Resource } from '../main/core/context.js';
+import type { Resource } from '../main/platform/resources.js';
 import { appSchemePrivileges, createAppProtocolHandler, isAppUrl } from './appProtocol.js';
 
 describe('app protocol (cxr-resource://app)', () => {

@@ -1,7 +1,7 @@
 import type { CustomScheme } from 'electron';
 import { ELECTRON_APP_ORIGIN } from '../main/api/transport.js';
-import { contentSecurityPolicy } from '../main/bridge/security.js';
-import { isUnsafePath, readStaticFile } from '../main/bridge/staticFiles.js';
+import { contentSecurityPolicy } from '../main/platform/contentSecurityPolicy.js';
+import { isUnsafePath, readStaticFile } from '../main/platform/staticFiles.js';
 import type { Core } from '../main/createCore.js';
 
 /** The app's own scheme: the renderer is served from `cxr-resource://app/` and its files from `/files/...` under it. */

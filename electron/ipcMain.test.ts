@@ -2,9 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { IpcMain, WebContents, WebFrameMain } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CoreApi } from '../main/api/contract.js';
-import type { CoreContext } from '../main/core/context.js';
-import { EventBus } from '../main/core/eventBus.js';
-import { JobRunner } from '../main/core/jobRunner.js';
+import { EventBus } from '../main/platform/eventBus.js';
+import { JobRunner } from '../main/platform/jobRunner.js';
 import { createJobService } from '../main/core/jobService.js';
 import { isAppUrl } from './appProtocol.js';
 import { IPC_CHANNELS } from './channels.js';
@@ -53,7 +52,7 @@ describe('registerIpc', () => {
     ipc = new FakeIpcMain();
     const events = new EventBus();
     jobs = new JobRunner(events, 0);
-    const service = createJobService({ events, jobs } as unknown as CoreContext) as unknown as CoreApi;
+    const service = createJobService({ jobs }) as unknown as CoreApi;
     calls = [];
     // The real job service, with a record of which operations actually reached it.
     const api = new Proxy(service, {

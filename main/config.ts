@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CoreConfig } from './core/context.js';
+
+export interface CoreConfig {
+  /** Where the index, thumbnails, heatmaps and exports live (one folder a site can back up). */
+  dataDir: string;
+  /** Folders searched for model packs, in order (the repo's models/ first, then the per-user folder). */
+  modelsDirs: string[];
+}
 
 /** The project root: the nearest folder above this module holding package.json (works from main/ and dist/main/). */
 export function projectRoot(): string {

@@ -1,16 +1,35 @@
 import { join } from 'node:path';
 import { operations, type CoreApi, type OperationName } from './api/contract.js';
 import type { EventName, EventPayload } from './api/events.js';
+import { AuditTrail } from './audit/auditTrail.js';
+import type { CoreConfig } from './config.js';
+import { createAnalysisService } from './core/analysisService.js';
+import { createAuditService } from './core/auditService.js';
+import { createImportService } from './core/importService.js';
+import { createIndexService } from './core/indexService.js';
+import { createJobService } from './core/jobService.js';
+import { createModelService } from './core/modelService.js';
+import { createReportService } from './core/reportService.js';
+import { createSearchService } from './core/searchService.js';
+import type { Service } from './core/service.js';
+import { systemClock } from './db/clock.js';
 import { openDatabase } from './db/connection.js';
-import type { CoreConfig, CoreContext, Resource, ResourceHandler, Service } from './core/context.js';
-import { EventBus, type Unsubscribe } from './core/eventBus.js';
-import { JobRunner } from './core/jobRunner.js';
-import { serviceFactories } from './core/services.js';
+import { createRepositories } from './db/repositories.js';
+import { AnalysisViews } from './findings/analysisViews.js';
+import { OperatingPoints } from './findings/operatingPoints.js';
+import { AiSettings } from './inference/aiSettings.js';
+import { AnalyzerHost } from './inference/analyzerHost.js';
+import { PackRegistry } from './inference/packRegistry.js';
+import { EventBus, type Unsubscribe } from './platform/eventBus.js';
+import { JobRunner } from './platform/jobRunner.js';
+import { createResourceRouter, type Resource } from './platform/resources.js';
+import { createReportSources, type ReportSources } from './reports/reportSources.js';
+import { shippedTemplatesDir, TemplateStore } from './reports/templateStore.js';
+import { PackContextResolver } from './search/packContext.js';
 
 export interface Core {
   /** The operations of the contract, implemented. Transports call them through `dispatch`. */
   readonly api: CoreApi;
-  readonly ctx: CoreContext;
   subscribe<E extends EventName>(name: E, fn: (payload: EventPayload<E>) => void): Unsubscribe;
   /** Resolves a `/files/...` resource path for whichever transport is serving it. */
   resource(path: string): Promise<Resource | null>;
@@ -20,52 +39,91 @@ export interface Core {
 export interface CreateCoreOptions {
   /** Operations no service implements yet are allowed (tests of one domain); by default they are an error. */
   allowMissing?: boolean;
+  /** Tests fix the time reports and the audit log see. */
+  clock?: () => Date;
+  /** Tests replace what reports read from the other domains. */
+  reportSources?: ReportSources;
+  /** Tests replace the template folders. */
+  templates?: TemplateStore;
 }
 
-/** The composition root: config → database → services. Everything the workstation does starts here. */
+/**
+ * The composition root: config → database → repositories → domains → services. This file is the wiring diagram of
+ * the workstation: every domain is built once, here, and handed exactly what it uses.
+ */
 export function createCore(config: CoreConfig, options: CreateCoreOptions = {}): Core {
   const db = openDatabase(join(config.dataDir, 'index.sqlite'));
-  const events = new EventBus();
-  const jobs = new JobRunner(events);
-  const ctx: CoreContext = { config, db, events, jobs };
-
   const services: Service[] = [];
-  const api: Partial<Record<OperationName, unknown>> = {};
-  const handlers: ResourceHandler[] = [];
+  const disposers: Array<() => Promise<void> | void> = [];
   try {
-    for (const factory of serviceFactories) {
-      const service = factory(ctx);
-      services.push(service);
-      for (const [key, fn] of Object.entries(service)) {
-        if (key === 'resources' || key === 'dispose') continue;
-        if (key in api) throw new Error(`operation ${key} is implemented by two services`);
-        api[key as OperationName] = fn;
-      }
-      handlers.push(...(service.resources ?? []));
-    }
-    const missing = Object.keys(operations).filter((name) => !(name in api));
-    if (missing.length && !options.allowMissing) throw new Error(`operations without an implementation: ${missing.join(', ')}`);
+    const clock = options.clock ?? systemClock;
+    const { dataDir } = config;
+    const events = new EventBus();
+    const jobs = new JobRunner(events);
+    const repos = createRepositories(db, clock);
+
+    // Cross-cutting: who acts (decided by the core, never by a client), and the AI's packs and operating points.
+    const audit = new AuditTrail(repos.audit, repos.settings);
+    const aiSettings = new AiSettings(repos.settings);
+    const packs = new PackRegistry(config.modelsDirs, aiSettings);
+    const operatingPoints = new OperatingPoints(repos.analyses, packs);
+    const analyzers = new AnalyzerHost(aiSettings);
+    disposers.push(() => analyzers.dispose());
+    const views = new AnalysisViews({ analyses: repos.analyses, packs, operatingPoints, dataDir });
+    const packContexts = new PackContextResolver(repos.search, packs, operatingPoints);
+
+    services.push(
+      createJobService({ jobs }),
+      createImportService({ jobs, events, importJobs: repos.importJobs, index: repos.index, analyses: repos.analyses, dataDir }),
+      createIndexService({ worklist: repos.worklist, studies: repos.studies, index: repos.index, audit, events, dataDir }),
+      createModelService({ packs, aiSettings }),
+      createAnalysisService({ db, analyses: repos.analyses, index: repos.index, packs, analyzers, operatingPoints, views, audit, events, jobs }),
+      createSearchService({ repo: repos.search, cohorts: repos.cohorts, packs: packContexts, events, dataDir }),
+      createReportService({
+        db,
+        reports: repos.reports,
+        studies: repos.studies,
+        sources: options.reportSources ?? createReportSources({ studies: repos.studies, index: repos.index, views, dataDir }),
+        templates: options.templates ?? new TemplateStore(shippedTemplatesDir(), join(dataDir, 'templates')),
+        audit,
+        dataDir,
+        clock,
+      }),
+      createAuditService({ audit: repos.audit, dataDir, clock }),
+    );
+    disposers.unshift(() => jobs.shutdown());
+
+    const api = mergeServices(services, options.allowMissing ?? false);
+    const resource = createResourceRouter(services.flatMap((s) => s.resources ?? []));
+    return {
+      api,
+      subscribe: (name, fn) => events.subscribe(name, fn),
+      resource,
+      async close() {
+        // Jobs first (they use everything), then the services in reverse order, then what the root opened itself.
+        await disposers[0]!();
+        for (const s of [...services].reverse()) await s.dispose?.();
+        for (const dispose of disposers.slice(1)) await dispose();
+        db.close();
+      },
+    };
   } catch (err) {
     db.close();
     throw err;
   }
-  handlers.sort((a, b) => b.prefix.length - a.prefix.length);
+}
 
-  return {
-    api: api as CoreApi,
-    ctx,
-    subscribe: (name, fn) => events.subscribe(name, fn),
-    async resource(path) {
-      const url = new URL(path, 'http://local');
-      const pathname = decodeURIComponent(url.pathname);
-      if (pathname.includes('..')) return null;
-      const handler = handlers.find((h) => pathname.startsWith(h.prefix));
-      return handler ? handler.handle(pathname.slice(handler.prefix.length), url.searchParams) : null;
-    },
-    async close() {
-      await jobs.shutdown();
-      for (const s of services.reverse()) await s.dispose?.();
-      db.close();
-    },
-  };
+/** One CoreApi from the services; refuses an operation implemented twice, or (unless allowed) not at all. */
+function mergeServices(services: readonly Service[], allowMissing: boolean): CoreApi {
+  const api: Partial<Record<OperationName, unknown>> = {};
+  for (const service of services) {
+    for (const [key, fn] of Object.entries(service)) {
+      if (key === 'resources' || key === 'dispose') continue;
+      if (key in api) throw new Error(`operation ${key} is implemented by two services`);
+      api[key as OperationName] = fn;
+    }
+  }
+  const missing = Object.keys(operations).filter((name) => !(name in api));
+  if (missing.length && !allowMissing) throw new Error(`operations without an implementation: ${missing.join(', ')}`);
+  return api as CoreApi;
 }

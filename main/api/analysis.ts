@@ -4,6 +4,7 @@ import { IdSchema, OkSchema, ResourcePathSchema } from './common.js';
 import { JobSchema } from './jobs.js';
 
 export const LanguageSchema = z.enum(['en', 'fr', 'es', 'pt']);
+export type Language = z.infer<typeof LanguageSchema>;
 
 export const AnalysisStartInputSchema = z
   .object({

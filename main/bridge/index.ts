@@ -2,5 +2,3 @@
 export { startBridge, BRIDGE_HOST, type Bridge, type BridgeOptions } from './startBridge.js';
 export { startBrowserMode, type BrowserMode, type BrowserModeOptions } from './browserMode.js';
 export type { BridgeCore } from './types.js';
-export { contentSecurityPolicy } from './security.js';
-export { readStaticFile, isUnsafePath, contentTypeFor, type StaticFile } from './staticFiles.js';

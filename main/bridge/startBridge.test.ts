@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { CoreApi } from '../api/contract.js';
-import type { CoreContext, Resource } from '../core/context.js';
-import { EventBus } from '../core/eventBus.js';
-import { JobRunner } from '../core/jobRunner.js';
+import type { Resource } from '../platform/resources.js';
+import { EventBus } from '../platform/eventBus.js';
+import { JobRunner } from '../platform/jobRunner.js';
 import { createJobService } from '../core/jobService.js';
 import { startBridge, type Bridge } from './startBridge.js';
 import type { BridgeCore } from './types.js';
@@ -38,8 +38,7 @@ function send(port: number, options: { method?: string; path: string; headers?: 
 function makeCore() {
   const events = new EventBus();
   const jobs = new JobRunner(events, 0);
-  const ctx = { events, jobs } as unknown as CoreContext;
-  const api = createJobService(ctx) as unknown as CoreApi;
+  const api = createJobService({ jobs }) as unknown as CoreApi;
   const asked: string[] = [];
   const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 250]);
   const core: BridgeCore = {

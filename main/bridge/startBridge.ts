@@ -6,8 +6,9 @@ import { dispatch } from '../api/dispatch.js';
 import type { Result } from '../api/envelope.js';
 import { BRIDGE_TOKEN_HEADER, BRIDGE_TOKEN_QUERY } from '../api/transport.js';
 import { serveConnection } from './connection.js';
-import { contentSecurityPolicy, createToken, hostAllowed, originAllowed, tokenMatches } from './security.js';
-import { isUnsafePath, readStaticFile } from './staticFiles.js';
+import { contentSecurityPolicy } from '../platform/contentSecurityPolicy.js';
+import { createToken, hostAllowed, originAllowed, tokenMatches } from './security.js';
+import { isUnsafePath, readStaticFile } from '../platform/staticFiles.js';
 import type { BridgeCore } from './types.js';
 
 /** The only address the bridge listens on. Not an option: patient data must never be reachable from the network. */

@@ -7,7 +7,9 @@ import { hasShared, sharedPath } from '../../test/helpers/shared.js';
 import { dispatch } from '../api/dispatch.js';
 import type { AnalysisResult } from '../api/analysis.js';
 import type { OperationName } from '../api/contract.js';
+import { waitForJob } from '../api/waitForJob.js';
 import { createCore, type Core } from '../createCore.js';
+import { openDatabase, type DbHandle } from '../db/connection.js';
 
 const NIH = ['00018784_000.png', '00014995_000.png', '00008299_000.png', '00007219_000.png'];
 
@@ -19,8 +21,9 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
     if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
     return r.value as T;
   };
-  const instanceIds = () => core.ctx.db.sqlite.prepare('SELECT id FROM instances ORDER BY id').pluck().all() as number[];
-  const waitJob = async (job: { id: string }) => core.ctx.jobs.wait(job.id);
+  let db: DbHandle;
+  const instanceIds = () => db.sqlite.prepare('SELECT id FROM instances ORDER BY id').pluck().all() as number[];
+  const waitJob = async (job: { id: string }) => waitForJob(core, job.id);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cxr-analysis-'));
@@ -30,12 +33,14 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
     copyFileSync(sharedPath('data', 'dicom', 'cxr', 'rsna_CR_jpegbaseline_1024.dcm'), join(images, 'cxr.dcm'));
     copyFileSync(sharedPath('data', 'dicom', 'conformance', 'pydicom-2.3.1-debian', 'test_files', 'CT_small.dcm'), join(images, 'ct.dcm'));
     core = createCore({ dataDir, modelsDirs: [sharedPath('models'), join(dataDir, 'models')] }, { allowMissing: true });
+    db = openDatabase(join(dataDir, 'index.sqlite'));
     const job = await call<{ id: string }>('import:start', { paths: [images] });
     const done = await waitJob(job);
     expect(done.state).toBe('done');
     expect(instanceIds().length).toBe(6);
   });
   afterAll(async () => {
+    db?.close();
     await core?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });

@@ -1,20 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendAudit } from '../db/auditRepository.js';
-import { IndexRepository } from '../db/indexRepository.js';
-import { StudyRepository } from '../db/studyRepository.js';
-import { WorklistRepository } from '../db/worklistRepository.js';
+import type { AuditTrail } from '../audit/auditTrail.js';
+import type { IndexRepository } from '../db/indexRepository.js';
+import type { StudyRepository } from '../db/studyRepository.js';
+import type { WorklistRepository } from '../db/worklistRepository.js';
 import { loadImage } from '../images/loadImage.js';
 import { encodeViewerPixels } from '../images/viewerPixels.js';
-import type { CoreContext, Resource, Service } from './context.js';
-import { LruCache } from './lruCache.js';
-import { currentReader } from './reader.js';
+import type { EventBus } from '../platform/eventBus.js';
+import { LruCache } from '../platform/lruCache.js';
+import type { Resource } from '../platform/resources.js';
+import type { Service } from './service.js';
+
+export interface IndexServiceDeps {
+  worklist: WorklistRepository;
+  studies: StudyRepository;
+  index: IndexRepository;
+  audit: AuditTrail;
+  events: EventBus;
+  dataDir: string;
+}
 
 /** The worklist, studies and instances, and the thumbnails and viewer pixels they point to. */
-export function createIndexService(ctx: CoreContext): Service {
-  const worklist = new WorklistRepository(ctx.db);
-  const studies = new StudyRepository(ctx.db);
-  const index = new IndexRepository(ctx.db);
+export function createIndexService(deps: IndexServiceDeps): Service {
+  const { worklist, studies, index, audit, events, dataDir } = deps;
   // Decoding a large compressed radiograph takes a while; the viewer often reopens the same few images (prior
   // comparison, back and forth in the worklist), so keep the last encodings, bounded by bytes.
   const pixelCache = new LruCache<number, Uint8Array>(256 * 1024 * 1024, (b) => b.byteLength);
@@ -26,7 +34,7 @@ export function createIndexService(ctx: CoreContext): Service {
     const file = index.instanceFile(id);
     if (!file) return null;
     if (m[2] === 'thumbnail.png') {
-      return { contentType: 'image/png', body: await readFile(join(ctx.config.dataDir, file.thumbnailPath)) };
+      return { contentType: 'image/png', body: await readFile(join(dataDir, file.thumbnailPath)) };
     }
     let bytes = pixelCache.get(id);
     if (!bytes) {
@@ -44,12 +52,12 @@ export function createIndexService(ctx: CoreContext): Service {
     'studies:list': async (q) => worklist.query(q),
     'studies:get': async ({ studyId }) => {
       const detail = studies.get(studyId);
-      appendAudit(ctx.db, { actor: currentReader(ctx.db), action: 'view', entityType: 'study', entityId: studyId, studyId });
+      audit.record({ action: 'view', entityType: 'study', entityId: studyId, studyId });
       return detail;
     },
     'studies:setStatus': async ({ studyId, status }) => {
       studies.setStatus(studyId, status);
-      ctx.events.emit('studies:onDidChange', { studyIds: [studyId] });
+      events.emit('studies:onDidChange', { studyIds: [studyId] });
       return { ok: true as const };
     },
     'instances:get': async ({ instanceId }) => studies.getInstance(instanceId),

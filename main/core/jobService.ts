@@ -1,11 +1,14 @@
-import type { Service, CoreContext } from './context.js';
+import type { JobRunner } from '../platform/jobRunner.js';
+import type { Service } from './service.js';
 
-export function createJobService(ctx: CoreContext): Service {
+/** Every kind of job (import, analysis, calibration, export...) is listed, watched and cancelled the same way. */
+export function createJobService(deps: { jobs: JobRunner }): Service {
+  const { jobs } = deps;
   return {
-    'jobs:list': async () => ctx.jobs.list(),
-    'jobs:get': async ({ jobId }) => ctx.jobs.get(jobId),
+    'jobs:list': async () => jobs.list(),
+    'jobs:get': async ({ jobId }) => jobs.get(jobId),
     'jobs:cancel': async ({ jobId }) => {
-      ctx.jobs.cancel(jobId);
+      jobs.cancel(jobId);
       return { ok: true as const };
     },
   };

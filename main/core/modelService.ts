@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CoreError } from '../api/envelope.js';
 import type { ModelPack } from '../api/models.js';
-import type { CoreContext, Service } from './context.js';
-import { analysisRuntime } from '../inference/analysisRuntime.js';
+import type { AiSettings } from '../inference/aiSettings.js';
 import { offeredProviders } from '../inference/inferenceEngine.js';
 import { packGeometry, type ModelManifest } from '../inference/manifest.js';
-import { installPack, listPacks, verifyPack } from '../inference/packs.js';
+import type { PackRegistry } from '../inference/packRegistry.js';
+import { verifyPack } from '../inference/packs.js';
+import type { Service } from './service.js';
 
 async function toModelPack(dir: string, m: ModelManifest, activeId: string | null): Promise<ModelPack> {
   const g = packGeometry(m);
@@ -28,43 +29,36 @@ async function toModelPack(dir: string, m: ModelManifest, activeId: string | nul
 }
 
 /** Model packs: list, verify, install into the per-user folder, and the site's choice of pack and provider. */
-export function createModelService(ctx: CoreContext): Service {
-  const rt = analysisRuntime(ctx);
-  const dirs = ctx.config.modelsDirs;
+export function createModelService(deps: { packs: PackRegistry; aiSettings: AiSettings }): Service {
+  const { packs, aiSettings } = deps;
   return {
     async 'models:list'() {
-      const all = await listPacks(dirs);
-      let activeId: string | null = null;
-      try {
-        activeId = (await rt.pack()).manifest.id;
-      } catch {
-        activeId = null;
-      }
-      const packs = await Promise.all(all.filter((e) => e.manifest).map((e) => toModelPack(e.dir, e.manifest!, activeId)));
+      const all = await packs.entries();
+      const activeId = await packs.activeId();
+      const valid = await packs.valid();
       return {
-        packs,
-        broken: all.filter((e) => e.error).map((e) => ({ dir: e.dir, error: e.error! })),
+        packs: await Promise.all(valid.map((e) => toModelPack(e.dir, e.manifest, activeId))),
+        broken: all.flatMap((e) => (e.error ? [{ dir: e.dir, error: e.error }] : [])),
         activePackId: activeId,
-        provider: rt.settings.provider(),
+        provider: aiSettings.provider(),
         offeredProviders: offeredProviders(),
-        modelsDirs: [...dirs],
+        modelsDirs: [...packs.modelsDirs],
       };
     },
 
     async 'models:verify'({ id }) {
-      const all = await listPacks(dirs);
+      const all = await packs.entries();
       const chosen = id ? all.filter((e) => e.manifest?.id === id || (!e.manifest && e.dir.endsWith(id))) : all;
-      if (id && !chosen.length) throw new CoreError('not_found', `no model pack "${id}" in ${dirs.join(', ')}`);
+      if (id && !chosen.length) throw new CoreError('not_found', `no model pack "${id}" in ${packs.modelsDirs.join(', ')}`);
       return Promise.all(chosen.map((e) => verifyPack(e.dir)));
     },
 
     async 'models:install'({ path, replace }) {
-      const target = dirs[dirs.length - 1];
-      if (!target) throw new CoreError('unsupported', 'no models directory is configured');
       try {
-        const { dir, manifest } = await installPack(path, target, { replace });
-        return toModelPack(dir, manifest, rt.settings.activePackId());
+        const { dir, manifest } = await packs.install(path, { replace });
+        return toModelPack(dir, manifest, aiSettings.activePackId());
       } catch (err) {
+        if (err instanceof CoreError) throw err;
         const message = err instanceof Error ? err.message : String(err);
         throw new CoreError(message.includes('already installed') ? 'conflict' : 'bad_file', message);
       }
@@ -72,11 +66,11 @@ export function createModelService(ctx: CoreContext): Service {
 
     async 'models:setSettings'({ activePackId, provider }) {
       if (activePackId) {
-        await rt.pack(activePackId); // refuses an id that is not installed
-        rt.settings.setActivePackId(activePackId);
+        await packs.resolve(activePackId); // refuses an id that is not installed
+        aiSettings.setActivePackId(activePackId);
       }
-      if (provider) rt.settings.setProvider(provider);
-      return { activePackId: rt.settings.activePackId(), provider: rt.settings.provider() };
+      if (provider) aiSettings.setProvider(provider);
+      return { activePackId: aiSettings.activePackId(), provider: aiSettings.provider() };
     },
   };
 }

@@ -9,6 +9,7 @@ import { dispatch } from '../api/dispatch.js';
 import type { OperationInput, OperationName, OperationOutput } from '../api/contract.js';
 import { createCore, type Core } from '../createCore.js';
 import { AnalysisRepository } from '../db/analysisRepository.js';
+import { openDatabase, type DbHandle } from '../db/connection.js';
 import { IndexRepository } from '../db/indexRepository.js';
 import { makeImageRecord } from '../db/testFixtures.js';
 import { validateFhirBundle } from '../reports/fhir/validate.js';
@@ -22,6 +23,7 @@ try {
 
 let dir: string;
 let core: Core;
+let db: DbHandle;
 let instanceId: number;
 let studyId: number;
 
@@ -58,7 +60,8 @@ function srTexts(ds: dicomParser.DataSet): string[] {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cxr-reports-'));
   core = createCore({ dataDir: dir, modelsDirs: [] }, { allowMissing: true });
-  const index = new IndexRepository(core.ctx.db);
+  db = openDatabase(join(dir, 'index.sqlite'));
+  const index = new IndexRepository(db);
   const rec = makeImageRecord(1, { patient: { name: 'Conceição, João', patientId: 'PAT-77', birthDate: '1961-03-09', sex: 'M' }, study: { date: '2024-05-20', accessionNumber: 'ACC-9' } });
   const out = index.upsertImage(rec);
   instanceId = out.instanceId;
@@ -73,7 +76,7 @@ beforeAll(async () => {
   const labels = ['Effusion', 'Pneumonia'];
   const cam = new Float32Array(2 * 7 * 7);
   cam[5 * 7 + 1] = 1;
-  const repo = new AnalysisRepository(core.ctx.db);
+  const repo = new AnalysisRepository(db);
   const analysisId = repo.save({
     instanceId,
     packId: 'cxr14-tiny-test',
@@ -100,6 +103,7 @@ beforeAll(async () => {
   repo.setReview(analysisId, 'Effusion', 'accepted', null);
 });
 afterAll(async () => {
+  db.close();
   await core.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -148,7 +152,7 @@ describe('report workflow through the contract', () => {
     await expect(call('reports:save', { reportId, sections: [{ name: 'impression', text: 'changed' }] })).rejects.toThrow(/final .* cannot be changed/);
     await expect(call('reports:setState', { reportId, state: 'preliminary' })).rejects.toMatchObject({ code: 'conflict' });
     // and underneath the repository, the trigger
-    expect(() => core.ctx.db.sqlite.prepare("UPDATE reports SET body_text = 'x' WHERE id = ?").run(reportId)).toThrow(/final/);
+    expect(() => db.sqlite.prepare("UPDATE reports SET body_text = 'x' WHERE id = ?").run(reportId)).toThrow(/final/);
     const withAddendum = await call('reports:addendum', { reportId, text: 'Résultat communiqué au Dr Martin.', author: 'Dr Ana Lefèvre' });
     expect(withAddendum.addenda).toHaveLength(1);
   });

@@ -4,10 +4,10 @@ import type { AuditAction } from '../api/audit.js';
 import type { Report, ReportLanguage } from '../api/reports.js';
 import { ReportLanguageSchema } from '../api/reports.js';
 import type { StudyDetail } from '../api/studies.js';
-import { appendAudit, iterateAudit, listAudit } from '../db/auditRepository.js';
-import { ReportRepository } from '../db/reportRepository.js';
-import { StudyRepository } from '../db/studyRepository.js';
-import { auditCsvHeader, auditCsvRow } from '../audit/auditCsv.js';
+import type { AuditTrail } from '../audit/auditTrail.js';
+import type { DbHandle } from '../db/connection.js';
+import type { ReportRepository } from '../db/reportRepository.js';
+import type { StudyRepository } from '../db/studyRepository.js';
 import { deidentifyReport } from '../reports/deidentify.js';
 import { draftFromTemplate } from '../reports/draftReport.js';
 import { deidentifySecret, exportsResourceHandler, fileStamp, FORMAT_FILE, writeExport } from '../reports/exportFiles.js';
@@ -18,16 +18,20 @@ import { renderPdf } from '../reports/export/pdf.js';
 import { renderText } from '../reports/export/text.js';
 import { aiProvenance } from '../reports/model.js';
 import { toReportDocument } from '../reports/reportDocument.js';
-import { defaultReportSources, type ReportSources } from '../reports/reportSources.js';
+import type { ReportSources } from '../reports/reportSources.js';
 import { TemplateError } from '../reports/templateParser.js';
-import { shippedTemplatesDir, summarize, TemplateStore, toTemplate } from '../reports/templateStore.js';
-import { join } from 'node:path';
-import type { CoreContext, Service } from './context.js';
+import { summarize, toTemplate, type TemplateStore } from '../reports/templateStore.js';
+import type { Service } from './service.js';
 
-export interface ReportServiceOptions {
-  sources?: ReportSources;
-  templates?: TemplateStore;
-  clock?: () => Date;
+export interface ReportServiceDeps {
+  db: Pick<DbHandle, 'transaction'>;
+  reports: ReportRepository;
+  studies: StudyRepository;
+  sources: ReportSources;
+  templates: TemplateStore;
+  audit: AuditTrail;
+  dataDir: string;
+  clock: () => Date;
 }
 
 function templateError<T>(fn: () => T): T {
@@ -44,30 +48,22 @@ function templateError<T>(fn: () => T): T {
  * findings; edits, preliminary and signed states, addenda; exports to PDF/DOCX/text/FHIR/SR (optionally
  * de-identified) written under `<dataDir>/exports` and served as `/files/exports/...`. Every action is audited.
  */
-export function createReportService(ctx: CoreContext, options: ReportServiceOptions = {}): Service {
-  const clock = options.clock ?? (() => new Date());
-  const reports = new ReportRepository(ctx.db, clock);
-  const studies = new StudyRepository(ctx.db, clock);
-  const sources = options.sources ?? defaultReportSources(ctx);
-  const templates = options.templates ?? new TemplateStore(shippedTemplatesDir(), join(ctx.config.dataDir, 'templates'));
+export function createReportService(deps: ReportServiceDeps): Service {
+  const { db, reports, studies, sources, templates, dataDir, clock } = deps;
 
   const audit = (actor: string, action: AuditAction, report: Report, detail: Record<string, unknown> = {}) => {
     const ai = aiProvenance(report)[0];
-    appendAudit(
-      ctx.db,
-      {
-        actor,
-        action,
-        entityType: 'report',
-        entityId: report.id,
-        studyId: report.studyId,
-        modelPack: ai?.modelPack ?? null,
-        modelVersion: ai?.modelVersion ?? null,
-        thresholdVersion: ai?.thresholdVersion ?? null,
-        detail: { state: report.state, ...detail },
-      },
-      clock,
-    );
+    deps.audit.record({
+      actor,
+      action,
+      entityType: 'report',
+      entityId: report.id,
+      studyId: report.studyId,
+      modelPack: ai?.modelPack ?? null,
+      modelVersion: ai?.modelVersion ?? null,
+      thresholdVersion: ai?.thresholdVersion ?? null,
+      detail: { state: report.state, ...detail },
+    });
   };
   /** Keeps the worklist's read status in step with the report (the study may have left the index). */
   const studyStatus = (report: Report) => {
@@ -120,7 +116,7 @@ export function createReportService(ctx: CoreContext, options: ReportServiceOpti
         author,
         now: clock(),
       });
-      const report = ctx.db.transaction(() => {
+      const report = db.transaction(() => {
         const r = reports.create(draft);
         audit(author, 'draft', r, { templateId: id, aiFindings: r.aiFindings.length });
         studyStatus(r);
@@ -130,7 +126,7 @@ export function createReportService(ctx: CoreContext, options: ReportServiceOpti
     },
 
     async 'reports:save'({ reportId, sections, keyImages, expectedUpdatedAt, author }) {
-      return ctx.db.transaction(() => {
+      return db.transaction(() => {
         const r = reports.save(reportId, { sections, ...(keyImages ? { keyImages } : {}), ...(expectedUpdatedAt ? { expectedUpdatedAt } : {}) });
         audit(author, 'edit', r, { sections: sections.map((s) => s.name) });
         return r;
@@ -138,7 +134,7 @@ export function createReportService(ctx: CoreContext, options: ReportServiceOpti
     },
 
     async 'reports:setState'({ reportId, state, signedBy, author }) {
-      return ctx.db.transaction(() => {
+      return db.transaction(() => {
         const r = reports.setState(reportId, state, signedBy);
         audit(state === 'final' ? (signedBy ?? author) : author, state === 'final' ? 'sign' : 'preliminary', r, state === 'final' ? { signedBy: r.signedBy, signedAt: r.signedAt } : {});
         studyStatus(r);
@@ -147,7 +143,7 @@ export function createReportService(ctx: CoreContext, options: ReportServiceOpti
     },
 
     async 'reports:addendum'({ reportId, text, author }) {
-      return ctx.db.transaction(() => {
+      return db.transaction(() => {
         const r = reports.addAddendum(reportId, text, author);
         audit(author, 'addendum', r, { addendumId: r.addenda[r.addenda.length - 1]!.id });
         return r;
@@ -177,7 +173,7 @@ export function createReportService(ctx: CoreContext, options: ReportServiceOpti
       }
       const now = clock();
       let doc = toReportDocument(report, study, pngs, now);
-      if (deidentify) doc = deidentifyReport(doc, { secret: deidentifySecret(ctx.config.dataDir) });
+      if (deidentify) doc = deidentifyReport(doc, { secret: deidentifySecret(dataDir) });
       let bytes: Uint8Array | string;
       switch (format) {
         case 'pdf':
@@ -198,7 +194,7 @@ export function createReportService(ctx: CoreContext, options: ReportServiceOpti
       }
       const { ext, contentType } = FORMAT_FILE[format];
       const fileName = `report-${report.id}-${report.state}-${fileStamp(now)}${deidentify ? '-deid' : ''}.${ext}`;
-      const written = writeExport(ctx.config.dataDir, String(report.id), fileName, bytes);
+      const written = writeExport(dataDir, String(report.id), fileName, bytes);
       audit(author, 'export', report, { format, deidentified: deidentify, file: fileName, bytes: written.bytes });
       return { format, path: written.path, fileName, contentType, bytes: written.bytes, deidentified: deidentify };
     },
@@ -219,27 +215,10 @@ export function createReportService(ctx: CoreContext, options: ReportServiceOpti
 
     async 'templates:save'({ templateId, html, author }) {
       const t = templateError(() => templates.save(templateId, html));
-      appendAudit(ctx.db, { actor: author, action: 'template_save', entityType: 'template', entityId: templateId, detail: { title: t.title, language: t.language } }, clock);
+      deps.audit.record({ actor: author, action: 'template_save', entityType: 'template', entityId: templateId, detail: { title: t.title, language: t.language } });
       return summarize(t);
     },
 
-    async 'audit:list'(query) {
-      return listAudit(ctx.db, query);
-    },
-
-    async 'audit:export'(query) {
-      // Collect first: the iterator holds the connection until it ends.
-      let csv = auditCsvHeader();
-      let rows = 0;
-      for (const e of iterateAudit(ctx.db, query)) {
-        csv += auditCsvRow(e);
-        rows++;
-      }
-      const fileName = `audit-${fileStamp(clock())}.csv`;
-      const written = writeExport(ctx.config.dataDir, 'audit', fileName, csv);
-      return { path: written.path, fileName, rows };
-    },
-
-    resources: [exportsResourceHandler(ctx.config.dataDir)],
+    resources: [exportsResourceHandler(dataDir)],
   };
 }

@@ -6,9 +6,15 @@ import type { CoreApi } from '../api/contract.js';
 import { dispatch } from '../api/dispatch.js';
 import { openDatabase, type DbHandle } from '../db/connection.js';
 import { seedAnalysis, seedImage, TEST_LABELS, TEST_PACK } from '../db/searchTestSeed.js';
-import type { CoreContext, Service } from './context.js';
-import { EventBus } from './eventBus.js';
-import { JobRunner } from './jobRunner.js';
+import { createRepositories } from '../db/repositories.js';
+import { AuditTrail } from '../audit/auditTrail.js';
+import { OperatingPoints } from '../findings/operatingPoints.js';
+import { AiSettings } from '../inference/aiSettings.js';
+import { PackRegistry } from '../inference/packRegistry.js';
+import { PackContextResolver } from '../search/packContext.js';
+import type { Service } from './service.js';
+import { EventBus } from '../platform/eventBus.js';
+import { JobRunner } from '../platform/jobRunner.js';
 import { createSearchService } from './searchService.js';
 
 /** A manifest like the shipped packs' (no feature map), for the test pack. */
@@ -49,8 +55,10 @@ describe('search service (similar:*, priors:get, cohorts:*)', () => {
     writeManifest(join(dataDir, 'models'));
     db = openDatabase(join(dataDir, 'index.sqlite'));
     events = new EventBus();
-    const ctx: CoreContext = { config: { dataDir, modelsDirs: [join(dataDir, 'models')] }, db, events, jobs: new JobRunner(events) };
-    service = createSearchService(ctx);
+    const repos = createRepositories(db);
+    const packs = new PackRegistry([join(dataDir, 'models')], new AiSettings(repos.settings));
+    const contexts = new PackContextResolver(repos.search, packs, new OperatingPoints(repos.analyses, packs));
+    service = createSearchService({ repo: repos.search, cohorts: repos.cohorts, packs: contexts, events, dataDir });
     call = async (name, input) => {
       const r = await dispatch(service as unknown as CoreApi, name, input, { validateOutput: true });
       if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });

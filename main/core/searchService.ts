@@ -1,32 +1,37 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { CohortRepository } from '../db/cohortRepository.js';
-import { SearchRepository } from '../db/searchRepository.js';
+import type { CohortRepository } from '../db/cohortRepository.js';
+import type { SearchRepository } from '../db/searchRepository.js';
 import { cohortSyntax, COHORT_EXPORT_PREFIX, exportCohort, queryCohort, type CohortDeps } from '../cohorts/cohortQueries.js';
 import { getPriors } from '../priors/priors.js';
-import { PackContextResolver } from '../search/packContext.js';
+import type { EventBus } from '../platform/eventBus.js';
+import type { PackContextResolver } from '../search/packContext.js';
 import { SearchIndexCache } from '../search/searchIndexCache.js';
 import { findSimilar, similarStatus, type SimilarDeps } from '../search/similarCases.js';
-import type { CoreContext, Service } from './context.js';
+import type { Service } from './service.js';
 
 /**
  * Similar-case search (`similar:*`), priors (`priors:get`) and cohorts (`cohorts:*`): the reads that look across
  * the whole index rather than at one study. The embedding matrix lives in memory, kept in step with the analyses
  * by change events and a fingerprint check.
  */
-export function createSearchService(ctx: CoreContext): Service {
-  const repo = new SearchRepository(ctx.db);
-  const cohorts = new CohortRepository(ctx.db);
-  const packs = new PackContextResolver(repo, ctx.config.modelsDirs);
-  const cache = new SearchIndexCache(repo, ctx.config.dataDir);
+export function createSearchService(deps: {
+  repo: SearchRepository;
+  cohorts: CohortRepository;
+  packs: PackContextResolver;
+  events: EventBus;
+  dataDir: string;
+}): Service {
+  const { repo, cohorts, packs, events, dataDir } = deps;
+  const cache = new SearchIndexCache(repo, dataDir);
   const unsubscribe = [
-    ctx.events.subscribe('studies:onDidChange', () => cache.markStale()),
-    ctx.events.subscribe('jobs:onDidFinish', (job) => {
+    events.subscribe('studies:onDidChange', () => cache.markStale()),
+    events.subscribe('jobs:onDidFinish', (job) => {
       if (job.kind === 'analysis' || job.kind === 'import') cache.markStale();
     }),
   ];
   const similar: SimilarDeps = { repo, cohorts, packs, cache };
-  const cohortDeps: CohortDeps = { repo, cohorts, packs, dataDir: ctx.config.dataDir };
+  const cohortDeps: CohortDeps = { repo, cohorts, packs, dataDir };
 
   return {
     'similar:find': (input) => findSimilar(similar, input),
@@ -44,7 +49,7 @@ export function createSearchService(ctx: CoreContext): Service {
           const relative = cohorts.exportPath(Number(id));
           if (!relative || basename(relative) !== name) return null;
           try {
-            const body = await readFile(join(ctx.config.dataDir, relative));
+            const body = await readFile(join(dataDir, relative));
             const contentType = name.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/json';
             return { contentType, body, headers: { 'Content-Disposition': `attachment; filename="${name}"` } };
           } catch {

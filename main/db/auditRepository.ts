@@ -124,3 +124,23 @@ export function* iterateAudit(db: DbHandle, query: Omit<AuditQuery, 'offset' | '
     yield toEntry(row as AuditRow);
   }
 }
+
+/** The audit log as one object, for the composition root to hand to the domains that write or read it. */
+export class AuditRepository {
+  constructor(
+    private readonly db: DbHandle,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  append(entry: NewAuditEntry): number {
+    return appendAudit(this.db, entry, this.clock);
+  }
+
+  list(query: AuditQuery = {}): { total: number; offset: number; items: AuditEntry[] } {
+    return listAudit(this.db, query);
+  }
+
+  iterate(query: Omit<AuditQuery, 'offset' | 'limit'> = {}): Generator<AuditEntry> {
+    return iterateAudit(this.db, query);
+  }
+}

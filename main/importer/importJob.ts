@@ -1,11 +1,10 @@
-import { AnalysisRepository } from '../db/analysisRepository.js';
-import type { DbHandle } from '../db/connection.js';
-import { ImportJobRepository } from '../db/importJobRepository.js';
-import { IndexRepository } from '../db/indexRepository.js';
+import type { AnalysisRepository } from '../db/analysisRepository.js';
+import type { ImportJobRepository } from '../db/importJobRepository.js';
+import type { IndexRepository } from '../db/indexRepository.js';
 import { UNCHANGED_REASON } from '../db/records.js';
-import type { EventBus } from '../core/eventBus.js';
-import type { JobControl } from '../core/jobRunner.js';
-import type { WorkerPool } from '../core/workerPool.js';
+import type { EventBus } from '../platform/eventBus.js';
+import type { JobControl } from '../platform/jobRunner.js';
+import type { WorkerPool } from '../platform/workerPool.js';
 import type { Description } from './describeImage.js';
 import type { DescribeTask } from './importWorker.js';
 import { loadSidecarsFor, type SidecarIndex } from './sidecar.js';
@@ -15,7 +14,9 @@ import { collectSources, type ImportSource } from './sources.js';
 const LARGE_IMPORT = 500;
 
 export interface ImportDeps {
-  db: DbHandle;
+  importJobs: ImportJobRepository;
+  index: IndexRepository;
+  analyses: AnalysisRepository;
   dataDir: string;
   events: EventBus;
   pool: WorkerPool<DescribeTask, Description>;
@@ -34,9 +35,7 @@ export interface ImportRequest {
  * crash or a cancel loses nothing already stored. Every file's outcome is recorded in the job's report.
  */
 export async function runImport(deps: ImportDeps, request: ImportRequest, control: JobControl): Promise<string> {
-  const jobs = new ImportJobRepository(deps.db);
-  const index = new IndexRepository(deps.db);
-  const analyses = new AnalysisRepository(deps.db);
+  const { importJobs: jobs, index, analyses } = deps;
   jobs.create(control.id, request.roots);
   const already = request.resume ? jobs.recordedPaths(control.id) : new Set<string>();
 

@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import { SettingsRepository } from '../db/settingsRepository.js';
-import type { DbHandle } from '../db/connection.js';
-import { CoreError } from '../api/envelope.js';
-import { listPacks } from './packs.js';
-import type { ModelManifest } from './manifest.js';
+import type { SettingsRepository } from '../db/settingsRepository.js';
 import { PROVIDER_PREFERENCE, type ProviderSetting } from './providers.js';
 
 const ACTIVE_PACK_KEY = 'ai.activePackId';
@@ -12,11 +8,7 @@ const ProviderSettingSchema = z.enum(['auto', ...PROVIDER_PREFERENCE]);
 
 /** The AI settings of this site: which pack analyses, and which execution provider runs it. */
 export class AiSettings {
-  private readonly settings: SettingsRepository;
-
-  constructor(db: DbHandle) {
-    this.settings = new SettingsRepository(db);
-  }
+  constructor(private readonly settings: SettingsRepository) {}
 
   activePackId(): string | null {
     return this.settings.get(ACTIVE_PACK_KEY, z.string().nullable(), null);
@@ -36,28 +28,4 @@ export class AiSettings {
   setProvider(p: ProviderSetting): void {
     this.settings.set(PROVIDER_KEY, p);
   }
-}
-
-/**
- * The pack to use: the one asked for, else the site's active pack, else the first valid pack found (directory
- * order: the application's models/ first). Throws not_found naming what was looked for and where.
- */
-export async function resolvePack(
-  modelsDirs: readonly string[],
-  wanted: string | null | undefined,
-): Promise<{ dir: string; manifest: ModelManifest }> {
-  const all = await listPacks(modelsDirs);
-  const valid = all.filter((e): e is { dir: string; manifest: ModelManifest } => e.manifest !== undefined);
-  if (wanted) {
-    // Later directories override earlier ones (per-user installs win over the bundled pack of the same id).
-    const match = valid.filter((e) => e.manifest.id === wanted).pop();
-    if (!match) {
-      const broken = all.find((e) => e.error && e.dir.endsWith(wanted));
-      throw new CoreError('not_found', `no valid model pack "${wanted}" in ${modelsDirs.join(', ')}${broken ? ` (${broken.error})` : ''}`);
-    }
-    return match;
-  }
-  const first = valid[0];
-  if (!first) throw new CoreError('not_found', `no model pack in ${modelsDirs.join(', ')}: install one with "cxr models install PATH"`);
-  return first;
 }

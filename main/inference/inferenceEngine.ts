@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { createModuleWorker } from '../core/moduleWorker.js';
+import { createModuleWorker } from '../platform/moduleWorker.js';
 import * as ort from 'onnxruntime-node';
 import { providerCandidates, type ProviderName, type ProviderSetting } from './providers.js';
 import type { InputSpec } from './preprocess.js';

@@ -36,17 +36,6 @@ export async function listPacks(modelsDirs: readonly string[]): Promise<PackEntr
   return entries;
 }
 
-/**
- * The pack with this id; when several folders hold the same id, the one in the later models directory wins (the
- * per-user folder overrides the one shipped with the application).
- */
-export async function findPack(modelsDirs: readonly string[], id: string): Promise<{ dir: string; manifest: ModelManifest } | null> {
-  const all = await listPacks(modelsDirs);
-  let found: { dir: string; manifest: ModelManifest } | null = null;
-  for (const e of all) if (e.manifest && e.manifest.id === id) found = { dir: e.dir, manifest: e.manifest };
-  return found;
-}
-
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ExportFormat } from '../api/reports.js';
-import type { Resource, ResourceHandler } from '../core/context.js';
+import type { Resource, ResourceHandler } from '../platform/resources.js';
 
 /** Where exports are written (under the data directory) and the URL prefix they are served from. */
 export const EXPORTS_DIR = 'exports';

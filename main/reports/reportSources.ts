@@ -4,12 +4,9 @@ import sharp from 'sharp';
 import type { AnalysisResult } from '../api/analysis.js';
 import type { ReportLanguage } from '../api/reports.js';
 import type { StudyDetail } from '../api/studies.js';
-import type { CoreContext } from '../core/context.js';
-import { IndexRepository } from '../db/indexRepository.js';
-import { StudyRepository } from '../db/studyRepository.js';
-import { renderHeatmapPng } from '../findings/heatmap.js';
-import { presentAnalysis } from '../findings/presentAnalysis.js';
-import { analysisRuntime } from '../inference/analysisRuntime.js';
+import type { IndexRepository } from '../db/indexRepository.js';
+import type { StudyRepository } from '../db/studyRepository.js';
+import type { AnalysisViews } from '../findings/analysisViews.js';
 
 /**
  * What the report service reads from the other domains: the study (index), the AI result of an image with the
@@ -27,34 +24,20 @@ export interface ReportSources {
   heatmapPng(analysisId: number, label: string, instanceId: number): Promise<Buffer | null>;
 }
 
-/** The sources backed by the index and analysis repositories of this core. */
-export function defaultReportSources(ctx: CoreContext): ReportSources {
-  const studies = new StudyRepository(ctx.db);
-  const index = new IndexRepository(ctx.db);
+/** The sources backed by the index and by the analysis presentation every other view uses. */
+export function createReportSources(deps: { studies: StudyRepository; index: IndexRepository; views: AnalysisViews; dataDir: string }): ReportSources {
+  const { studies, index, views, dataDir } = deps;
   const thumbnailPng = async (instanceId: number) => {
     const file = index.instanceFile(instanceId);
-    return file ? readFile(join(ctx.config.dataDir, file.thumbnailPath)).catch(() => null) : null;
+    return file ? readFile(join(dataDir, file.thumbnailPath)).catch(() => null) : null;
   };
   return {
     study: (studyId) => studies.get(studyId),
-    async analysis(instanceId, language) {
-      // The same presentation `analysis:get` answers (thresholds in force, reviews, sentences in the language).
-      const rt = analysisRuntime(ctx);
-      const row = rt.repo.latestFor(instanceId);
-      if (!row) return null;
-      const pack = await rt.packIfInstalled(row.packId, row.packVersion);
-      const { thresholds, calibrationId } = rt.thresholds(row.labels, row.packId, row.packVersion, pack?.manifest ?? null);
-      return presentAnalysis(row, { thresholds, reviews: rt.repo.reviewsFor(row.id), language, title: pack?.manifest.title ?? row.packId, calibrationId });
-    },
+    analysis: (instanceId, language) => views.present(instanceId, language),
     thumbnailPng,
     async heatmapPng(analysisId, label, instanceId) {
-      const row = analysisRuntime(ctx).repo.get(analysisId);
-      if (!row?.cam || !row.camRows || !row.camCols) return null;
-      const k = row.labels.indexOf(label);
-      if (k < 0) return null;
-      const plane = row.camRows * row.camCols;
-      const heat = await renderHeatmapPng(row.cam.subarray(k * plane, (k + 1) * plane), row.camRows, row.camCols, { width: row.imageWidth, height: row.imageHeight });
-      return blendOver(heat, await thumbnailPng(instanceId));
+      const heat = await views.heatmapPng(analysisId, label);
+      return heat ? blendOver(heat, await thumbnailPng(instanceId)) : null;
     },
   };
 }

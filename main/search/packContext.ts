@@ -1,30 +1,25 @@
 import { CoreError } from '../api/envelope.js';
 import type { PackKey, SearchRepository } from '../db/searchRepository.js';
+import type { OperatingPoints } from '../findings/operatingPoints.js';
 import type { ModelManifest } from '../inference/manifest.js';
-import { listPacks } from '../inference/packs.js';
+import type { PackRegistry } from '../inference/packRegistry.js';
 
 /** What search, priors and cohorts need to know about a pack version. */
 export interface PackContext {
   pack: PackKey;
   labels: string[];
-  /** Operating threshold per label: site calibration, else the pack's own, else 0.5. */
+  /** Operating threshold per label, as the analysis presentation calls it (see OperatingPoints). */
   thresholds: Record<string, number>;
   /** The pack's manifest when the pack is still installed (null when only its analyses remain). */
   manifest: ModelManifest | null;
 }
 
-const DEFAULT_THRESHOLD = 0.5;
-
-/**
- * Resolves which pack version a request is about and what it knows. Manifests are read once per pack version;
- * thresholds are read each time, as a calibration may be run at any moment.
- */
+/** Resolves which pack version a request is about and what it knows, from the pack registry and the operating points. */
 export class PackContextResolver {
-  private readonly manifests = new Map<string, Promise<ModelManifest | null>>();
-
   constructor(
     private readonly repo: SearchRepository,
-    private readonly modelsDirs: readonly string[],
+    private readonly packs: PackRegistry,
+    private readonly operatingPoints: OperatingPoints,
   ) {}
 
   /**
@@ -40,24 +35,11 @@ export class PackContextResolver {
   }
 
   async context(pack: PackKey): Promise<PackContext> {
-    const manifest = await this.manifest(pack);
+    const manifest = (await this.packs.find(pack.packId, pack.packVersion))?.manifest ?? null;
     const labels = manifest?.labels ?? this.repo.storedLabels(pack);
     if (!labels) throw new CoreError('not_found', `no analyses by ${pack.packId} ${pack.packVersion} in the index`);
-    const calibrated = this.repo.calibratedThresholds(pack);
-    const thresholds: Record<string, number> = {};
-    for (const label of labels) thresholds[label] = calibrated[label] ?? manifest?.thresholds?.[label] ?? DEFAULT_THRESHOLD;
+    const points = await this.operatingPoints.inForce(pack.packId, pack.packVersion, labels);
+    const thresholds = Object.fromEntries(Object.entries(points.thresholds).map(([label, t]) => [label, t.threshold]));
     return { pack, labels, thresholds, manifest };
-  }
-
-  private manifest(pack: PackKey): Promise<ModelManifest | null> {
-    const key = `${pack.packId}@${pack.packVersion}`;
-    let m = this.manifests.get(key);
-    if (!m) {
-      m = listPacks(this.modelsDirs)
-        .then((entries) => entries.find((e) => e.manifest?.id === pack.packId && e.manifest.version === pack.packVersion)?.manifest ?? null)
-        .catch(() => null);
-      this.manifests.set(key, m);
-    }
-    return m;
   }
 }

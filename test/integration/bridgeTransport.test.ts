@@ -51,10 +51,7 @@ describe('renderer bridge transport ↔ bridge ↔ core', () => {
     transport.subscribe('jobs:onDidProgress', (job) => seen.push(job.state));
     // The subscription travels on the same socket before this call, so it is in place when the job starts.
     await transport.invoke('jobs:list', {});
-    const job = core.ctx.jobs.start('import', async (control) => {
-      control.setTotal(1);
-      control.advance(1);
-    });
+    const job = await core.api['import:start']({ paths: [mkdtempSync(join(tmpdir(), 'cxr-empty-'))] });
     await expect(finished).resolves.toBe(job.id);
     expect(seen).toContain('running');
   });

@@ -48,7 +48,7 @@ describe.skipIf(!hasShared)('import into the index (real files)', () => {
 
   const runImport = async (paths: string[]) => {
     const job = await t.call('import:start', { paths });
-    const end = await t.core.ctx.jobs.wait(job.id);
+    const end = await t.wait(job.id);
     return { end, report: await t.call('import:report', { jobId: job.id }) };
   };
 
@@ -123,7 +123,7 @@ describe.skipIf(!hasShared)('import into the index (real files)', () => {
     const study = (await t.call('studies:list', { text: inbox.pngs[1]!.slice(0, 8).replace(/^0+/, '') })).items[0]!;
     const instanceId = (await t.call('studies:get', { studyId: study.id })).series[0]!.instances[0]!.id;
     const analysis = await t.call('analysis:start', { instanceIds: [instanceId], packId: 'cxr14-tiny-test' });
-    expect((await t.core.ctx.jobs.wait(analysis.id)).state).toBe('done');
+    expect((await t.wait(analysis.id)).state).toBe('done');
     expect((await t.call('studies:get', { studyId: study.id })).aiStatus).toBe('done');
 
     const rewritten = await sharp(readFileSync(path)).png({ compressionLevel: 1 }).toBuffer();
@@ -145,7 +145,7 @@ describe.skipIf(!hasShared)('long imports: cancel and resume', () => {
       const unsubscribe = t.core.subscribe('jobs:onDidProgress', (j) => {
         if (j.id === job.id && j.done >= 5) void t.call('jobs:cancel', { jobId: job.id });
       });
-      const end = await t.core.ctx.jobs.wait(job.id);
+      const end = await t.wait(job.id);
       unsubscribe();
       expect(end.state).toBe('cancelled');
       const partial = (await t.call('studies:list', {})).total;
@@ -154,7 +154,7 @@ describe.skipIf(!hasShared)('long imports: cancel and resume', () => {
       expect((await t.call('import:report', { jobId: job.id })).state).toBe('cancelled');
 
       const again = await t.call('import:start', { paths: [images] });
-      await t.core.ctx.jobs.wait(again.id);
+      await t.wait(again.id);
       const report = await t.call('import:report', { jobId: again.id });
       expect(report.imported + report.skipped).toBe(nihNames.length);
       expect((await t.call('studies:list', {})).total).toBe(nihNames.length);
@@ -171,8 +171,8 @@ describe.skipIf(!hasShared)('long imports: cancel and resume', () => {
     // First launch: import 3 of the files, then "crash" — the job row stays 'running'.
     let t = tempCore({ dataDir });
     const first = await t.call('import:start', { paths: nihNames.slice(0, 3).map((n) => join(folder, n)) });
-    await t.core.ctx.jobs.wait(first.id);
-    const jobs = new ImportJobRepository(t.core.ctx.db);
+    await t.wait(first.id);
+    const jobs = new ImportJobRepository(t.db());
     jobs.create('crashed-job', [folder]);
     for (const n of nihNames.slice(0, 3)) jobs.recordItem('crashed-job', join(folder, n), 'imported');
     await t.close();
@@ -182,7 +182,7 @@ describe.skipIf(!hasShared)('long imports: cancel and resume', () => {
     try {
       const resumed = await t.call('import:resume', {});
       expect(resumed.map((j) => j.id)).toEqual(['crashed-job']);
-      await t.core.ctx.jobs.wait('crashed-job');
+      await t.wait('crashed-job');
       const report = await t.call('import:report', { jobId: 'crashed-job' });
       expect(report).toMatchObject({ state: 'done', imported: 8, failedCount: 0 });
       expect((await t.call('studies:list', {})).total).toBe(8);

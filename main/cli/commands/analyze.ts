@@ -1,4 +1,5 @@
 import type { Job } from '../../api/jobs.js';
+import { waitForJob } from '../../api/waitForJob.js';
 import { CliUsageError, type CliCommand, type CliContext } from '../command.js';
 import { duration, parseArgs, table } from '../format.js';
 
@@ -57,7 +58,7 @@ export async function followJob(job: Job, cli: CliContext, unit: string): Promis
   };
   process.once('SIGINT', onSigint);
   try {
-    const finished = await cli.core.ctx.jobs.wait(job.id);
+    const finished = await waitForJob(cli.core, job.id);
     show(finished);
     if (cli.interactive) process.stdout.write('\n');
     return finished;

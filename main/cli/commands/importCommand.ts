@@ -1,4 +1,5 @@
 import type { ImportReport } from '../../api/imports.js';
+import { waitForJob } from '../../api/waitForJob.js';
 import type { Job } from '../../api/jobs.js';
 import { CliUsageError, type CliCommand, type CliContext } from '../command.js';
 import { duration, parseArgs } from '../format.js';
@@ -65,7 +66,7 @@ async function follow(job: Job, cli: CliContext, quiet: boolean): Promise<Job> {
   };
   process.once('SIGINT', onSigint);
   try {
-    const finished = await cli.core.ctx.jobs.wait(job.id);
+    const finished = await waitForJob(cli.core, job.id);
     show(finished);
     if (cli.interactive && !quiet) process.stdout.write('\n');
     return finished;

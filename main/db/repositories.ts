@@ -1,0 +1,43 @@
+import { AnalysisRepository } from './analysisRepository.js';
+import { AuditRepository } from './auditRepository.js';
+import { systemClock, type Clock } from './clock.js';
+import { CohortRepository } from './cohortRepository.js';
+import type { DbHandle } from './connection.js';
+import { ImportJobRepository } from './importJobRepository.js';
+import { IndexRepository } from './indexRepository.js';
+import { ReportRepository } from './reportRepository.js';
+import { SearchRepository } from './searchRepository.js';
+import { SettingsRepository } from './settingsRepository.js';
+import { StudyRepository } from './studyRepository.js';
+import { WorklistRepository } from './worklistRepository.js';
+
+/** Every repository of one database, built once by the composition root and handed to the domains that need them. */
+export interface Repositories {
+  readonly db: DbHandle;
+  readonly index: IndexRepository;
+  readonly studies: StudyRepository;
+  readonly worklist: WorklistRepository;
+  readonly importJobs: ImportJobRepository;
+  readonly settings: SettingsRepository;
+  readonly analyses: AnalysisRepository;
+  readonly reports: ReportRepository;
+  readonly audit: AuditRepository;
+  readonly search: SearchRepository;
+  readonly cohorts: CohortRepository;
+}
+
+export function createRepositories(db: DbHandle, clock: Clock = systemClock): Repositories {
+  return {
+    db,
+    index: new IndexRepository(db, clock),
+    studies: new StudyRepository(db, clock),
+    worklist: new WorklistRepository(db),
+    importJobs: new ImportJobRepository(db, clock),
+    settings: new SettingsRepository(db, clock),
+    analyses: new AnalysisRepository(db, clock),
+    reports: new ReportRepository(db, clock),
+    audit: new AuditRepository(db, clock),
+    search: new SearchRepository(db),
+    cohorts: new CohortRepository(db, clock),
+  };
+}

@@ -1,0 +1,60 @@
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { AnalysisResult, Language } from '../api/analysis.js';
+import type { AnalysisRepository, AnalysisRow } from '../db/analysisRepository.js';
+import type { PackRegistry } from '../inference/packRegistry.js';
+import { renderHeatmapPng } from './heatmap.js';
+import type { OperatingPoints } from './operatingPoints.js';
+import { presentAnalysis } from './presentAnalysis.js';
+
+/** One label's class activation map out of an analysis row (labels × rows × cols). */
+export function camPlane(row: AnalysisRow, label: string): { plane: Float32Array; rows: number; cols: number } | null {
+  if (!row.cam || !row.camRows || !row.camCols) return null;
+  const k = row.labels.indexOf(label);
+  if (k < 0) return null;
+  const size = row.camRows * row.camCols;
+  return { plane: row.cam.subarray(k * size, (k + 1) * size), rows: row.camRows, cols: row.camCols };
+}
+
+/**
+ * How stored analyses are shown, written once: `analysis:get`, report drafts and exports all read an analysis through
+ * here, so they present the same findings under the same operating points, with the same heatmaps.
+ */
+export class AnalysisViews {
+  constructor(
+    private readonly deps: { analyses: AnalysisRepository; packs: PackRegistry; operatingPoints: OperatingPoints; dataDir: string },
+  ) {}
+
+  /** The newest analysis of an image (by `packId` when given), presented in `language`; null when there is none. */
+  async present(instanceId: number, language: Language, packId?: string): Promise<AnalysisResult | null> {
+    const row = this.deps.analyses.latestFor(instanceId, packId);
+    if (!row) return null;
+    const pack = await this.deps.packs.find(row.packId, row.packVersion);
+    const points = await this.deps.operatingPoints.inForce(row.packId, row.packVersion, row.labels);
+    return presentAnalysis(row, {
+      thresholds: points.thresholds,
+      reviews: this.deps.analyses.reviewsFor(row.id),
+      language,
+      title: pack?.manifest.title ?? row.packId,
+      calibrationId: points.calibrationId,
+    });
+  }
+
+  /**
+   * The RGBA heatmap PNG of one label of an analysis, rendered from the stored CAM on first request and kept under
+   * the data folder; null when there is no such analysis, label or CAM.
+   */
+  async heatmapPng(analysisId: number, label: string): Promise<Buffer | null> {
+    const row = this.deps.analyses.get(analysisId);
+    const cam = row ? camPlane(row, label) : null;
+    if (!row || !cam) return null;
+    const file = join(this.deps.dataDir, 'analyses', String(row.id), 'heatmap', `${label}.png`);
+    const cached = await stat(file).catch(() => null);
+    // The row is updated in place when an analysis is forced again: a cache older than the row is stale.
+    if (cached && cached.mtime.toISOString() >= row.createdAt) return readFile(file);
+    const png = await renderHeatmapPng(cam.plane, cam.rows, cam.cols, { width: row.imageWidth, height: row.imageHeight });
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, png);
+    return png;
+  }
+}
