@@ -14,3 +14,4 @@ export * from './cohorts.js';
 export * from './events.js';
 export * from './contract.js';
 export * from './pixelFormat.js';
+export * from './resources.js';

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreError } from '../api/envelope.js';
+import { resourcePaths } from '../api/resources.js';
 import type { CohortExport, CohortPage } from '../api/cohorts.js';
 import type { CohortRepository } from '../db/cohortRepository.js';
 import type { PackKey, SearchRepository } from '../db/searchRepository.js';
-import { thumbnailPath } from '../db/studyRows.js';
 import type { PackContext, PackContextResolver } from '../search/packContext.js';
 import { findingValues } from '../search/similarCases.js';
 import { buildCohortSql, CohortUnsupportedError, type BuiltSql } from './cohortSql.js';
@@ -72,7 +72,7 @@ export async function queryCohort(deps: CohortDeps, input: { query: string; pack
           sex: d.sex,
           ageYears: d.ageYears,
           viewPosition: d.viewPosition,
-          thumbnail: thumbnailPath(d.instanceId),
+          thumbnail: resourcePaths.thumbnail(d.instanceId),
           referenceLabels: [...new Set(d.referenceFindings.map((r) => r.label))],
           findings: p.context ? findingValues(d, p.context) : [],
         },
@@ -81,8 +81,6 @@ export async function queryCohort(deps: CohortDeps, input: { query: string; pack
   };
 }
 
-/** Resource prefix of cohort exports: `/files/cohorts/<exportId>/<file name>`. */
-export const COHORT_EXPORT_PREFIX = '/files/cohorts/';
 
 /** `cohorts:export`: writes the file under `<dataDir>/exports/cohorts/` and records it. */
 export async function exportCohort(deps: CohortDeps, input: { query: string; packId?: string; format: 'csv' | 'coco' }): Promise<CohortExport> {
@@ -110,7 +108,7 @@ export async function exportCohort(deps: CohortDeps, input: { query: string; pac
         ageYears: d.ageYears,
         viewPosition: d.viewPosition,
         filePath: d.filePath,
-        thumbnail: thumbnailPath(d.instanceId),
+        thumbnail: resourcePaths.thumbnail(d.instanceId),
         width: d.width,
         height: d.height,
         referenceFindings: d.referenceFindings,
@@ -145,7 +143,7 @@ export async function exportCohort(deps: CohortDeps, input: { query: string; pac
     query: p.canonical,
     rows: rows.length,
     boxes,
-    path: `${COHORT_EXPORT_PREFIX}${exportId}/${fileName}`,
+    path: resourcePaths.cohortExport(exportId, fileName),
     notes,
   };
 }

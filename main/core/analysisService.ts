@@ -94,10 +94,9 @@ export function createAnalysisService(deps: AnalysisServiceDeps): Service {
 
     resources: [
       {
-        prefix: '/files/analyses/',
-        async handle(rest) {
-          const m = /^(\d+)\/heatmap\/([^/]+)\.png$/.exec(rest);
-          const png = m ? await views.heatmapPng(Number(m[1]), m[2]!) : null;
+        kind: 'heatmap',
+        async handle({ analysisId, label }) {
+          const png = await views.heatmapPng(analysisId, label);
           return png ? { contentType: 'image/png', body: png } : null;
         },
       },

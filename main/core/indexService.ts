@@ -27,15 +27,13 @@ export function createIndexService(deps: IndexServiceDeps): Service {
   // comparison, back and forth in the worklist), so keep the last encodings, bounded by bytes.
   const pixelCache = new LruCache<number, Uint8Array>(256 * 1024 * 1024, (b) => b.byteLength);
 
-  const instanceResource = async (rest: string): Promise<Resource | null> => {
-    const m = /^(\d+)\/(thumbnail\.png|pixels)$/.exec(rest);
-    if (!m) return null;
-    const id = Number(m[1]);
+  const thumbnail = async (id: number): Promise<Resource | null> => {
+    const file = index.instanceFile(id);
+    return file ? { contentType: 'image/png', body: await readFile(join(dataDir, file.thumbnailPath)) } : null;
+  };
+  const pixels = async (id: number): Promise<Resource | null> => {
     const file = index.instanceFile(id);
     if (!file) return null;
-    if (m[2] === 'thumbnail.png') {
-      return { contentType: 'image/png', body: await readFile(join(dataDir, file.thumbnailPath)) };
-    }
     let bytes = pixelCache.get(id);
     if (!bytes) {
       const instance = studies.getInstance(id);
@@ -61,6 +59,9 @@ export function createIndexService(deps: IndexServiceDeps): Service {
       return { ok: true as const };
     },
     'instances:get': async ({ instanceId }) => studies.getInstance(instanceId),
-    resources: [{ prefix: '/files/instances/', handle: instanceResource }],
+    resources: [
+      { kind: 'thumbnail', handle: (ref) => thumbnail(ref.instanceId) },
+      { kind: 'pixels', handle: (ref) => pixels(ref.instanceId) },
+    ],
   };
 }

@@ -13,6 +13,8 @@ import { AiSettings } from '../inference/aiSettings.js';
 import { PackRegistry } from '../inference/packRegistry.js';
 import { PackContextResolver } from '../search/packContext.js';
 import type { Service } from './service.js';
+import { resourcePaths } from '../api/resources.js';
+import { createResourceRouter } from '../platform/resources.js';
 import { EventBus } from '../platform/eventBus.js';
 import { JobRunner } from '../platform/jobRunner.js';
 import { createSearchService } from './searchService.js';
@@ -203,7 +205,7 @@ describe('search service (similar:*, priors:get, cohorts:*)', () => {
     const csv = await call('cohorts:export', { query: 'ai:Cardiomegaly OR ref:Effusion', format: 'csv' });
     expect(csv).toMatchObject({ format: 'csv', rows: 1, boxes: 0 });
     expect(csv.notes.join(' ')).toMatch(/no reader measurements table/);
-    const resource = await service.resources![0]!.handle(csv.path.slice('/files/cohorts/'.length), new URLSearchParams());
+    const resource = await createResourceRouter(service.resources!)(csv.path);
     const text = resource!.body.toString('utf8');
     expect(resource!.contentType).toMatch(/text\/csv/);
     const [header, row] = text.trim().split('\r\n');
@@ -221,7 +223,7 @@ describe('search service (similar:*, priors:get, cohorts:*)', () => {
       expect.objectContaining({ source: 'ai-cam', bbox: [100, 200, 300, 250], category_id: 2, score: expect.closeTo(0.7, 5) }),
       expect.objectContaining({ source: 'reference', bbox: [10, 20, 30, 40], category_id: 3 }),
     ]);
-    expect(await service.resources![0]!.handle(`${coco.exportId}/other.json`, new URLSearchParams())).toBeNull();
+    expect(await createResourceRouter(service.resources!)(resourcePaths.cohortExport(coco.exportId, 'other.json'))).toBeNull();
 
     const bad = await call('cohorts:query', { query: 'Effusion>>0.5' }).catch((e) => e);
     expect(bad.code).toBe('invalid_input');

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { CohortRepository } from '../db/cohortRepository.js';
 import type { SearchRepository } from '../db/searchRepository.js';
-import { cohortSyntax, COHORT_EXPORT_PREFIX, exportCohort, queryCohort, type CohortDeps } from '../cohorts/cohortQueries.js';
+import { cohortSyntax, exportCohort, queryCohort, type CohortDeps } from '../cohorts/cohortQueries.js';
 import { getPriors } from '../priors/priors.js';
 import type { EventBus } from '../platform/eventBus.js';
 import type { PackContextResolver } from '../search/packContext.js';
@@ -42,16 +42,14 @@ export function createSearchService(deps: {
     'cohorts:syntax': (input) => cohortSyntax(cohortDeps, input.packId),
     resources: [
       {
-        prefix: COHORT_EXPORT_PREFIX,
-        async handle(rest) {
-          const [id, name] = rest.split('/');
-          if (!id || !/^\d+$/.test(id) || !name) return null;
-          const relative = cohorts.exportPath(Number(id));
-          if (!relative || basename(relative) !== name) return null;
+        kind: 'cohortExport',
+        async handle({ exportId, fileName }) {
+          const relative = cohorts.exportPath(exportId);
+          if (!relative || basename(relative) !== fileName) return null;
           try {
             const body = await readFile(join(dataDir, relative));
-            const contentType = name.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/json';
-            return { contentType, body, headers: { 'Content-Disposition': `attachment; filename="${name}"` } };
+            const contentType = fileName.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/json';
+            return { contentType, body, headers: { 'Content-Disposition': `attachment; filename="${fileName}"` } };
           } catch {
             return null;
           }

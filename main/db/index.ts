@@ -9,5 +9,4 @@ export { WorklistRepository, type WorklistPlan } from './worklistRepository.js';
 export { StudyRepository, type ReadStatus } from './studyRepository.js';
 export { ImportJobRepository, REPORT_LIST_LIMIT, type ImportItemOutcome, type ImportJobState } from './importJobRepository.js';
 export { SettingsRepository } from './settingsRepository.js';
-export { thumbnailPath, pixelsPath } from './studyRows.js';
 export { toFtsQuery } from './ftsQuery.js';

@@ -1,9 +1,10 @@
+import { resourcePaths } from '../api/resources.js';
 import { CoreError } from '../api/envelope.js';
 import type { Instance, ReadStatusSchema, ReferenceFinding, Series, StudyDetail } from '../api/studies.js';
 import type { z } from 'zod';
 import type { DbHandle } from './connection.js';
 import { systemClock, type Clock } from './clock.js';
-import { pixelsPath, STUDY_SUMMARY_COLUMNS, thumbnailPath, toStudySummary, type StudySummaryRow } from './studyRows.js';
+import { STUDY_SUMMARY_COLUMNS, toStudySummary, type StudySummaryRow } from './studyRows.js';
 
 export type ReadStatus = z.infer<typeof ReadStatusSchema>;
 
@@ -154,8 +155,8 @@ function toInstance(r: InstanceRow, referenceFindings: ReferenceFinding[]): Inst
     windowWidth: r.window_width,
     filePath: r.file_path,
     contentHash: r.content_hash,
-    thumbnail: thumbnailPath(r.id),
-    pixels: pixelsPath(r.id),
+    thumbnail: resourcePaths.thumbnail(r.id),
+    pixels: resourcePaths.pixels(r.id),
     referenceFindings,
   };
 }

@@ -1,13 +1,6 @@
+import { resourcePaths } from '../api/resources.js';
 import type { StudySummary } from '../api/studies.js';
 
-/** Resource paths of an instance, served by the image domain's resource handler. */
-export function thumbnailPath(instanceId: number): string {
-  return `/files/instances/${instanceId}/thumbnail.png`;
-}
-
-export function pixelsPath(instanceId: number): string {
-  return `/files/instances/${instanceId}/pixels`;
-}
 
 /**
  * The columns a StudySummary is built from. `first_instance_id` is the study's first image (lowest series number,
@@ -60,7 +53,7 @@ export function toStudySummary(r: StudySummaryRow): StudySummary {
     aiStatus: r.ai_status,
     maxProbability: r.max_probability,
     imageCount: r.image_count,
-    thumbnail: r.first_instance_id === null ? null : thumbnailPath(r.first_instance_id),
+    thumbnail: r.first_instance_id === null ? null : resourcePaths.thumbnail(r.first_instance_id),
     importedAt: r.imported_at,
   };
 }

@@ -1,4 +1,5 @@
 import type { AnalysisResult, Finding } from '../api/analysis.js';
+import { resourcePaths } from '../api/resources.js';
 import type { AnalysisRow, FindingReview } from '../db/analysisRepository.js';
 import type { QualityReport } from '../inference/quality.js';
 import type { Localisation } from './localize.js';
@@ -9,11 +10,6 @@ import type { LabelThreshold } from './thresholds.js';
 
 export const AI_DISCLAIMER =
   'AI-generated findings from a decision-support model: not a diagnosis. Every finding must be checked against the image by a qualified reader.';
-
-/** The URL of one label's heatmap (rendered on first request from the stored CAM). */
-export function heatmapPath(analysisId: number, label: string): string {
-  return `/files/analyses/${analysisId}/heatmap/${encodeURIComponent(label)}.png`;
-}
 
 /** The structured findings of a stored analysis under the thresholds in force now. */
 export function findingsOf(row: AnalysisRow, thresholds: Record<string, LabelThreshold>): StructuredFinding[] {
@@ -62,7 +58,7 @@ export function presentAnalysis(
       peak: loc?.peak ?? null,
       locationText: loc ? findingLocationText(f, ctx.language) : null,
       sentence: sentenceOf.get(f.label) ?? null,
-      heatmap: row.cam ? heatmapPath(row.id, f.label) : null,
+      heatmap: row.cam ? resourcePaths.heatmap(row.id, f.label) : null,
       review: review ? { decision: review.decision, text: review.text, reviewedAt: review.reviewedAt } : null,
     };
   });

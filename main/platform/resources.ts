@@ -1,3 +1,5 @@
+import { parseResourcePath, type ResourceKind, type ResourceRef } from '../api/resources.js';
+
 /** A served file: bytes and content type. Both transports (custom protocol, HTTP GET) answer with this. */
 export interface Resource {
   contentType: string;
@@ -6,29 +8,23 @@ export interface Resource {
   headers?: Record<string, string>;
 }
 
-export interface ResourceHandler {
-  /** e.g. `/files/instances/`; the longest matching prefix wins. */
-  prefix: string;
-  /** `rest` is the path after the prefix; answers null when there is no such resource (404). */
-  handle(rest: string, query: URLSearchParams): Promise<Resource | null>;
-}
+/** Answers one kind of resource path (see main/api/resources.ts); null when there is no such resource (404). */
+export type ResourceHandler = {
+  [K in ResourceKind]: { kind: K; handle(ref: Extract<ResourceRef, { kind: K }>, query: URLSearchParams): Promise<Resource | null> };
+}[ResourceKind];
 
-/**
- * Routes a `/files/...` path to the handler with the longest matching prefix. Refuses `..` after decoding, so no
- * handler ever sees a path that climbs out of its folder.
- */
+/** Routes a `/files/...` path, parsed by the contract's one parser, to the handler of its kind. */
 export function createResourceRouter(handlers: readonly ResourceHandler[]): (path: string) => Promise<Resource | null> {
-  const sorted = [...handlers].sort((a, b) => b.prefix.length - a.prefix.length);
+  const byKind = new Map<ResourceKind, ResourceHandler>();
+  for (const h of handlers) {
+    if (byKind.has(h.kind)) throw new Error(`resource ${h.kind} is served by two handlers`);
+    byKind.set(h.kind, h);
+  }
   return async (path) => {
-    const url = new URL(path, 'http://local');
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(url.pathname);
-    } catch {
-      return null; // malformed percent-encoding
-    }
-    if (pathname.includes('..')) return null;
-    const handler = sorted.find((h) => pathname.startsWith(h.prefix));
-    return handler ? handler.handle(pathname.slice(handler.prefix.length), url.searchParams) : null;
+    const ref = parseResourcePath(path);
+    const handler = ref ? byKind.get(ref.kind) : undefined;
+    if (!ref || !handler) return null;
+    const query = new URL(path, 'http://local').searchParams;
+    return (handler.handle as (r: ResourceRef, q: URLSearchParams) => Promise<Resource | null>)(ref, query);
   };
 }

@@ -1,7 +1,7 @@
 import { CoreError } from '../api/envelope.js';
 import type { Priors } from '../api/search.js';
 import type { SearchRepository } from '../db/searchRepository.js';
-import { thumbnailPath } from '../db/studyRows.js';
+import { resourcePaths } from '../api/resources.js';
 import type { PackContextResolver } from '../search/packContext.js';
 import { buildFindingSeries, compareStudies, DEFAULT_CHANGE_MARGIN, type StudyProbabilities } from './changeClassification.js';
 
@@ -68,7 +68,7 @@ export async function getPriors(deps: PriorsDeps, input: { studyId?: number; ins
         date: s.date,
         instanceIds: s.instanceIds,
         analysed: analysed.has(id),
-        thumbnail: s.instanceIds.length ? thumbnailPath(s.instanceIds[0]!) : null,
+        thumbnail: s.instanceIds.length ? resourcePaths.thumbnail(s.instanceIds[0]!) : null,
       };
     }),
     series,

@@ -3,11 +3,11 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ExportFormat } from '../api/reports.js';
+import { resourcePaths } from '../api/resources.js';
 import type { Resource, ResourceHandler } from '../platform/resources.js';
 
 /** Where exports are written (under the data directory) and the URL prefix they are served from. */
 export const EXPORTS_DIR = 'exports';
-export const EXPORTS_PREFIX = '/files/exports/';
 
 export const FORMAT_FILE: Record<ExportFormat, { ext: string; contentType: string }> = {
   pdf: { ext: 'pdf', contentType: 'application/pdf' },
@@ -29,7 +29,7 @@ export function writeExport(dataDir: string, folder: string, fileName: string, b
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, bytes);
   renameSync(tmp, file);
-  return { path: `${EXPORTS_PREFIX}${folder}/${encodeURIComponent(fileName)}`, file, bytes: typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength };
+  return { path: resourcePaths.export(folder, fileName), file, bytes: typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength };
 }
 
 /** A file-system-safe timestamp: 20260101T101010Z. */
@@ -40,14 +40,12 @@ export function fileStamp(d: Date): string {
 /** Serves `/files/exports/<folder>/<file>`; only names this module writes are answered. */
 export function exportsResourceHandler(dataDir: string): ResourceHandler {
   return {
-    prefix: EXPORTS_PREFIX,
-    async handle(rest): Promise<Resource | null> {
-      const m = /^([a-z0-9-]{1,40})\/([A-Za-z0-9._-]{1,160})$/.exec(rest);
-      if (!m || m[2]!.startsWith('.')) return null;
-      const type = CONTENT_TYPES.find(([ext]) => m[2]!.endsWith(ext));
+    kind: 'export',
+    async handle({ folder, fileName }): Promise<Resource | null> {
+      const type = CONTENT_TYPES.find(([ext]) => fileName.endsWith(ext));
       if (!type) return null;
-      const body = await readFile(join(dataDir, EXPORTS_DIR, m[1]!, m[2]!)).catch(() => null);
-      return body ? { contentType: type[1], body, headers: { 'Content-Disposition': `attachment; filename="${m[2]}"` } } : null;
+      const body = await readFile(join(dataDir, EXPORTS_DIR, folder, fileName)).catch(() => null);
+      return body ? { contentType: type[1], body, headers: { 'Content-Disposition': `attachment; filename="${fileName}"` } } : null;
     },
   };
 }

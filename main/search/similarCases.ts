@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { SimilarFindInputSchema } from '../api/search.js';
 import type { CohortRepository } from '../db/cohortRepository.js';
 import type { ImageDetail, SearchRepository } from '../db/searchRepository.js';
-import { thumbnailPath } from '../db/studyRows.js';
+import { resourcePaths } from '../api/resources.js';
 import { nativeUnavailableReason } from './nativeKernel.js';
 import type { PackContext, PackContextResolver } from './packContext.js';
 import { regionSearchSupport } from './regionPooling.js';
@@ -97,7 +97,7 @@ export async function findSimilar(deps: SimilarDeps, input: SimilarFindInput): P
         studyId: d.studyId,
         patientId: d.patientId,
         similarity: Math.max(-1, Math.min(1, n.score)),
-        thumbnail: thumbnailPath(d.instanceId),
+        thumbnail: resourcePaths.thumbnail(d.instanceId),
         studyDate: d.studyDate,
         sex: d.sex,
         ageYears: d.ageYears,

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { decodePixels, type PixelHeader } from '../../main/api/pixelFormat.js';
+import { parseResourcePath, resourcePaths } from '../../main/api/resources.js';
 import type { CoreClient } from '../app/coreClient.js';
 
 /** Decoded stored values of one image, as served at `/files/instances/<id>/pixels`. */
@@ -61,10 +62,10 @@ export function usePixels(client: CoreClient, resourcePath: string | null): Pixe
 
 /**
  * Starts fetching the first image of a worklist row as the row is opened, in parallel with `studies:get`, so the
- * viewer finds the bytes already on their way (the in-flight promise is shared through the cache). The row only
- * knows its thumbnail path; the pixels of the same instance live beside it. A wrong guess costs one unused fetch.
+ * viewer finds the bytes already on their way (the in-flight promise is shared through the cache). The row names its
+ * first image by its thumbnail; the contract's parser says which instance that is.
  */
 export function prefetchFromThumbnail(client: CoreClient, thumbnail: string | null): void {
-  const m = thumbnail?.match(/^\/files\/instances\/(\d+)\//);
-  if (m) void loadPixels(client, `/files/instances/${m[1]}/pixels`).catch(() => undefined);
+  const ref = thumbnail ? parseResourcePath(thumbnail) : null;
+  if (ref?.kind === 'thumbnail') void loadPixels(client, resourcePaths.pixels(ref.instanceId)).catch(() => undefined);
 }
