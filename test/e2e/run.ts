@@ -4,11 +4,15 @@
  * prints `N passed, N failed`. Exits non-zero when a test failed.
  */
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hasShared, projectRoot } from '../helpers/shared.js';
 import { chromiumPath, hasChromium } from './browser.js';
 import { runAll } from './runner.js';
-import { setUp, tearDown } from './workstation.spec.js';
+import { setUp, tearDown } from './session.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<number> {
   if (!hasChromium()) {
@@ -22,6 +26,9 @@ async function main(): Promise<number> {
   }
   const screenshots = join(projectRoot, 'test', 'e2e', 'screenshots');
   let summary;
+  // workstation.spec.ts first (it imports the studies), then every other spec in name order.
+  const specs = readdirSync(here).filter((f) => f.endsWith('.spec.ts') && f !== 'workstation.spec.ts').sort();
+  for (const spec of ['workstation.spec.ts', ...specs]) await import(pathToFileURL(join(here, spec)).href);
   try {
     await setUp(screenshots);
     // Each test continues from the state the previous one left (one reading session): stop after a failure.
