@@ -4,12 +4,8 @@
  * that both agree.
  */
 export const IPC_CHANNELS = {
-  invoke: 'cxr:invoke',
-  subscribe: 'cxr:subscribe',
-  unsubscribe: 'cxr:unsubscribe',
-  event: 'cxr:event',
+  /** One RPC session message (JSON text), in either direction (main/api/rpc.ts). */
+  rpc: 'cxr:rpc',
+  /** Sent by the preload when a page loads: the window's previous session (a reload) ends and a fresh one starts. */
+  open: 'cxr:rpc-open',
 } as const;
-
-/** Command-line switches through which the main process hands the contract's names to the sandboxed preload. */
-export const OPERATIONS_SWITCH = '--cxr-operations=';
-export const EVENTS_SWITCH = '--cxr-events=';

@@ -9,16 +9,8 @@ import { isAppUrl } from './appProtocol.js';
 import { IPC_CHANNELS } from './channels.js';
 import { createSenderCheck, registerIpc } from './ipcMain.js';
 
-/** ipcMain as Electron's: `handle` for invoke, `on` for send; the test plays the renderer side. */
-class FakeIpcMain extends EventEmitter {
-  handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
-  handle(channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) {
-    this.handlers.set(channel, fn);
-  }
-  removeHandler(channel: string) {
-    this.handlers.delete(channel);
-  }
-}
+/** ipcMain as Electron's: `on` for what the preload sends; the test plays the renderer side. */
+class FakeIpcMain extends EventEmitter {}
 
 class FakeContents extends EventEmitter {
   static nextId = 1;
@@ -72,52 +64,78 @@ describe('registerIpc', () => {
     });
   });
 
-  const invoke = (sender: FakeContents, frame: WebFrameMain | null, name: unknown, input: unknown) =>
-    ipc.handlers.get(IPC_CHANNELS.invoke)!({ sender, senderFrame: frame }, name, input);
   const sendFrom = (sender: FakeContents, frame: WebFrameMain | null, channel: string, ...args: unknown[]) =>
     ipc.emit(channel, { sender, senderFrame: frame }, ...args);
   const appFrame = mainFrame('cxr-resource://app/index.html');
-
-  it('answers the app window through dispatch: results, invalid_input, not_found', async () => {
-    await expect(invoke(appContents, appFrame, 'jobs:list', {})).resolves.toEqual({ ok: true, value: [] });
-    await expect(invoke(appContents, appFrame, 'jobs:get', { jobId: 5 })).resolves.toMatchObject({
-      ok: false,
-      error: { code: 'invalid_input' },
+  const rpc = (sender: FakeContents, frame: WebFrameMain | null, message: unknown) =>
+    sendFrom(sender, frame, IPC_CHANNELS.rpc, JSON.stringify(message));
+  /** What the main process sent a window, parsed. */
+  const received = (contents: FakeContents) =>
+    contents.sent.map(([channel, message]) => {
+      expect(channel).toBe(IPC_CHANNELS.rpc);
+      return JSON.parse(message as string) as Record<string, unknown>;
     });
-    await expect(invoke(appContents, appFrame, 'shell:exec', {})).resolves.toMatchObject({ ok: false, error: { code: 'not_found' } });
+  const settle = () => new Promise((r) => setTimeout(r, 10));
+
+  it('answers the app window through dispatch, by id: results, invalid_input, not_found', async () => {
+    sendFrom(appContents, appFrame, IPC_CHANNELS.open);
+    rpc(appContents, appFrame, { id: 1, op: 'jobs:list', input: {} });
+    rpc(appContents, appFrame, { id: 2, op: 'jobs:get', input: { jobId: 5 } });
+    rpc(appContents, appFrame, { id: 3, op: 'shell:exec', input: {} });
+    sendFrom(appContents, appFrame, IPC_CHANNELS.rpc, 'not json');
+    await settle();
+    const got = received(appContents);
+    expect(got).toEqual(
+      expect.arrayContaining([
+        { id: 1, result: { ok: true, value: [] } },
+        { id: 2, result: expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'invalid_input' }) }) },
+        { id: 3, result: expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'not_found' }) }) },
+        { error: expect.objectContaining({ code: 'invalid_input' }) },
+      ]),
+    );
     expect(calls).toEqual(['jobs:list']);
   });
 
   it('ignores other windows, iframes, foreign pages and destroyed frames', async () => {
-    await expect(invoke(strangerContents, appFrame, 'jobs:list', {})).resolves.toBeUndefined();
-    await expect(invoke(appContents, subFrame('cxr-resource://app/index.html'), 'jobs:list', {})).resolves.toBeUndefined();
-    await expect(invoke(appContents, mainFrame('https://evil.example/'), 'jobs:list', {})).resolves.toBeUndefined();
-    await expect(invoke(appContents, mainFrame('cxr-resource://other/index.html'), 'jobs:list', {})).resolves.toBeUndefined();
-    await expect(invoke(appContents, null, 'jobs:list', {})).resolves.toBeUndefined();
-    sendFrom(strangerContents, appFrame, IPC_CHANNELS.subscribe, 'jobs:onDidFinish');
+    const call = { id: 1, op: 'jobs:list', input: {} };
+    rpc(strangerContents, appFrame, call);
+    rpc(appContents, subFrame('cxr-resource://app/index.html'), call);
+    rpc(appContents, mainFrame('https://evil.example/'), call);
+    rpc(appContents, mainFrame('cxr-resource://other/index.html'), call);
+    rpc(appContents, null, call);
+    rpc(strangerContents, appFrame, { subscribe: 'jobs:onDidFinish' });
     await jobs.wait(jobs.start('import', async () => undefined).id);
+    await settle();
     expect(calls).toEqual([]);
     expect(strangerContents.sent).toEqual([]);
+    expect(appContents.sent).toEqual([]);
   });
 
   it('forwards subscribed events to the subscribing window only, until it unsubscribes', async () => {
-    sendFrom(appContents, appFrame, IPC_CHANNELS.subscribe, 'jobs:onDidFinish');
-    sendFrom(appContents, appFrame, IPC_CHANNELS.subscribe, 'jobs:onDidFinish');
-    sendFrom(appContents, appFrame, IPC_CHANNELS.subscribe, 'not:anEvent');
+    rpc(appContents, appFrame, { subscribe: 'jobs:onDidFinish' });
+    rpc(appContents, appFrame, { subscribe: 'jobs:onDidFinish' });
+    rpc(appContents, appFrame, { subscribe: 'not:anEvent' });
     const first = await jobs.wait(jobs.start('import', async () => 'ok').id);
-    expect(appContents.sent).toEqual([[IPC_CHANNELS.event, 'jobs:onDidFinish', first]]);
-    sendFrom(appContents, appFrame, IPC_CHANNELS.unsubscribe, 'jobs:onDidFinish');
+    expect(received(appContents)).toEqual([
+      { error: expect.objectContaining({ code: 'not_found' }) },
+      { event: 'jobs:onDidFinish', payload: first },
+    ]);
+    rpc(appContents, appFrame, { unsubscribe: 'jobs:onDidFinish' });
     await jobs.wait(jobs.start('import', async () => undefined).id);
-    expect(appContents.sent).toHaveLength(1);
+    expect(appContents.sent).toHaveLength(2);
   });
 
-  it('drops the subscriptions of a window that is destroyed, and all of them on dispose', async () => {
-    sendFrom(appContents, appFrame, IPC_CHANNELS.subscribe, 'jobs:onDidFinish');
+  it('ends a window session on reload (a fresh page), on destroy, and all of them on dispose', async () => {
+    rpc(appContents, appFrame, { subscribe: 'jobs:onDidFinish' });
+    sendFrom(appContents, appFrame, IPC_CHANNELS.open); // the page reloaded: its old subscriptions end
+    await jobs.wait(jobs.start('import', async () => undefined).id);
+    expect(appContents.sent).toEqual([]);
+    rpc(appContents, appFrame, { subscribe: 'jobs:onDidFinish' });
     appContents.destroy();
     await jobs.wait(jobs.start('import', async () => undefined).id);
     expect(appContents.sent).toEqual([]);
     dispose();
-    expect(ipc.handlers.size).toBe(0);
-    expect(ipc.listenerCount(IPC_CHANNELS.subscribe)).toBe(0);
+    expect(ipc.listenerCount(IPC_CHANNELS.rpc)).toBe(0);
+    expect(ipc.listenerCount(IPC_CHANNELS.open)).toBe(0);
   });
 });

@@ -1,84 +1,87 @@
-import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
-import { dispatch } from '../main/api/dispatch.js';
-import { events, type EventName } from '../main/api/events.js';
+import type { IpcMain, IpcMainEvent, WebContents, WebFrameMain } from 'electron';
+import type { RpcPort } from '../main/api/rpc.js';
 import type { Core } from '../main/createCore.js';
+import { serveRpc } from '../main/platform/rpcServer.js';
 import { IPC_CHANNELS } from './channels.js';
 
 /** Decides whether an IPC message comes from the app itself (see createSenderCheck). */
 export type SenderCheck = (frame: WebFrameMain | null, contents: WebContents) => boolean;
 
 export interface IpcAdapterOptions {
-  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler' | 'on' | 'removeListener'>;
+  ipcMain: Pick<IpcMain, 'on' | 'removeListener'>;
   core: Pick<Core, 'api' | 'subscribe'>;
   isTrustedSender: SenderCheck;
   /** Parse outputs against the contract too (development). */
   validateOutputs?: boolean;
 }
 
-function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+/** One window's session: the port the RPC server reads, and how to end it. */
+interface WindowSession {
+  deliver(message: string): void;
+  end(): void;
 }
 
 /**
- * The Electron end of the contract: `invoke` goes through `dispatch` (every input validated by its zod schema) and
- * events are forwarded to the windows that subscribed. Messages from anything but the app's own window and frame
- * are ignored. Returns a function that removes the handlers.
+ * The Electron end of the contract: each app window gets the RPC session every transport shares
+ * (main/platform/rpcServer.ts) over the `cxr:rpc` channel; a page load (`cxr:rpc-open`) ends the window's previous
+ * session and starts a fresh one, and a destroyed window ends its own. Messages from anything but the app's own
+ * window and frame are ignored. Returns a function that removes the handlers and ends every session.
  */
 export function registerIpc(options: IpcAdapterOptions): () => void {
   const { ipcMain, core, isTrustedSender } = options;
   const dispatchOptions = { validateOutput: options.validateOutputs ?? false };
-  /** Per renderer (webContents id): the events it listens to and how to stop. */
-  const subscriptions = new Map<number, Map<EventName, () => void>>();
+  const sessions = new Map<number, WindowSession>();
 
-  const trusted = (event: IpcMainEvent | IpcMainInvokeEvent, what: string) => {
+  const trusted = (event: IpcMainEvent, what: string) => {
     if (isTrustedSender(event.senderFrame, event.sender)) return true;
     console.warn(`[ipc] ignored ${what} from a frame that is not the app (${event.senderFrame?.url ?? 'gone'})`);
     return false;
   };
 
-  const onInvoke = async (event: IpcMainInvokeEvent, name: unknown, input: unknown) => {
-    if (!trusted(event, 'a call')) return undefined;
-    return dispatch(core.api, typeof name === 'string' ? name : String(name), input, dispatchOptions);
+  const startSession = (contents: WebContents): WindowSession => {
+    sessions.get(contents.id)?.end();
+    const messageListeners: Array<(m: string) => void> = [];
+    const closeListeners: Array<() => void> = [];
+    let ended = false;
+    const port: RpcPort = {
+      send(message) {
+        if (!ended && !contents.isDestroyed()) contents.send(IPC_CHANNELS.rpc, message);
+      },
+      onMessage: (l) => messageListeners.push(l),
+      onClose: (l) => closeListeners.push(l),
+    };
+    const session: WindowSession = {
+      deliver: (message) => {
+        for (const l of messageListeners) l(message);
+      },
+      end: () => {
+        if (ended) return;
+        ended = true;
+        if (sessions.get(contents.id) === session) sessions.delete(contents.id);
+        for (const l of closeListeners) l();
+      },
+    };
+    sessions.set(contents.id, session);
+    contents.once('destroyed', () => session.end());
+    serveRpc(core, port, dispatchOptions);
+    return session;
   };
 
-  const onSubscribe = (event: IpcMainEvent, name: unknown) => {
-    if (!trusted(event, 'a subscription') || !isEventName(name)) return;
-    const contents = event.sender;
-    let mine = subscriptions.get(contents.id);
-    if (!mine) {
-      const created = new Map<EventName, () => void>();
-      subscriptions.set(contents.id, (mine = created));
-      contents.once('destroyed', () => {
-        for (const stop of created.values()) stop();
-        subscriptions.delete(contents.id);
-      });
-    }
-    if (mine.has(name)) return;
-    mine.set(
-      name,
-      core.subscribe(name, (payload) => {
-        if (!contents.isDestroyed()) contents.send(IPC_CHANNELS.event, name, payload);
-      }),
-    );
+  const onOpen = (event: IpcMainEvent) => {
+    if (trusted(event, 'a session start')) startSession(event.sender);
+  };
+  const onMessage = (event: IpcMainEvent, message: unknown) => {
+    if (!trusted(event, 'a message') || typeof message !== 'string') return;
+    (sessions.get(event.sender.id) ?? startSession(event.sender)).deliver(message);
   };
 
-  const onUnsubscribe = (event: IpcMainEvent, name: unknown) => {
-    if (!trusted(event, 'an unsubscription') || !isEventName(name)) return;
-    const mine = subscriptions.get(event.sender.id);
-    mine?.get(name)?.();
-    mine?.delete(name);
-  };
-
-  ipcMain.handle(IPC_CHANNELS.invoke, onInvoke);
-  ipcMain.on(IPC_CHANNELS.subscribe, onSubscribe);
-  ipcMain.on(IPC_CHANNELS.unsubscribe, onUnsubscribe);
+  ipcMain.on(IPC_CHANNELS.open, onOpen);
+  ipcMain.on(IPC_CHANNELS.rpc, onMessage);
 
   return () => {
-    ipcMain.removeHandler(IPC_CHANNELS.invoke);
-    ipcMain.removeListener(IPC_CHANNELS.subscribe, onSubscribe);
-    ipcMain.removeListener(IPC_CHANNELS.unsubscribe, onUnsubscribe);
-    for (const mine of subscriptions.values()) for (const stop of mine.values()) stop();
-    subscriptions.clear();
+    ipcMain.removeListener(IPC_CHANNELS.open, onOpen);
+    ipcMain.removeListener(IPC_CHANNELS.rpc, onMessage);
+    for (const session of [...sessions.values()]) session.end();
   };
 }
 

@@ -36,7 +36,7 @@ vi.mock('electron', () => {
     static all: BrowserWindow[] = [];
     static getAllWindows = () => BrowserWindow.all;
     static getFocusedWindow = () => BrowserWindow.all[0] ?? null;
-    webContents = { id: 1, send: () => {}, isDestroyed: () => false, once: () => {} };
+    webContents = { id: 1, sent: [] as unknown[][], send(...args: unknown[]) { this.sent.push(args); }, isDestroyed: () => false, once: () => {} };
     constructor(options: Record<string, unknown>) {
       fake.order.push('window');
       BrowserWindow.all.push(this);
@@ -140,10 +140,15 @@ describe('electron/main.ts wiring', () => {
   });
 
   it('answers the window over IPC through the real core, and serves its files over the protocol', async () => {
-    const handler = fake.ipcHandlers.get(IPC_CHANNELS.invoke)!;
-    const event = { sender: fake.windows[0]!.webContents, senderFrame: { url: 'cxr-resource://app/index.html', parent: null } };
-    await expect(handler(event, 'jobs:list', {})).resolves.toEqual({ ok: true, value: [] });
-    await expect(handler(event, 'jobs:get', {})).resolves.toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const contents = fake.windows[0]!.webContents as { sent: unknown[][] };
+    const send = fake.ipcListeners.get(IPC_CHANNELS.rpc)!;
+    const event = { sender: contents, senderFrame: { url: 'cxr-resource://app/index.html', parent: null } };
+    send(event, JSON.stringify({ id: 1, op: 'jobs:list', input: {} }));
+    send(event, JSON.stringify({ id: 2, op: 'jobs:get', input: {} }));
+    await vi.waitFor(() => expect(contents.sent).toHaveLength(2));
+    const answers = contents.sent.map(([, m]) => JSON.parse(m as string) as { id: number; result: unknown });
+    expect(answers.find((a) => a.id === 1)!.result).toEqual({ ok: true, value: [] });
+    expect(answers.find((a) => a.id === 2)!.result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     const protocolHandler = fake.protocolHandlers.get('cxr-resource')!;
     const missing = await protocolHandler(new Request('cxr-resource://app/files/nothing/here.png'));
     expect(missing.status).toBe(404);

@@ -1,57 +1,37 @@
 /**
- * The preload of the app window (sandboxed, context-isolated). It exposes `window.cxr` with exactly two functions,
- * `invoke` and `subscribe`, and only for names of the contract. It is CommonJS and self-contained because a
- * sandboxed preload can require nothing but `electron` and a few built-ins; the contract's names arrive as
- * command-line switches set by the main process (webPreferences.additionalArguments).
+ * The preload of the app window (sandboxed, context-isolated). It exposes `window.cxr`, a message port for the RPC
+ * session (main/api/rpc.ts) and nothing else: `send` one message to the main process, `onMessage` to receive. Every
+ * message is validated in the main process against the contract, so the preload needs to know no operation names.
+ * It is CommonJS and self-contained because a sandboxed preload can require nothing but `electron` and a few
+ * built-ins.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import type { PreloadApi } from '../main/api/transport.js' with { 'resolution-mode': 'import' };
 
 /** Must match electron/channels.ts (checked by a test). */
-const CHANNELS = { invoke: 'cxr:invoke', subscribe: 'cxr:subscribe', unsubscribe: 'cxr:unsubscribe', event: 'cxr:event' } as const;
+const CHANNELS = { rpc: 'cxr:rpc', open: 'cxr:rpc-open' } as const;
 
-function namesFromSwitch(prefix: string): Set<string> {
-  const arg = process.argv.find((a) => a.startsWith(prefix));
-  return new Set(arg ? arg.slice(prefix.length).split(',').filter(Boolean) : []);
-}
+let listener: ((message: string) => void) | null = null;
 
-const operations = namesFromSwitch('--cxr-operations=');
-const eventNames = namesFromSwitch('--cxr-events=');
-const listeners = new Map<string, Set<(payload: unknown) => void>>();
-
-ipcRenderer.on(CHANNELS.event, (_event: unknown, name: unknown, payload: unknown) => {
-  if (typeof name !== 'string') return;
-  for (const callback of listeners.get(name) ?? []) {
-    try {
-      callback(payload);
-    } catch (err) {
-      console.error(`[preload] a listener of ${name} threw:`, err);
-    }
+ipcRenderer.on(CHANNELS.rpc, (_event: unknown, message: unknown) => {
+  if (typeof message !== 'string' || !listener) return;
+  try {
+    listener(message);
+  } catch (err) {
+    console.error('[preload] the session listener threw:', err);
   }
 });
+// A fresh page: the main process ends whatever session this window had before (a reload) and starts a new one.
+ipcRenderer.send(CHANNELS.open);
 
 const api: PreloadApi = {
-  invoke(name, input) {
-    if (typeof name !== 'string' || !operations.has(name)) {
-      return Promise.resolve({ ok: false, error: { code: 'not_found', message: `unknown operation "${String(name)}"` } });
-    }
-    return ipcRenderer.invoke(CHANNELS.invoke, name, input);
+  send(message) {
+    if (typeof message !== 'string') throw new TypeError('send takes one JSON text message');
+    ipcRenderer.send(CHANNELS.rpc, message);
   },
-  subscribe(name, callback) {
-    if (typeof name !== 'string' || !eventNames.has(name)) throw new Error(`unknown event "${String(name)}"`);
-    if (typeof callback !== 'function') throw new Error('subscribe needs a callback function');
-    let set = listeners.get(name);
-    if (!set) {
-      listeners.set(name, (set = new Set()));
-      ipcRenderer.send(CHANNELS.subscribe, name);
-    }
-    const entry = callback as (payload: unknown) => void;
-    set.add(entry);
-    return () => {
-      if (!set.delete(entry) || set.size > 0) return;
-      listeners.delete(name);
-      ipcRenderer.send(CHANNELS.unsubscribe, name);
-    };
+  onMessage(callback) {
+    if (typeof callback !== 'function') throw new TypeError('onMessage needs a callback function');
+    listener = callback;
   },
 };
 

@@ -4,7 +4,6 @@ import { runInNewContext } from 'node:vm';
 import ts from 'typescript';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from './channels.js';
-import { mainWindowOptions } from './window.js';
 
 const electron = {
   exposed: new Map<string, unknown>(),
@@ -24,8 +23,8 @@ const electronModule = {
 };
 
 interface Exposed {
-  invoke(name: string, input: unknown): Promise<unknown>;
-  subscribe(name: string, cb: (payload: unknown) => void): () => void;
+  send(message: string): void;
+  onMessage(listener: (message: string) => void): void;
 }
 
 const compiled = ts.transpileModule(readFileSync(fileURLToPath(new URL('./preload.cts', import.meta.url)), 'utf8'), {
@@ -34,10 +33,9 @@ const compiled = ts.transpileModule(readFileSync(fileURLToPath(new URL('./preloa
 
 /**
  * Runs the compiled preload the way Electron's sandbox does: a `require` that knows only `electron` (any other
- * require throws, so the preload must stay self-contained) and a `process` whose argv carries the switches the main
- * process puts on the window.
+ * require throws, so the preload must stay self-contained).
  */
-function loadPreload(argv: string[] = mainWindowOptions('/x/preload.cjs').webPreferences!.additionalArguments!): Exposed {
+function loadPreload(): Exposed {
   electron.exposed.clear();
   electron.listeners.clear();
   const sandboxRequire = (name: string) => {
@@ -45,7 +43,7 @@ function loadPreload(argv: string[] = mainWindowOptions('/x/preload.cjs').webPre
     throw new Error(`a sandboxed preload cannot require ${name}`);
   };
   const module = { exports: {} };
-  runInNewContext(compiled, { require: sandboxRequire, module, exports: module.exports, process: { argv: ['electron', ...argv] }, console });
+  runInNewContext(compiled, { require: sandboxRequire, module, exports: module.exports, console });
   return electron.exposed.get('cxr') as Exposed;
 }
 
@@ -55,45 +53,36 @@ describe('preload', () => {
     electron.send.mockClear();
   });
 
-  it('exposes window.cxr with invoke and subscribe and nothing else', async () => {
+  it('exposes window.cxr as a message port (send, onMessage) and nothing else, and opens a fresh session', () => {
     const api = loadPreload();
     expect([...electron.exposed.keys()]).toEqual(['cxr']);
-    expect(Object.keys(api).sort()).toEqual(['invoke', 'subscribe']);
+    expect(Object.keys(api).sort()).toEqual(['onMessage', 'send']);
+    expect(electron.send.mock.calls).toEqual([[IPC_CHANNELS.open]]);
   });
 
-  it('forwards contract operations over the invoke channel and refuses other names without IPC', async () => {
+  it('sends text messages on the session channel and refuses anything else without IPC', () => {
     const api = loadPreload();
-    await expect(api.invoke('jobs:get', { jobId: 'a' })).resolves.toEqual({ ok: true, value: 'from main' });
-    expect(electron.invoke).toHaveBeenCalledWith(IPC_CHANNELS.invoke, 'jobs:get', { jobId: 'a' });
-    await expect(api.invoke('fs:readFile', { path: '/etc/passwd' })).resolves.toMatchObject({ ok: false, error: { code: 'not_found' } });
-    await expect(api.invoke('__proto__', {})).resolves.toMatchObject({ ok: false });
-    expect(electron.invoke).toHaveBeenCalledTimes(1);
-  });
-
-  it('subscribes once per event, delivers events, and unsubscribes after the last listener', async () => {
-    const api = loadPreload();
-    expect(() => api.subscribe('secret:onDidLeak', () => {})).toThrow(/unknown event/);
-    const a = vi.fn();
-    const b = vi.fn();
-    const offA = api.subscribe('jobs:onDidFinish', a);
-    const offB = api.subscribe('jobs:onDidFinish', b);
-    expect(electron.send.mock.calls).toEqual([[IPC_CHANNELS.subscribe, 'jobs:onDidFinish']]);
-    const deliver = electron.listeners.get(IPC_CHANNELS.event)!;
-    deliver({}, 'jobs:onDidFinish', { id: 'j' });
-    deliver({}, 'jobs:onDidProgress', { id: 'other' });
-    expect(a).toHaveBeenCalledWith({ id: 'j' });
-    expect(b).toHaveBeenCalledTimes(1);
-    offA();
+    electron.send.mockClear();
+    api.send('{"id":1,"op":"jobs:list","input":{}}');
+    expect(electron.send.mock.calls).toEqual([[IPC_CHANNELS.rpc, '{"id":1,"op":"jobs:list","input":{}}']]);
+    expect(() => api.send({ id: 1 } as unknown as string)).toThrow(/JSON text/);
     expect(electron.send).toHaveBeenCalledTimes(1);
-    offB();
-    expect(electron.send.mock.calls.at(-1)).toEqual([IPC_CHANNELS.unsubscribe, 'jobs:onDidFinish']);
-    deliver({}, 'jobs:onDidFinish', { id: 'later' });
-    expect(a).toHaveBeenCalledTimes(1);
+    expect(electron.invoke).not.toHaveBeenCalled();
   });
 
-  it('knows no operation at all when the main process passed no names', async () => {
-    const api = loadPreload([]);
-    await expect(api.invoke('jobs:list', {})).resolves.toMatchObject({ ok: false });
-    expect(electron.invoke).not.toHaveBeenCalled();
+  it('delivers text messages of the session channel to the listener, and ignores anything else', () => {
+    const api = loadPreload();
+    const got = vi.fn();
+    api.onMessage(got);
+    const deliver = electron.listeners.get(IPC_CHANNELS.rpc)!;
+    deliver({}, '{"event":"jobs:onDidFinish","payload":{}}');
+    deliver({}, { not: 'text' });
+    expect(got.mock.calls).toEqual([['{"event":"jobs:onDidFinish","payload":{}}']]);
+    expect(() => api.onMessage('nope' as unknown as () => void)).toThrow(/callback/);
+  });
+
+  it('repeats the channel names of electron/channels.ts', () => {
+    loadPreload();
+    expect([...electron.listeners.keys()]).toEqual([IPC_CHANNELS.rpc]);
   });
 });

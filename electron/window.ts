@@ -1,8 +1,5 @@
 import type { BrowserWindow as BrowserWindowClass, BrowserWindowConstructorOptions } from 'electron';
-import { events } from '../main/api/events.js';
-import { operations } from '../main/api/contract.js';
 import { APP_INDEX_URL } from './appProtocol.js';
-import { EVENTS_SWITCH, OPERATIONS_SWITCH } from './channels.js';
 
 /**
  * The window's options. Every security-relevant preference is spelled out even where it is Electron's default, so a
@@ -29,11 +26,6 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      // The sandboxed preload cannot import the contract; it learns the allowed names from these switches.
-      additionalArguments: [
-        `${OPERATIONS_SWITCH}${Object.keys(operations).join(',')}`,
-        `${EVENTS_SWITCH}${Object.keys(events).join(',')}`,
-      ],
     },
   };
 }

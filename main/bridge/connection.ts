@@ -1,62 +1,34 @@
 import type { WebSocket } from 'ws';
-import { dispatch, type DispatchOptions } from '../api/dispatch.js';
-import { events, type EventName } from '../api/events.js';
-import { BridgeClientMessageSchema, type BridgeServerMessage } from '../api/transport.js';
-import type { BridgeCore } from './types.js';
-
-function isEventName(name: string): name is EventName {
-  return Object.prototype.hasOwnProperty.call(events, name);
-}
+import type { DispatchOptions } from '../api/dispatch.js';
+import type { RpcPort } from '../api/rpc.js';
+import { serveRpc, type RpcCore } from '../platform/rpcServer.js';
 
 /**
- * Serves one authenticated WebSocket: `{id, op, input}` calls answered with `{id, result}` (through `dispatch`, so
- * inputs are validated exactly as over IPC), and `{subscribe}` / `{unsubscribe}` for events pushed as
- * `{event, payload}`. Subscriptions end with the socket.
+ * Serves one authenticated WebSocket with the RPC session every transport shares (main/platform/rpcServer.ts).
+ * A client that breaks the WebSocket protocol (invalid UTF-8, an unmasked frame, a reserved opcode or bit, a bad close
+ * code, a frame over the size limit) costs only its own connection: `ws` reports it as an `error` on this socket and
+ * closes it; without a listener that error would be thrown and take the whole server down.
  */
-export function serveConnection(ws: WebSocket, core: BridgeCore, options: DispatchOptions = {}): void {
-  const subscriptions = new Map<EventName, () => void>();
-  const send = (message: BridgeServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+export function serveConnection(ws: WebSocket, core: RpcCore, options: DispatchOptions = {}): void {
+  ws.on('error', (err) => {
+    console.warn(`[bridge] closed a WebSocket client that broke the protocol: ${err.message}`);
+  });
+  const port: RpcPort = {
+    send(message) {
+      if (ws.readyState === ws.OPEN) ws.send(message);
+    },
+    onMessage(listener) {
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) {
+          port.send(JSON.stringify({ error: { code: 'invalid_input', message: 'binary messages are not part of the protocol; send JSON text' } }));
+          return;
+        }
+        listener(data.toString());
+      });
+    },
+    onClose(listener) {
+      ws.on('close', listener);
+    },
   };
-
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) {
-      send({ error: { code: 'invalid_input', message: 'binary messages are not part of the protocol; send JSON text' } });
-      return;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(data.toString());
-    } catch {
-      send({ error: { code: 'invalid_input', message: 'message is not valid JSON' } });
-      return;
-    }
-    const parsed = BridgeClientMessageSchema.safeParse(raw);
-    if (!parsed.success) {
-      send({ error: { code: 'invalid_input', message: 'expected {id, op, input}, {subscribe: event} or {unsubscribe: event}' } });
-      return;
-    }
-    const message = parsed.data;
-    if ('op' in message) {
-      void dispatch(core.api, message.op, message.input, options).then((result) => send({ id: message.id, result }));
-    } else if ('subscribe' in message) {
-      const name = message.subscribe;
-      if (!isEventName(name)) {
-        send({ error: { code: 'not_found', message: `unknown event "${name}"` } });
-        return;
-      }
-      if (!subscriptions.has(name)) {
-        subscriptions.set(name, core.subscribe(name, (payload) => send({ event: name, payload })));
-      }
-    } else {
-      const name = message.unsubscribe as EventName;
-      subscriptions.get(name)?.();
-      subscriptions.delete(name);
-    }
-  });
-
-  ws.on('close', () => {
-    for (const unsubscribe of subscriptions.values()) unsubscribe();
-    subscriptions.clear();
-  });
+  serveRpc(core, port, options);
 }

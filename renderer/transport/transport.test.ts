@@ -144,18 +144,26 @@ describe('createTransport', () => {
     expect(() => createTransport()).toThrow(/#token=/);
   });
 
-  it('in Electron uses the preload API and the app protocol', async () => {
-    const invoke = vi.fn(async () => ({ ok: true as const, value: [] }));
-    const off = vi.fn();
-    const subscribe = vi.fn(() => off);
-    (window as { cxr?: unknown }).cxr = { invoke, subscribe };
+  it('in Electron runs the RPC session over the preload port and uses the app protocol', async () => {
+    const sent: Record<string, unknown>[] = [];
+    let deliver: (message: string) => void = () => {};
+    (window as { cxr?: unknown }).cxr = {
+      send: (m: string) => sent.push(JSON.parse(m)),
+      onMessage: (l: (m: string) => void) => (deliver = l),
+    };
     const t = createTransport();
     expect(t.kind).toBe('electron');
-    await expect(t.invoke('jobs:list', {})).resolves.toEqual({ ok: true, value: [] });
-    expect(invoke).toHaveBeenCalledWith('jobs:list', {});
-    const cb = () => {};
-    expect(t.subscribe('jobs:onDidFinish', cb)).toBe(off);
-    expect(subscribe).toHaveBeenCalledWith('jobs:onDidFinish', cb);
+    const listed = t.invoke('jobs:list', {});
+    expect(sent).toEqual([{ id: 1, op: 'jobs:list', input: {} }]);
+    deliver(JSON.stringify({ id: 1, result: { ok: true, value: [] } }));
+    await expect(listed).resolves.toEqual({ ok: true, value: [] });
+    const cb = vi.fn();
+    const off = t.subscribe('jobs:onDidFinish', cb);
+    expect(sent.at(-1)).toEqual({ subscribe: 'jobs:onDidFinish' });
+    deliver(JSON.stringify({ event: 'jobs:onDidFinish', payload: { id: 'j' } }));
+    expect(cb).toHaveBeenCalledWith({ id: 'j' });
+    off();
+    expect(sent.at(-1)).toEqual({ unsubscribe: 'jobs:onDidFinish' });
     expect(t.resourceUrl('/files/instances/1/pixels')).toBe('cxr-resource://app/files/instances/1/pixels');
   });
 });

@@ -89,7 +89,7 @@ describe('ViewerScreen', () => {
     setup();
     await screen.findByText('Spacing 0.150 × 0.150 mm (ImagerPixelSpacing)', undefined, { timeout: 5000 });
     expect(screen.getByText('Doe^Jane · P7 · 2024-05-01 · Chest PA')).toBeTruthy();
-    fireEvent.click(await screen.findByRole('button', { name: 'Prior' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Prior' }, { timeout: 5000 }));
     await screen.findByText('Pixel spacing unknown: ruler in pixels, not mm', undefined, { timeout: 5000 });
     expect(screen.getAllByText('Prior 2023-01-10').length).toBeGreaterThan(0);
     expect(zoomReadouts()).toEqual(['Zoom 100 %', 'Zoom 100 %']);
