@@ -1,64 +1,86 @@
-import { builtinModules } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../helpers/shared.js';
-import { collectImports, type ImportEdge } from './imports.js';
 
 /**
- * The layer rules of ../shared/docs/ARCHITECTURE.md, enforced: a layer break fails `npm test`.
- *   main/api  → zod only
- *   main/*    → main/*, Node, never electron/React/renderer
- *   renderer/ → main/api and its own code, browser packages, never Node
- *   only main/db/connection.ts imports better-sqlite3
+ * The layer rules (.dependency-cruiser.cjs) run by dependency-cruiser over every layer, .cts and .mts included:
+ * a break fails `npm test`. The second test shows each rule catching the break it exists for, in a scratch tree.
  */
-const edges = collectImports(projectRoot, ['main', 'renderer', 'electron']);
-const isTest = (e: ImportEdge) => /\.test\.tsx?$/.test(e.from);
-const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-const packageOf = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
-const show = (list: ImportEdge[]) => list.map((e) => `${e.from} imports ${e.specifier}`);
+interface Violation {
+  from: string;
+  to: string;
+  rule: { name: string };
+}
 
-describe('layer rules', () => {
-  it('finds the source files it checks', () => {
-    expect(edges.some((e) => e.from.startsWith('main/api/'))).toBe(true);
-    expect(edges.some((e) => e.from.startsWith('main/db/'))).toBe(true);
-  });
-
-  it('main/ never imports electron, React, MUI or the renderer', () => {
-    const bad = edges.filter(
-      (e) =>
-        e.from.startsWith('main/') &&
-        (['electron', 'react', 'react-dom', '@mui/material', '@emotion/react', 'i18next', 'react-i18next'].includes(packageOf(e.specifier)) ||
-          e.target?.startsWith('renderer/') ||
-          e.target?.startsWith('electron/')),
-    );
-    expect(show(bad)).toEqual([]);
-  });
-
-  it('main/api (the contract) imports only zod and itself', () => {
-    const bad = edges.filter(
-      (e) => e.from.startsWith('main/api/') && !isTest(e) && !(e.specifier === 'zod' || e.target?.startsWith('main/api/')),
-    );
-    expect(show(bad)).toEqual([]);
-  });
-
-  it('renderer/ imports only the contract, its own code and browser packages — never Node', () => {
-    const bad = edges.filter((e) => {
-      if (!e.from.startsWith('renderer/')) return false;
-      if (e.target) return !(e.target.startsWith('renderer/') || e.target.startsWith('main/api/'));
-      if (isTest(e)) return false; // component tests run in Vitest and may use its helpers
-      return nodeBuiltins.has(e.specifier) || ['better-sqlite3', 'onnxruntime-node', 'sharp', 'electron', 'ws'].includes(packageOf(e.specifier));
+function cruise(cwd: string, roots: string[]): { violations: Violation[]; modules: number } {
+  const bin = join(projectRoot, 'node_modules', '.bin', process.platform === 'win32' ? 'depcruise.cmd' : 'depcruise');
+  let out: string;
+  try {
+    out = execFileSync(bin, [...roots, '--config', join(projectRoot, '.dependency-cruiser.cjs'), '--output-type', 'json'], {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    expect(show(bad)).toEqual([]);
+  } catch (err) {
+    // depcruise exits non-zero when it finds violations; its JSON is still on stdout.
+    out = (err as { stdout?: string }).stdout ?? '';
+    if (!out) throw err;
+  }
+  const result = JSON.parse(out) as { summary: { violations: Violation[]; totalCruised: number } };
+  return { violations: result.summary.violations, modules: result.summary.totalCruised };
+}
+
+const show = (vs: Violation[]) => vs.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);
+
+describe('layer rules (dependency-cruiser)', () => {
+  it('hold over main/, renderer/, electron/, bin/ and test/', () => {
+    const { violations, modules } = cruise(projectRoot, ['main', 'renderer', 'electron', 'bin', 'test']);
+    expect(modules).toBeGreaterThan(300);
+    expect(show(violations)).toEqual([]);
   });
 
-  it('only main/db/connection.ts imports better-sqlite3 (the database layer tests aside)', () => {
-    const importers = [
-      ...new Set(edges.filter((e) => e.specifier === 'better-sqlite3' && !(isTest(e) && e.from.startsWith('main/db/'))).map((e) => e.from)),
-    ];
-    expect(importers).toEqual(['main/db/connection.ts']);
-  });
+  const scratch = mkdtempSync(join(tmpdir(), 'cxr-layers-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('electron/ reaches the core only through main/ modules, never the renderer', () => {
-    const bad = edges.filter((e) => e.from.startsWith('electron/') && !isTest(e) && e.target?.startsWith('renderer/') && !e.target.startsWith('renderer/transport/'));
-    expect(show(bad)).toEqual([]);
+  it('catch each kind of break, in .ts, .tsx and .cts files', () => {
+    const files: Record<string, string> = {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', jsx: 'react-jsx', strict: true } }),
+      'package.json': JSON.stringify({ type: 'module' }),
+      'main/api/contract.ts': "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n",
+      'main/core/service.ts': 'export const s = 1;\n',
+      'main/db/repo.ts': "import { f } from '../findings/rules.js';\nimport Database from 'better-sqlite3';\nexport const r = [f, Database];\n",
+      'main/findings/rules.ts': "import { s } from '../core/service.js';\nexport const f = s;\n",
+      'main/findings/sql.ts': "import Database from 'better-sqlite3';\nexport const d = Database;\n",
+      'main/platform/bus.ts': "import { r } from '../db/repo.js';\nexport const b = r;\n",
+      'main/bridge/server.ts': 'export const server = 1;\n',
+      'main/view.ts': "import React from 'react';\nexport const v = React;\n",
+      'renderer/App.tsx': "import { s } from '../main/core/service.js';\nimport { join } from 'node:path';\nexport const a = [s, join];\n",
+      'electron/preload.cts': "import { server } from '../main/bridge/server.js';\nexport const p = server;\n",
+      'electron/missing.ts': "import { nothing } from './nowhere.js';\nexport const m = nothing;\n",
+    };
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(scratch, name)), { recursive: true });
+      writeFileSync(join(scratch, name), text);
+    }
+    symlinkSync(join(projectRoot, 'node_modules'), join(scratch, 'node_modules'), 'dir');
+    const names = new Set(cruise(scratch, ['main', 'renderer', 'electron']).violations.map((v) => `${v.rule.name} ${v.from}`));
+    expect([...names].sort()).toEqual(
+      [
+        'api-only-zod main/api/contract.ts',
+        'db-never-domains main/db/repo.ts',
+        'domains-never-services main/findings/rules.ts',
+        'electron-never-bridge electron/preload.cts',
+        'main-never-ui main/view.ts',
+        'platform-is-the-bottom main/platform/bus.ts',
+        'renderer-never-node renderer/App.tsx',
+        'renderer-only-contract renderer/App.tsx',
+        'resolvable electron/missing.ts',
+        'only-db-imports-sqlite main/findings/sql.ts',
+      ].sort(),
+    );
   });
 });
