@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boxesFromLocalisations, cohortCoco, csvField, type CohortExportRow } from './exportFormats.js';
-
-describe('csvField', () => {
-  it('quotes commas, quotes and line breaks, and defuses spreadsheet formulas', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('Doe, Jane')).toBe('"Doe, Jane"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('a\nb')).toBe('"a\nb"');
-    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
-    expect(csvField(-3)).toBe('-3');
-    expect(csvField(null)).toBe('');
-  });
-});
+import { parseCsv } from '../platform/csv.js';
+import { boxesFromLocalisations, cohortCoco, cohortCsv, type CohortExportRow } from './exportFormats.js';
 
 describe('cohortCoco', () => {
   const row = (over: Partial<CohortExportRow>): CohortExportRow => ({
@@ -63,5 +52,31 @@ describe('cohortCoco', () => {
       Mass: [{ x: 1, y: 2, w: 3, h: 4 }],
     });
     expect(boxesFromLocalisations('nonsense')).toEqual({});
+  });
+});
+
+describe('cohortCsv', () => {
+  it('writes through the one CSV writer: quoting, and formulas neutralised even behind a leading carriage return', () => {
+    const row: CohortExportRow = {
+      instanceId: 1,
+      studyId: 2,
+      patientId: '\r=cmd|calc',
+      studyDate: '2024-01-01',
+      sex: 'F',
+      ageYears: 61,
+      viewPosition: 'PA',
+      filePath: '/data/a, b.png',
+      thumbnail: '/files/instances/1/thumbnail.png',
+      width: 1024,
+      height: 1024,
+      referenceFindings: [{ label: 'Effusion', box: null }],
+      probabilities: { Effusion: 0.8 },
+      thresholds: { Effusion: 0.5 },
+      aiBoxes: {},
+      readerBoxes: [],
+    };
+    const [header, line] = parseCsv(cohortCsv([row], ['Effusion']));
+    expect(header).toEqual(['instance_id', 'study_id', 'patient_id', 'study_date', 'sex', 'age', 'view', 'file_path', 'thumbnail', 'reference_labels', 'p_Effusion', 'ai_Effusion', 'ref_Effusion']);
+    expect(line).toEqual(['1', '2', "'\r=cmd|calc", '2024-01-01', 'F', '61', 'PA', '/data/a, b.png', '/files/instances/1/thumbnail.png', 'Effusion', '0.8', '1', '1']);
   });
 });

@@ -2,6 +2,7 @@
  * Cohort export formats: CSV (one row per image) and COCO-style JSON with boxes. Pure functions over plain rows so
  * they are tested without a database; the service gathers the rows and writes the files.
  */
+import { toCsv } from '../platform/csv.js';
 
 export interface BoxSpec {
   x: number;
@@ -32,14 +33,6 @@ export interface CohortExportRow {
   readerBoxes: { label: string; box: BoxSpec }[];
 }
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading =+-@ is prefixed so spreadsheets do not run it. */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** CSV: fixed columns, then `p_<label>` and `ai_<label>` (0/1 at the threshold) per label, then `ref_<label>` (0/1). */
 export function cohortCsv(rows: readonly CohortExportRow[], labels: readonly string[]): string {
   const header = [
@@ -57,7 +50,7 @@ export function cohortCsv(rows: readonly CohortExportRow[], labels: readonly str
     ...labels.map((l) => `ai_${l}`),
     ...labels.map((l) => `ref_${l}`),
   ];
-  const lines = [header.map(csvField).join(',')];
+  const lines: Array<Array<string | number | null>> = [header];
   for (const r of rows) {
     const refs = new Set(r.referenceFindings.map((f) => f.label.toLowerCase()));
     const p = (l: string) => r.probabilities[l];
@@ -76,12 +69,10 @@ export function cohortCsv(rows: readonly CohortExportRow[], labels: readonly str
         ...labels.map((l) => (p(l) === undefined ? null : Number(p(l)!.toFixed(6)))),
         ...labels.map((l) => (p(l) === undefined ? null : p(l)! >= (r.thresholds[l] ?? 0.5) ? 1 : 0)),
         ...labels.map((l) => (refs.has(l.toLowerCase()) ? 1 : 0)),
-      ]
-        .map(csvField)
-        .join(','),
+      ],
     );
   }
-  return lines.join('\r\n') + '\r\n';
+  return toCsv(lines);
 }
 
 export interface CocoDocument {

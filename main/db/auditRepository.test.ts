@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditToCsv } from '../audit/auditCsv.js';
+import { auditCsvHeader, auditCsvRow } from '../audit/auditCsv.js';
 import { appendAudit, iterateAudit, listAudit } from './auditRepository.js';
 import { openDatabase } from './connection.js';
 
@@ -37,7 +37,7 @@ describe('audit repository', () => {
   it('exports CSV with quoting and formula neutralisation', () => {
     const db = openDatabase(':memory:');
     appendAudit(db, { actor: '=HYPERLINK("x")', action: 'export', entityType: 'report', entityId: 1, detail: { file: 'a,b.pdf' }, at: new Date(Date.UTC(2026, 0, 1)) });
-    const csv = auditToCsv(iterateAudit(db));
+    const csv = auditCsvHeader() + [...iterateAudit(db)].map(auditCsvRow).join('');
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe('id,at,actor,action,entity_type,entity_id,study_id,model_pack,model_version,threshold_version,detail');
     expect(lines[1]).toBe(`1,2026-01-01T00:00:00.000Z,"'=HYPERLINK(""x"")",export,report,1,,,,,"{""file"":""a,b.pdf""}"`);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { parseCsv } from '../platform/csv.js';
 import { auc, sensitivityThreshold, youdenThreshold } from './roc.js';
 
 export interface LabelCalibration {
@@ -52,28 +53,6 @@ export interface LabelledImage {
   truth: boolean[];
 }
 
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
 /**
  * Reads a labelled set in the NIH ChestX-ray14 style: an image column (`image` or `Image Index`), optionally a
  * `split` column, and either one 0/1 column per label or a `Finding Labels`/`finding_labels` column of labels
@@ -81,9 +60,9 @@ function splitCsvLine(line: string): string[] {
  */
 export async function readLabelledSet(csvPath: string, labels: readonly string[], split: string | null): Promise<LabelledImage[]> {
   const text = await readFile(csvPath, 'utf8');
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length < 2) throw new Error(`${csvPath}: no rows`);
-  const header = splitCsvLine(lines[0]!).map((h) => h.trim());
+  const [head, ...body] = parseCsv(text);
+  if (!head || !body.length) throw new Error(`${csvPath}: no rows`);
+  const header = head.map((h) => h.trim());
   const col = (...names: string[]) => header.findIndex((h) => names.some((n) => h.toLowerCase() === n.toLowerCase()));
   const imageCol = col('image', 'Image Index');
   if (imageCol < 0) throw new Error(`${csvPath}: no "image" or "Image Index" column`);
@@ -95,8 +74,7 @@ export async function readLabelledSet(csvPath: string, labels: readonly string[]
     throw new Error(`${csvPath}: needs a 0/1 column for each label (${labels.join(', ')}) or a "Finding Labels" column`);
   }
   const rows: LabelledImage[] = [];
-  for (const line of lines.slice(1)) {
-    const cells = splitCsvLine(line);
+  for (const cells of body) {
     if (split && splitCol >= 0 && cells[splitCol]?.trim() !== split) continue;
     const image = cells[imageCol]?.trim();
     if (!image) continue;

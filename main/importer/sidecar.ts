@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ReferenceFindingRecord } from '../db/records.js';
-import { csvRecords } from './csv.js';
+import { csvRecords } from '../platform/csv.js';
 
 /**
  * What a sidecar CSV says about one non-DICOM image. The NIH ChestX-ray14 files are understood (our labels.csv,
