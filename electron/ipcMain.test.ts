@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { IpcMain, WebContents, WebFrameMain } from 'electron';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { CoreApi } from '../main/api/contract.js';
 import { EventBus } from '../main/platform/eventBus.js';
 import { JobRunner } from '../main/platform/jobRunner.js';

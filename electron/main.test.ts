@@ -11,13 +11,12 @@ import { IPC_CHANNELS } from './channels.js';
 const fake = vi.hoisted(() => {
   const order: string[] = [];
   const appEvents = new Map<string, ((...args: unknown[]) => void)[]>();
-  let resolveReady!: () => void;
-  const ready = new Promise<void>((r) => (resolveReady = r));
   const windows: { options: Record<string, unknown>; loaded: string[]; webContents: unknown }[] = [];
   const state = {
     order,
     appEvents,
-    resolveReady,
+    /** Set by app.whenReady(); the test calls it to let the app start. */
+    resolveReady: (() => undefined) as () => void,
     windows,
     privileged: [] as unknown[],
     protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { op } from './operation.js';
-import { IdSchema, OkSchema, ResourcePathSchema } from './common.js';
+import { IdSchema, LanguageSchema, OkSchema, ResourcePathSchema } from './common.js';
 import { JobSchema } from './jobs.js';
 
-export const LanguageSchema = z.enum(['en', 'fr', 'es', 'pt']);
-export type Language = z.infer<typeof LanguageSchema>;
 
 export const AnalysisStartInputSchema = z
   .object({
@@ -29,6 +27,7 @@ export const QualityFlagSchema = z.object({
 });
 
 export const FindingDecisionSchema = z.enum(['accepted', 'rejected', 'edited']);
+export type FindingDecision = z.infer<typeof FindingDecisionSchema>;
 
 export const FindingSchema = z.object({
   label: z.string(),

@@ -64,7 +64,6 @@ export const CohortSyntaxSchema = z.object({
   text: z.string(),
   labels: z.array(z.string()),
   fields: z.array(z.string()),
-  reportsAvailable: z.boolean(),
 });
 
 export const cohortOperations = {

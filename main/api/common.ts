@@ -12,5 +12,9 @@ export const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected Y
  */
 export const ResourcePathSchema = z.string().startsWith('/files/');
 
+/** The languages of the UI, the findings text and the reports: declared here once. */
+export const LanguageSchema = z.enum(['en', 'fr', 'es', 'pt']);
+export type Language = z.infer<typeof LanguageSchema>;
+
 export const EmptySchema = z.object({}).strict();
 export const OkSchema = z.object({ ok: z.literal(true) });

@@ -26,13 +26,6 @@ export type ApiError = z.infer<typeof ApiErrorSchema>;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
-export function resultSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: ApiErrorSchema }),
-  ]);
-}
-
 /** Thrown inside the core to choose the envelope's error code; anything else becomes `internal`. */
 export class CoreError extends Error {
   constructor(

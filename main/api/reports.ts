@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, ResourcePathSchema } from './common.js';
+import { IdSchema, LanguageSchema, ResourcePathSchema, type Language } from './common.js';
 import { op } from './operation.js';
 
 /** draft → preliminary → final. A final report is immutable (repository and trigger); addenda may follow. */
@@ -7,8 +7,9 @@ export const ReportStateSchema = z.enum(['draft', 'preliminary', 'final']);
 export type ReportState = z.infer<typeof ReportStateSchema>;
 
 /** Languages a shipped template exists in (the UI languages). */
-export const ReportLanguageSchema = z.enum(['en', 'fr', 'es', 'pt']);
-export type ReportLanguage = z.infer<typeof ReportLanguageSchema>;
+/** Reports are written in the workstation's languages (main/api/common.ts). */
+export const ReportLanguageSchema = LanguageSchema;
+export type ReportLanguage = Language;
 
 /** Who acts (reader, exporter): free text, the name written in the audit log and on a signature. */
 export const ActorSchema = z.string().trim().min(1).max(200);

@@ -40,7 +40,6 @@ async function prepare(deps: CohortDeps, query: string, packId: string | undefin
     if (context) deps.cohorts.syncFindings();
     const built = buildCohortSql(tree, {
       findings: context ? deps.cohorts.findingsSource(context.pack, context.thresholds) : null,
-      hasReports: deps.repo.hasTable('reports') && deps.repo.hasTable('reports_fts'),
     });
     return { canonical: formatCohortQuery(tree), pack, context, built };
   } catch (err) {
@@ -165,6 +164,5 @@ export async function cohortSyntax(deps: CohortDeps, packId: string | undefined)
     text: COHORT_SYNTAX,
     labels: context?.labels ?? NIH_LABELS,
     fields: ['sex', 'age', 'date', 'view', 'modality', 'patient', 'status'],
-    reportsAvailable: deps.repo.hasTable('reports') && deps.repo.hasTable('reports_fts'),
   };
 }

@@ -18,8 +18,6 @@ export interface FindingsSource {
 
 export interface CohortSqlOptions {
   findings: FindingsSource | null;
-  /** Whether the reports tables (reports, reports_fts) exist in this database. */
-  hasReports: boolean;
 }
 
 export interface BuiltSql {
@@ -34,12 +32,6 @@ export interface BuiltSql {
 export class CohortUnsupportedError extends Error {}
 
 const OPS: Record<Comparison, string> = { '=': '=', '!=': '<>', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
-
-/** The joins every cohort query starts from; `i` instances, `se` series, `st` studies, `p` patients. */
-export const COHORT_FROM = `instances i
-  JOIN series se ON se.id = i.series_id
-  JOIN studies st ON st.id = se.study_id
-  JOIN patients p ON p.id = st.patient_row_id`;
 
 export function buildCohortSql(tree: CohortNode, options: CohortSqlOptions): BuiltSql {
   const params: unknown[] = [];
@@ -67,7 +59,6 @@ export function buildCohortSql(tree: CohortNode, options: CohortSqlOptions): Bui
         // The importer stores no row for "No Finding": an image with no reference row is a normal one.
         return 'NOT EXISTS (SELECT 1 FROM reference_findings rf WHERE rf.instance_id = i.id)';
       case 'text':
-        if (!options.hasReports) throw new CohortUnsupportedError('report: conditions need the reports tables, which this database does not have yet');
         // One FTS5 phrase: the text is quoted (inner quotes doubled) and bound, so FTS operators in it are inert.
         params.push(`"${node.text.replace(/"/g, '""')}"`);
         return 'st.id IN (SELECT r.study_id FROM reports r JOIN reports_fts ON reports_fts.rowid = r.id WHERE reports_fts MATCH ?)';

@@ -7,7 +7,6 @@ import { dispatch } from '../api/dispatch.js';
 import { openDatabase, type DbHandle } from '../db/connection.js';
 import { seedAnalysis, seedImage, TEST_LABELS, TEST_PACK } from '../db/searchTestSeed.js';
 import { createRepositories } from '../db/repositories.js';
-import { AuditTrail } from '../audit/auditTrail.js';
 import { OperatingPoints } from '../findings/operatingPoints.js';
 import { AiSettings } from '../inference/aiSettings.js';
 import { PackRegistry } from '../inference/packRegistry.js';
@@ -16,7 +15,6 @@ import type { Service } from './service.js';
 import { resourcePaths } from '../api/resources.js';
 import { createResourceRouter } from '../platform/resources.js';
 import { EventBus } from '../platform/eventBus.js';
-import { JobRunner } from '../platform/jobRunner.js';
 import { createSearchService } from './searchService.js';
 
 /** A manifest like the shipped packs' (no feature map), for the test pack. */

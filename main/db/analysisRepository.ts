@@ -1,3 +1,4 @@
+import type { FindingDecision } from '../api/analysis.js';
 import type { DbHandle } from './connection.js';
 import { systemClock, type Clock } from './clock.js';
 
@@ -56,7 +57,8 @@ export interface CalibrationRow extends CalibrationRecord {
   createdAt: string;
 }
 
-export type ReviewDecision = 'accepted' | 'rejected' | 'edited';
+/** The reader's decision on a finding, as the contract declares it. */
+export type ReviewDecision = FindingDecision;
 
 export interface FindingReview {
   label: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCohortSql } from '../cohorts/cohortSql.js';
 import { parseCohortQuery } from '../cohorts/queryLanguage.js';
 import { CohortRepository } from './cohortRepository.js';
-import { openDatabase, type DbHandle } from './connection.js';
+import { openDatabase } from './connection.js';
 import { SearchRepository } from './searchRepository.js';
 import { seedAnalysis, seedImage, TEST_LABELS, TEST_PACK } from './searchTestSeed.js';
 
@@ -66,7 +66,7 @@ describe('SearchRepository', () => {
     expect(db_.referenceFindings).toEqual([{ label: 'Effusion', box: { x: 1, y: 2, w: 3, h: 4 } }]);
     expect(db_.analysis!.labels).toEqual(TEST_LABELS);
     expect(db_.analysis!.probabilities[0]).toBeCloseTo(0.7, 6);
-    if (repo.hasTable('reports')) {
+    {
       expect(db_.reportText).toBeNull();
       db.sqlite
         .prepare(
@@ -77,19 +77,6 @@ describe('SearchRepository', () => {
         .run(b.studyId);
       expect(repo.details([b.instanceId], TEST_PACK).get(b.instanceId)!.reportText).toBe('Small left effusion.');
     }
-  });
-
-  it('reads calibrated thresholds in either JSON shape', () => {
-    const { db } = seeded();
-    const repo = new SearchRepository(db);
-    expect(repo.calibratedThresholds(TEST_PACK)).toEqual({});
-    const insert = db.sqlite.prepare(
-      "INSERT INTO calibrations (pack_id, pack_version, method, source, image_count, labels, created_at) VALUES ('test-pack', '1', 'youden', 's', 80, ?, 'x')",
-    );
-    insert.run(JSON.stringify([{ label: 'Effusion', threshold: 0.31 }, { label: 'Mass', threshold: null }]));
-    expect(repo.calibratedThresholds(TEST_PACK)).toEqual({ Effusion: 0.31 });
-    insert.run(JSON.stringify({ Effusion: { threshold: 0.4 }, Atelectasis: 0.2 }));
-    expect(repo.calibratedThresholds(TEST_PACK)).toEqual({ Effusion: 0.4, Atelectasis: 0.2 });
   });
 });
 
@@ -108,7 +95,6 @@ describe('CohortRepository with the query language', () => {
     const run = (q: string, thresholds: Record<string, number> = {}) => {
       const built = buildCohortSql(parseCohortQuery(q, { labels: TEST_LABELS }), {
         findings: repo.findingsSource(TEST_PACK, thresholds),
-        hasReports: false,
       });
       return repo.query(built, { offset: 0, limit: 50 });
     };
@@ -121,10 +107,7 @@ describe('CohortRepository with the query language', () => {
     seedAnalysis(db, b.instanceId, [0.1, 0.2, 0.1], null, { createdAt: '2026-01-01T00:00:00.000Z' });
     expect(repo.syncFindings()).toBe(1);
     expect(run('Effusion>0.6').total).toBe(2);
-    expect(() => buildCohortSql(parseCohortQuery('report:"effusion"', { labels: TEST_LABELS }), { findings: null, hasReports: false })).toThrow(
-      /need the reports tables/,
-    );
-    expect(() => buildCohortSql(parseCohortQuery('Effusion', { labels: TEST_LABELS }), { findings: null, hasReports: false })).toThrow(
+    expect(() => buildCohortSql(parseCohortQuery('Effusion', { labels: TEST_LABELS }), { findings: null })).toThrow(
       /need analyses by the active model pack/,
     );
   });

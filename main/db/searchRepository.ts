@@ -27,7 +27,8 @@ export interface CandidateFilters {
   finding?: { label: string; thresholds: Record<string, number>; pack: PackKey };
 }
 
-export interface ImageAnalysis {
+/** The AI analysis of one image as search, priors and cohorts read it (not the analyzer's in-memory result). */
+export interface StoredAnalysisSummary {
   analysisId: number;
   packId: string;
   packVersion: string;
@@ -55,7 +56,7 @@ export interface ImageDetail {
   height: number;
   referenceFindings: { label: string; box: { x: number; y: number; w: number; h: number } | null }[];
   /** The newest analysis by the requested pack version (or by any pack when none was asked). */
-  analysis: ImageAnalysis | null;
+  analysis: StoredAnalysisSummary | null;
   /** Text of the study's report (final before preliminary before draft, newest first); null without one. */
   reportText: string | null;
 }
@@ -82,10 +83,6 @@ const CHUNK = 500;
 export class SearchRepository {
   constructor(private readonly db: DbHandle) {}
 
-  /** Whether a table exists (other domains' tables may not, in an older or partial database). */
-  hasTable(name: string): boolean {
-    return this.db.statement("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?").pluck().get(name) !== undefined;
-  }
 
   /** The pack version of an image's newest analysis, or null when it was never analysed. */
   latestPackOf(instanceId: number, packId?: string): PackKey | null {
@@ -113,24 +110,6 @@ export class SearchRepository {
       .pluck()
       .get(pack.packId, pack.packVersion) as string | undefined;
     return labels ? (JSON.parse(labels) as string[]) : null;
-  }
-
-  /** Per-label thresholds of the newest site calibration of the pack version, where it set one. */
-  calibratedThresholds(pack: PackKey): Record<string, number> {
-    if (!this.hasTable('calibrations')) return {};
-    const json = this.db
-      .statement('SELECT labels FROM calibrations WHERE pack_id = ? AND pack_version = ? ORDER BY id DESC LIMIT 1')
-      .pluck()
-      .get(pack.packId, pack.packVersion) as string | undefined;
-    if (!json) return {};
-    const out: Record<string, number> = {};
-    const parsed = JSON.parse(json) as unknown;
-    // Accept both an array of {label, threshold} and an object keyed by label with a threshold (number or {threshold}).
-    const entries: [string, unknown][] = Array.isArray(parsed)
-      ? parsed.map((e) => [String((e as { label?: unknown }).label), (e as { threshold?: unknown }).threshold])
-      : Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'object' && v ? (v as { threshold?: unknown }).threshold : v]);
-    for (const [label, threshold] of entries) if (typeof threshold === 'number') out[label] = threshold;
-    return out;
   }
 
   /**
@@ -282,7 +261,6 @@ export class SearchRepository {
   /** Details of images, keyed by id; ids not in the index are absent from the map. */
   details(ids: readonly number[], pack: PackKey | null): Map<number, ImageDetail> {
     const out = new Map<number, ImageDetail>();
-    const hasReports = this.hasTable('reports');
     for (let start = 0; start < ids.length; start += CHUNK) {
       const chunk = ids.slice(start, start + CHUNK);
       const json = JSON.stringify(chunk);
@@ -368,7 +346,7 @@ export class SearchRepository {
           imageHeight: a.image_height,
         };
       }
-      if (hasReports) {
+      {
         const studyIds = JSON.stringify([...new Set(chunk.map((id) => out.get(id)?.studyId).filter((s) => s !== undefined))]);
         const reports = this.db
           .statement(

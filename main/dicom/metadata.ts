@@ -1,5 +1,5 @@
 import type { DisplayParameters, ModalityLutTable, PixelSpacing, VoiLutTable } from '../images/types.js';
-import type { DataSet, Element } from './dicomParserModule.js';
+import type { DataSet } from './dicomParserModule.js';
 import { charsetDecoder, type CharsetDecoder } from './charset.js';
 import type { DicomMetadata } from './types.js';
 import {

@@ -1,6 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { AnalysisResult, Language } from '../api/analysis.js';
+import type { AnalysisResult } from '../api/analysis.js';
+import type { Language } from '../api/common.js';
 import type { AnalysisRepository, AnalysisRow } from '../db/analysisRepository.js';
 import type { PackRegistry } from '../inference/packRegistry.js';
 import { renderHeatmapPng } from './heatmap.js';

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ReferenceFindingRecord } from '../db/records.js';
@@ -128,8 +128,4 @@ export function loadSidecarsFor(dir: string, explicitCsv?: string): SidecarIndex
     for (const n of names) if (BOX_FILES.some((re) => re.test(n))) addBoxCsv(index, join(d, n));
   }
   return index;
-}
-
-export function hasSidecarFiles(dir: string): boolean {
-  return [dir, dirname(dir)].some((d) => existsSync(d) && readdirSync(d).some((n) => [...LABEL_FILES, ...BOX_FILES].some((re) => re.test(n))));
 }

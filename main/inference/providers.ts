@@ -9,10 +9,6 @@ export type ProviderName = (typeof PROVIDER_PREFERENCE)[number];
 /** `auto` lets the platform decide; a named provider is tried first, with CPU as the fallback. */
 export type ProviderSetting = 'auto' | ProviderName;
 
-export function isProviderName(s: string): s is ProviderName {
-  return (PROVIDER_PREFERENCE as readonly string[]).includes(s);
-}
-
 /**
  * The providers to try, in order. `offered` is the list the runtime reports for this platform.
  * With a named setting, that provider goes first even when the runtime does not list it (so the failure reason is

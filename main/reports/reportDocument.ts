@@ -2,9 +2,6 @@ import type { Report } from '../api/reports.js';
 import type { StudyDetail } from '../api/studies.js';
 import type { ReportDocument, ReportImage } from './model.js';
 
-/** Field names the report keeps as a snapshot of the key image's identification (used when the index has lost it). */
-export const KEY_IMAGE_FIELDS = ['image.sopInstanceUid', 'image.sopClassUid', 'image.seriesUid'] as const;
-
 /**
  * The exporters' model of a stored report. Patient and study come from the report's own snapshot (`fields`), so a
  * signed report exports as it was signed even when the index changed; image UIDs come from the index when the study

@@ -1,5 +1,4 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import { isOperationName } from '../../main/api/index.js';
 import type { CoreClient } from './coreClient.js';
 
 const CoreClientContext = createContext<CoreClient | null>(null);
@@ -16,10 +15,3 @@ export function useCoreClient(): CoreClient {
   return client;
 }
 
-/**
- * Whether the contract this renderer was built with has an operation. Panels for domains that are still being
- * written (analysis, similar cases, reports) show only when their operations exist.
- */
-export function hasOperation(name: string): boolean {
-  return isOperationName(name);
-}

@@ -1,3 +1,4 @@
+import type { FindingDecision as ContractFindingDecision } from '../../main/api/index.js';
 /**
  * What the findings panel shows of one AI finding, independent of how the analysis domain stores it (the adapter
  * in useFindings.ts maps the contract's analysis result onto this).
@@ -22,7 +23,8 @@ export interface FindingView {
   review: FindingReview;
 }
 
-export type FindingDecision = 'pending' | 'accepted' | 'rejected' | 'edited';
+/** The reader's decision as the contract declares it, or still pending. */
+export type FindingDecision = 'pending' | ContractFindingDecision;
 
 export interface FindingReview {
   decision: FindingDecision;

@@ -2,6 +2,7 @@ import { startTransition, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnalysisResult, Finding } from '../../main/api/index.js';
 import type { CoreClient } from '../app/coreClient.js';
+import { LANGUAGES } from '../i18n/index.js';
 import type { FindingDecision, FindingView } from './findingView.js';
 
 export interface FindingsState {
@@ -38,7 +39,7 @@ export function toFindingView(f: Finding): FindingView {
  */
 export function useFindings(client: CoreClient, instanceId: number | null): FindingsState {
   const { i18n } = useTranslation();
-  const language = (['en', 'fr', 'es', 'pt'] as const).find((l) => l === i18n.language) ?? 'en';
+  const language = LANGUAGES.find((l) => l === i18n.language) ?? 'en';
   const [result, setResult] = useState<AnalysisResult | null>(null);
   const [state, setState] = useState<FindingsState['state']>('loading');
   const [findings, setFindings] = useState<FindingView[]>([]);

@@ -1,12 +1,13 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { LanguageSchema, type Language } from '../../main/api/common.js';
 import { en } from './en.js';
 import { es } from './es.js';
 import { fr } from './fr.js';
 import { pt } from './pt.js';
 
-export const LANGUAGES = ['en', 'fr', 'es', 'pt'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export const LANGUAGES = LanguageSchema.options;
+export type { Language };
 
 /** All UI strings by language; English is the source and the fallback. */
 export const messages = { en, fr, es, pt } as const;

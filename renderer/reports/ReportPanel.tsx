@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ExportFormat, Report, ReportExport } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
+import { LANGUAGES } from '../i18n/index.js';
 import { call } from '../app/coreClient.js';
 
 const FORMATS: ExportFormat[] = ['pdf', 'docx', 'txt', 'fhir', 'sr'];
@@ -21,7 +22,7 @@ export function ReportPanel({ studyId, instanceId }: { studyId: number; instance
   const [signer, setSigner] = useState('');
   const [format, setFormat] = useState<ExportFormat>('pdf');
   const [exported, setExported] = useState<ReportExport | null>(null);
-  const language = (['en', 'fr', 'es', 'pt'] as const).find((l) => l === i18n.language) ?? 'en';
+  const language = LANGUAGES.find((l) => l === i18n.language) ?? 'en';
 
   const show = (r: Report) => {
     setReport(r);

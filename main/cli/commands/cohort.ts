@@ -12,7 +12,6 @@ export const cohortCommand: CliCommand = {
       const s = await cli.call('cohorts:syntax', { packId: values['--pack'] });
       cli.out(s.text);
       cli.out(`Findings: ${s.labels.join(', ')}`);
-      cli.out(`Report text: ${s.reportsAvailable ? 'available' : 'not available (no reports tables in this index)'}`);
       return 0;
     }
     const query = positional.join(' ').trim();

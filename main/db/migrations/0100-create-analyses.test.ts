@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IndexRepository } from '../indexRepository.js';
 import { makeImageRecord } from '../testFixtures.js';
-import { atVersionBefore, insertAnalysis, version } from './migrationTestKit.js';
+import { atVersionBefore, insertAnalysis } from './migrationTestKit.js';
 
 describe('0100 create-analyses', () => {
   it('adds analyses keyed by instance and pack version, deleted with their instance; existing images are kept', () => {

@@ -1,8 +1,9 @@
+import { LanguageSchema, type Language } from '../../api/common.js';
 import type { Laterality, Zone } from '../localize.js';
 import type { Certainty, Severity } from '../structuredFinding.js';
 
-export const LANGUAGES = ['en', 'fr', 'es', 'pt'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export const LANGUAGES = LanguageSchema.options;
+export type { Language };
 
 /** The words of one language. Every sentence is assembled from these and the numbers of a structured finding. */
 export interface Phrases {
