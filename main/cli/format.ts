@@ -1,3 +1,6 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 /** Small text helpers for the CLI's tables and progress lines. */
 import { CliUsageError } from './command.js';
 
@@ -21,22 +24,18 @@ export function duration(seconds: number | null): string {
   return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
 }
 
-/** Reads `--name value` / `--flag` options; everything else is positional. */
-export function parseArgs(args: string[], valueOptions: string[], flagOptions: string[] = []) {
-  const values: Record<string, string> = {};
-  const flags = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.startsWith('--') || (a.startsWith('-') && a.length === 2)) {
-      const [name, inline] = a.split('=', 2) as [string, string | undefined];
-      if (valueOptions.includes(name)) {
-        const v = inline ?? args[++i];
-        if (v === undefined) throw new CliUsageError(`${name} needs a value`);
-        values[name] = v;
-      } else if (flagOptions.includes(name)) flags.add(name);
-      else throw new CliUsageError(`unknown option ${name}`);
-    } else positional.push(a);
+/**
+ * A command's arguments, parsed by Node's own `util.parseArgs` (strict: unknown options and missing values are usage
+ * errors, named in the message). Options are declared per command; values come back typed.
+ */
+export function parseCommandArgs<const O extends ParseArgsOptionsConfig>(args: string[], options: O) {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values, positional: positionals };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // Node says "Unknown option '--bogus'. To specify a positional argument ..."; keep the first sentence.
+    const m = /^Unknown option '([^']+)'/.exec(message);
+    throw new CliUsageError(m ? `unknown option ${m[1]}` : message.split('. ')[0]!);
   }
-  return { values, flags, positional };
 }

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { dispatch } from '../api/dispatch.js';
 import type { ApiError } from '../api/envelope.js';
 import { defaultConfig } from '../config.js';
@@ -34,27 +35,35 @@ export async function runCli(
     interactive: Boolean(process.stdout.isTTY),
   },
 ): Promise<number> {
-  const args = [...argv];
+  // Global options come before the command; everything from the command on is the command's own.
+  const { tokens } = parseArgs({
+    args: argv,
+    options: { 'data-dir': { type: 'string' }, 'models-dir': { type: 'string', multiple: true }, help: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  const commandAt = tokens.find((t) => t.kind === 'positional' || t.kind === 'option-terminator')?.index ?? argv.length;
   let dataDir: string | undefined;
   const modelsDirs: string[] = [];
-  while (args[0]?.startsWith('--')) {
-    const flag = args.shift()!;
-    if (flag === '--help') {
+  for (const t of tokens) {
+    if (t.index >= commandAt || t.kind !== 'option') continue;
+    if (t.name === 'help') {
       usage(io.out);
       return 0;
     }
-    const value = args.shift();
-    if (!value) {
-      io.err(`${flag} needs a value`);
+    if (t.name !== 'data-dir' && t.name !== 'models-dir') {
+      io.err(`unknown option ${t.rawName} (try cxr --help)`);
       return 2;
     }
-    if (flag === '--data-dir') dataDir = value;
-    else if (flag === '--models-dir') modelsDirs.push(value);
-    else {
-      io.err(`unknown option ${flag} (try cxr --help)`);
+    if (t.value === undefined) {
+      io.err(`${t.rawName} needs a value`);
       return 2;
     }
+    if (t.name === 'data-dir') dataDir = t.value;
+    else modelsDirs.push(t.value);
   }
+  const args = argv.slice(commandAt);
   const name = args.shift();
   if (!name || name === 'help') {
     usage(io.out);

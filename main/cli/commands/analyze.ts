@@ -1,27 +1,27 @@
 import type { Job } from '../../api/jobs.js';
 import { waitForJob } from '../../api/waitForJob.js';
 import { CliUsageError, type CliCommand, type CliContext } from '../command.js';
-import { duration, parseArgs, table } from '../format.js';
+import { duration, parseCommandArgs, table } from '../format.js';
 
 export const analyzeCommand: CliCommand = {
   name: 'analyze',
   usage: 'cxr analyze (INSTANCE_ID... | --study ID | --all) [--force] [--pack ID] [--show] [--lang en|fr|es|pt]',
   summary: 'Run the AI on images (in batches, off the main thread); --show prints the findings of each image.',
   async run(args, cli) {
-    const { values, flags, positional } = parseArgs(args, ['--study', '--pack', '--lang'], ['--all', '--force', '--show']);
+    const { values, positional } = parseCommandArgs(args, { study: { type: 'string' }, pack: { type: 'string' }, lang: { type: 'string' }, all: { type: 'boolean' }, force: { type: 'boolean' }, show: { type: 'boolean' } });
     const ids = positional.map((p) => {
       const n = Number(p);
       if (!Number.isInteger(n) || n <= 0) throw new CliUsageError(`not an instance id: ${p}`);
       return n;
     });
-    const scope = ids.length ? { instanceIds: ids } : values['--study'] ? { studyId: Number(values['--study']) } : flags.has('--all') ? { all: true } : null;
+    const scope = ids.length ? { instanceIds: ids } : values.study ? { studyId: Number(values.study) } : values.all === true ? { all: true } : null;
     if (!scope) throw new CliUsageError('give instance ids, --study ID or --all');
-    const job = await cli.call('analysis:start', { ...scope, force: flags.has('--force'), ...(values['--pack'] ? { packId: values['--pack'] } : {}) });
+    const job = await cli.call('analysis:start', { ...scope, force: values.force === true, ...(values.pack ? { packId: values.pack } : {}) });
     const done = await followJob(job, cli, 'images');
     cli.out(done.message ?? '');
     if (done.state !== 'done') return done.state === 'cancelled' ? 130 : 1;
-    if (flags.has('--show') && ids.length) {
-      const language = (values['--lang'] ?? 'en') as 'en' | 'fr' | 'es' | 'pt';
+    if (values.show === true && ids.length) {
+      const language = (values.lang ?? 'en') as 'en' | 'fr' | 'es' | 'pt';
       for (const instanceId of ids) {
         const r = await cli.call('analysis:get', { instanceId, language });
         if (!r) continue;

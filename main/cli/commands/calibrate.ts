@@ -1,5 +1,5 @@
 import { CliUsageError, type CliCommand } from '../command.js';
-import { parseArgs, table } from '../format.js';
+import { parseCommandArgs, table } from '../format.js';
 import { followJob } from './analyze.js';
 
 export const calibrateCommand: CliCommand = {
@@ -7,20 +7,20 @@ export const calibrateCommand: CliCommand = {
   usage: 'cxr calibrate LABELS.csv [--images DIR] [--split calibration] [--method youden|sensitivity] [--target 0.9] [--pack ID] | cxr calibrate --show [--pack ID]',
   summary: "Derive per-label operating thresholds from a labelled set (Youden's J, or the highest threshold reaching a sensitivity target).",
   async run(args, cli) {
-    const { values, flags, positional } = parseArgs(args, ['--images', '--split', '--method', '--target', '--pack'], ['--show']);
-    const packId = values['--pack'];
-    if (!flags.has('--show')) {
+    const { values, positional } = parseCommandArgs(args, { images: { type: 'string' }, split: { type: 'string' }, method: { type: 'string' }, target: { type: 'string' }, pack: { type: 'string' }, show: { type: 'boolean' } });
+    const packId = values.pack;
+    if (!values.show === true) {
       const labelsCsv = positional[0];
       if (!labelsCsv) throw new CliUsageError('give the labels CSV');
-      const method = values['--method'] ?? (values['--target'] ? 'sensitivity' : 'youden');
+      const method = values.method ?? (values.target ? 'sensitivity' : 'youden');
       if (method !== 'youden' && method !== 'sensitivity') throw new CliUsageError(`unknown --method ${method}`);
-      const target = values['--target'] ? Number(values['--target']) : undefined;
+      const target = values.target ? Number(values.target) : undefined;
       if (target !== undefined && !(target > 0 && target <= 1)) throw new CliUsageError('--target must be in (0, 1]');
       const job = await cli.call('calibration:run', {
         labelsCsv,
         method,
-        ...(values['--images'] ? { imagesDir: values['--images'] } : {}),
-        ...(values['--split'] ? { split: values['--split'] } : {}),
+        ...(values.images ? { imagesDir: values.images } : {}),
+        ...(values.split ? { split: values.split } : {}),
         ...(target !== undefined ? { targetSensitivity: target } : {}),
         ...(packId ? { packId } : {}),
       });

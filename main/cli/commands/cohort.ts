@@ -1,5 +1,5 @@
 import { CliUsageError, type CliCommand } from '../command.js';
-import { parseArgs, table } from '../format.js';
+import { parseCommandArgs, table } from '../format.js';
 
 /** `cxr cohort "QUERY"`: images of the whole index matching a cohort query; optionally exported. */
 export const cohortCommand: CliCommand = {
@@ -7,20 +7,20 @@ export const cohortCommand: CliCommand = {
   usage: 'cxr cohort "QUERY" [--limit N] [--offset N] [--export csv|coco] [--pack ID] [--json] | cxr cohort --help',
   summary: 'Query the index (findings, labels, report text, demographics, dates); export as CSV or COCO JSON.',
   async run(args, cli) {
-    const { values, flags, positional } = parseArgs(args, ['--limit', '--offset', '--export', '--pack'], ['--json', '--help']);
-    if (flags.has('--help')) {
-      const s = await cli.call('cohorts:syntax', { packId: values['--pack'] });
+    const { values, positional } = parseCommandArgs(args, { limit: { type: 'string' }, offset: { type: 'string' }, export: { type: 'string' }, pack: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } });
+    if (values.help === true) {
+      const s = await cli.call('cohorts:syntax', { packId: values.pack });
       cli.out(s.text);
       cli.out(`Findings: ${s.labels.join(', ')}`);
       return 0;
     }
     const query = positional.join(' ').trim();
     if (!query) throw new CliUsageError('give a query in quotes, e.g. cxr cohort "Effusion>0.6 AND sex=F" (cxr cohort --help)');
-    const format = values['--export'];
+    const format = values.export;
     if (format !== undefined) {
       if (format !== 'csv' && format !== 'coco') throw new CliUsageError('--export is csv or coco');
-      const e = await cli.call('cohorts:export', { query, format, packId: values['--pack'] });
-      if (flags.has('--json')) cli.out(JSON.stringify(e, null, 2));
+      const e = await cli.call('cohorts:export', { query, format, packId: values.pack });
+      if (values.json === true) cli.out(JSON.stringify(e, null, 2));
       else {
         cli.out(`Exported ${e.rows} image${e.rows === 1 ? '' : 's'}${format === 'coco' ? ` and ${e.boxes} boxes` : ''} for: ${e.query}`);
         cli.out(`  ${e.path}  (under the data directory: exports/cohorts/${e.path.split('/').pop()})`);
@@ -28,12 +28,12 @@ export const cohortCommand: CliCommand = {
       }
       return 0;
     }
-    const limit = values['--limit'] === undefined ? 50 : Number(values['--limit']);
-    const offset = values['--offset'] === undefined ? 0 : Number(values['--offset']);
+    const limit = values.limit === undefined ? 50 : Number(values.limit);
+    const offset = values.offset === undefined ? 0 : Number(values.offset);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliUsageError('--limit takes a whole number from 1 to 500');
     if (!Number.isInteger(offset) || offset < 0) throw new CliUsageError('--offset takes a whole number from 0');
-    const page = await cli.call('cohorts:query', { query, limit, offset, packId: values['--pack'] });
-    if (flags.has('--json')) {
+    const page = await cli.call('cohorts:query', { query, limit, offset, packId: values.pack });
+    if (values.json === true) {
       cli.out(JSON.stringify(page, null, 2));
       return 0;
     }

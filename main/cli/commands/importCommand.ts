@@ -2,15 +2,15 @@ import type { ImportReport } from '../../api/imports.js';
 import { waitForJob } from '../../api/waitForJob.js';
 import type { Job } from '../../api/jobs.js';
 import { CliUsageError, type CliCommand, type CliContext } from '../command.js';
-import { duration, parseArgs } from '../format.js';
+import { duration, parseCommandArgs } from '../format.js';
 
 export const importCommand: CliCommand = {
   name: 'import',
   usage: 'cxr import PATH... [--csv FILE] | cxr import --resume | cxr import --report [JOB_ID]',
   summary: 'Import files, folders, DICOMDIRs and .zip archives into the index (Ctrl-C cancels, keeping what is stored).',
   async run(args, cli) {
-    const { values, flags, positional } = parseArgs(args, ['--csv'], ['--resume', '--report', '--quiet']);
-    if (flags.has('--report')) {
+    const { values, positional } = parseCommandArgs(args, { csv: { type: 'string' }, resume: { type: 'boolean' }, report: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    if (values.report === true) {
       const report = positional[0]
         ? await cli.call('import:report', { jobId: positional[0] })
         : (await cli.call('import:reports', { limit: 1 }))[0];
@@ -22,7 +22,7 @@ export const importCommand: CliCommand = {
       return 0;
     }
     let jobs: Job[];
-    if (flags.has('--resume')) {
+    if (values.resume === true) {
       jobs = await cli.call('import:resume', {});
       if (!jobs.length) {
         cli.out('Nothing to resume: no import was left unfinished.');
@@ -30,11 +30,11 @@ export const importCommand: CliCommand = {
       }
     } else {
       if (!positional.length) throw new CliUsageError('give at least one file or folder to import');
-      jobs = [await cli.call('import:start', { paths: positional, sidecarCsv: values['--csv'] })];
+      jobs = [await cli.call('import:start', { paths: positional, sidecarCsv: values.csv })];
     }
     let failures = 0;
     for (const job of jobs) {
-      const finished = await follow(job, cli, flags.has('--quiet'));
+      const finished = await follow(job, cli, values.quiet === true);
       const report = await cli.call('import:report', { jobId: job.id });
       printReport(report, cli);
       if (finished.state === 'failed') {

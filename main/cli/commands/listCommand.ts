@@ -1,6 +1,6 @@
 import { WorklistSortFieldSchema, type WorklistQuery } from '../../api/studies.js';
 import { CliUsageError, type CliCommand } from '../command.js';
-import { parseArgs, table } from '../format.js';
+import { parseCommandArgs, table } from '../format.js';
 
 export const listCommand: CliCommand = {
   name: 'list',
@@ -9,30 +9,26 @@ export const listCommand: CliCommand = {
     '[--sort date|name|patientId|imported|abnormality[:asc|desc]] [--limit N] [--offset N] [--json]',
   summary: 'Print the worklist.',
   async run(args, cli) {
-    const { values, flags, positional } = parseArgs(
-      args,
-      ['--from', '--to', '--modality', '--finding', '--status', '--sort', '--limit', '--offset'],
-      ['--has-ai', '--no-ai', '--json'],
-    );
+    const { values, positional } = parseCommandArgs(args, { from: { type: 'string' }, to: { type: 'string' }, modality: { type: 'string' }, finding: { type: 'string' }, status: { type: 'string' }, sort: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' }, 'has-ai': { type: 'boolean' }, 'no-ai': { type: 'boolean' }, json: { type: 'boolean' } });
     const query: WorklistQuery = {};
     if (positional.length) query.text = positional.join(' ');
-    if (values['--from']) query.dateFrom = values['--from'];
-    if (values['--to']) query.dateTo = values['--to'];
-    if (values['--modality']) query.modality = values['--modality'];
-    if (values['--finding']) query.finding = values['--finding'];
-    if (values['--status']) query.status = values['--status'] as WorklistQuery['status'];
-    if (flags.has('--has-ai')) query.hasAi = true;
-    if (flags.has('--no-ai')) query.hasAi = false;
-    if (values['--sort']) {
-      const [field, dir = field === 'abnormality' ? 'desc' : 'asc'] = values['--sort'].split(':');
+    if (values.from) query.dateFrom = values.from;
+    if (values.to) query.dateTo = values.to;
+    if (values.modality) query.modality = values.modality;
+    if (values.finding) query.finding = values.finding;
+    if (values.status) query.status = values.status as WorklistQuery['status'];
+    if (values['has-ai'] === true) query.hasAi = true;
+    if (values['no-ai'] === true) query.hasAi = false;
+    if (values.sort) {
+      const [field, dir = field === 'abnormality' ? 'desc' : 'asc'] = values.sort.split(':');
       const parsed = WorklistSortFieldSchema.safeParse(field);
-      if (!parsed.success || (dir !== 'asc' && dir !== 'desc')) throw new CliUsageError(`bad --sort ${values['--sort']}`);
+      if (!parsed.success || (dir !== 'asc' && dir !== 'desc')) throw new CliUsageError(`bad --sort ${values.sort}`);
       query.sort = { field: parsed.data, dir };
     }
-    if (values['--limit']) query.limit = Number(values['--limit']);
-    if (values['--offset']) query.offset = Number(values['--offset']);
+    if (values.limit) query.limit = Number(values.limit);
+    if (values.offset) query.offset = Number(values.offset);
     const page = await cli.call('studies:list', query);
-    if (flags.has('--json')) {
+    if (values.json === true) {
       cli.out(JSON.stringify(page, null, 2));
       return 0;
     }

@@ -1,6 +1,6 @@
 import { ProviderSettingSchema } from '../../api/models.js';
 import { CliUsageError, type CliCommand } from '../command.js';
-import { parseArgs, table } from '../format.js';
+import { parseCommandArgs, table } from '../format.js';
 
 export const modelsCommand: CliCommand = {
   name: 'models',
@@ -8,7 +8,7 @@ export const modelsCommand: CliCommand = {
   summary: 'Model packs: list them, install a pack folder, verify sha256 and the ONNX interface, choose the pack and execution provider.',
   async run(args, cli) {
     const [sub, ...rest] = args;
-    const { flags, positional } = parseArgs(rest, [], ['--replace']);
+    const { values, positional } = parseCommandArgs(rest, { replace: { type: 'boolean' } });
     switch (sub ?? 'list') {
       case 'list': {
         const l = await cli.call('models:list', {});
@@ -23,7 +23,7 @@ export const modelsCommand: CliCommand = {
       }
       case 'install': {
         if (!positional[0]) throw new CliUsageError('give the pack folder');
-        const p = await cli.call('models:install', { path: positional[0], replace: flags.has('--replace') });
+        const p = await cli.call('models:install', { path: positional[0], replace: values.replace === true });
         cli.out(`installed ${p.id} ${p.version} into ${p.dir}`);
         return 0;
       }

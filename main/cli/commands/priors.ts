@@ -1,5 +1,5 @@
 import { CliUsageError, type CliCommand } from '../command.js';
-import { parseArgs } from '../format.js';
+import { parseCommandArgs } from '../format.js';
 
 const ARROWS: Record<string, string> = { new: 'NEW', resolved: 'resolved', increased: '↑', decreased: '↓', stable: '=' };
 
@@ -9,14 +9,14 @@ export const priorsCommand: CliCommand = {
   usage: 'cxr priors STUDY_ID | --image IMAGE_ID [--all] [--json]',
   summary: "Each finding's probability across the patient's studies, and how it changed (new, resolved, increased, decreased, stable).",
   async run(args, cli) {
-    const { values, flags, positional } = parseArgs(args, ['--image', '--pack'], ['--json', '--all']);
-    const image = values['--image'] === undefined ? undefined : Number(values['--image']);
+    const { values, positional } = parseCommandArgs(args, { image: { type: 'string' }, pack: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' } });
+    const image = values.image === undefined ? undefined : Number(values.image);
     const study = positional[0] === undefined ? undefined : Number(positional[0]);
     if ((image === undefined) === (study === undefined)) throw new CliUsageError('give a study id, or --image IMAGE_ID');
     const id = (image ?? study)!;
     if (!Number.isInteger(id) || id <= 0) throw new CliUsageError('ids are positive whole numbers');
-    const r = await cli.call('priors:get', image !== undefined ? { instanceId: image, packId: values['--pack'] } : { studyId: id, packId: values['--pack'] });
-    if (flags.has('--json')) {
+    const r = await cli.call('priors:get', image !== undefined ? { instanceId: image, packId: values.pack } : { studyId: id, packId: values.pack });
+    if (values.json === true) {
       cli.out(JSON.stringify(r, null, 2));
       return 0;
     }
@@ -25,7 +25,7 @@ export const priorsCommand: CliCommand = {
     for (const s of r.series) {
       // Without --all, show only findings positive or changing somewhere: twelve flat lines hide the two that matter.
       const interesting = s.points.some((p) => p.positive || (p.change && p.change !== 'stable'));
-      if (!interesting && !flags.has('--all')) continue;
+      if (!interesting && !values.all === true) continue;
       const cells = s.points.map((p) => (p.probability === null ? '-' : `${p.probability.toFixed(2)}${p.change ? ` ${ARROWS[p.change]}` : ''}`).padEnd(16));
       cli.out(`  ${`${s.label} (≥${s.threshold.toFixed(2)})`.padEnd(20)}${cells.join('')}`);
     }

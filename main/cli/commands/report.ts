@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExportFormatSchema, ReportLanguageSchema } from '../../api/reports.js';
 import { CliUsageError, type CliCommand } from '../command.js';
-import { parseArgs } from '../format.js';
+import { parseCommandArgs } from '../format.js';
 
 export const reportCommand: CliCommand = {
   name: 'report',
@@ -11,37 +11,33 @@ export const reportCommand: CliCommand = {
     '-o FILE [--deidentify] [--sign "Dr Name"] [--no-images] [--author NAME]',
   summary: 'Draft a report for a study from a template (with the accepted AI findings), optionally sign it, and export it.',
   async run(args, cli) {
-    const { values, flags, positional } = parseArgs(
-      args,
-      ['--template', '--language', '--image', '--format', '-o', '--output', '--sign', '--author'],
-      ['--deidentify', '--heatmap', '--no-images'],
-    );
+    const { values, positional } = parseCommandArgs(args, { template: { type: 'string' }, language: { type: 'string' }, image: { type: 'string' }, format: { type: 'string' }, output: { type: 'string', short: 'o' }, sign: { type: 'string' }, author: { type: 'string' }, deidentify: { type: 'boolean' }, heatmap: { type: 'boolean' }, 'no-images': { type: 'boolean' } });
     const studyId = Number(positional[0]);
     if (!Number.isInteger(studyId) || studyId <= 0 || positional.length !== 1) throw new CliUsageError('give one study id (see cxr list)');
-    const format = ExportFormatSchema.safeParse(values['--format']);
+    const format = ExportFormatSchema.safeParse(values.format);
     if (!format.success) throw new CliUsageError(`--format must be one of ${ExportFormatSchema.options.join(', ')}`);
-    const output = values['-o'] ?? values['--output'];
+    const output = values.output ?? values.output;
     if (!output) throw new CliUsageError('give the output file with -o FILE');
-    const language = ReportLanguageSchema.safeParse(values['--language'] ?? 'en');
+    const language = ReportLanguageSchema.safeParse(values.language ?? 'en');
     if (!language.success) throw new CliUsageError(`--language must be one of ${ReportLanguageSchema.options.join(', ')}`);
-    const instanceId = values['--image'] === undefined ? undefined : Number(values['--image']);
+    const instanceId = values.image === undefined ? undefined : Number(values.image);
     if (instanceId !== undefined && (!Number.isInteger(instanceId) || instanceId <= 0)) throw new CliUsageError('--image needs an image id (see cxr show)');
-    const author = values['--author'] ?? values['--sign'] ?? 'cxr command line';
+    const author = values.author ?? values.sign ?? 'cxr command line';
 
     let report = await cli.call('reports:draft', {
       studyId,
-      ...(values['--template'] ? { templateId: values['--template'] } : {}),
+      ...(values.template ? { templateId: values.template } : {}),
       language: language.data,
       ...(instanceId !== undefined ? { instanceId } : {}),
-      withHeatmap: flags.has('--heatmap'),
+      withHeatmap: values.heatmap === true,
       author,
     });
-    if (values['--sign']) report = await cli.call('reports:setState', { reportId: report.id, state: 'final', signedBy: values['--sign'], author });
+    if (values.sign) report = await cli.call('reports:setState', { reportId: report.id, state: 'final', signedBy: values.sign, author });
     const exported = await cli.call('reports:export', {
       reportId: report.id,
       format: format.data,
-      deidentify: flags.has('--deidentify'),
-      includeImages: !flags.has('--no-images'),
+      deidentify: values.deidentify === true,
+      includeImages: !values['no-images'] === true,
       author,
     });
     const file = await cli.core.resource(exported.path);

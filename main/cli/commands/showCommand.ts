@@ -1,16 +1,16 @@
 import { CliUsageError, type CliCommand } from '../command.js';
-import { parseArgs } from '../format.js';
+import { parseCommandArgs } from '../format.js';
 
 export const showCommand: CliCommand = {
   name: 'show',
   usage: 'cxr show STUDY_ID [--json]',
   summary: 'Print one study: patient, study, series, images, reference findings.',
   async run(args, cli) {
-    const { flags, positional } = parseArgs(args, [], ['--json']);
+    const { values, positional } = parseCommandArgs(args, { json: { type: 'boolean' } });
     const id = Number(positional[0]);
     if (!Number.isInteger(id) || id <= 0) throw new CliUsageError('give a study id (see cxr list)');
     const s = await cli.call('studies:get', { studyId: id });
-    if (flags.has('--json')) {
+    if (values.json === true) {
       cli.out(JSON.stringify(s, null, 2));
       return 0;
     }

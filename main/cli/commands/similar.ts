@@ -1,5 +1,5 @@
 import { CliUsageError, type CliCommand } from '../command.js';
-import { parseArgs, table } from '../format.js';
+import { parseCommandArgs, table } from '../format.js';
 
 /** `cxr similar ID`: the most similar indexed images to an analysed image. */
 export const similarCommand: CliCommand = {
@@ -7,40 +7,36 @@ export const similarCommand: CliCommand = {
   usage: 'cxr similar IMAGE_ID [-k 10] [--finding LABEL] [--sex M|F|O] [--age-min N] [--age-max N] [--from DATE] [--to DATE] [--same-patient] [--exact] [--json]',
   summary: 'The k indexed images most similar to an analysed image (CNN embedding, cosine).',
   async run(args, cli) {
-    const { values, flags, positional } = parseArgs(
-      args,
-      ['-k', '--finding', '--sex', '--age-min', '--age-max', '--from', '--to', '--pack'],
-      ['--same-patient', '--exact', '--json'],
-    );
+    const { values, positional } = parseCommandArgs(args, { finding: { type: 'string' }, sex: { type: 'string' }, 'age-min': { type: 'string' }, 'age-max': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, pack: { type: 'string' }, 'same-patient': { type: 'boolean' }, exact: { type: 'boolean' }, json: { type: 'boolean' }, count: { type: 'string', short: 'k' } });
     const id = Number(positional[0]);
     if (!Number.isInteger(id) || id <= 0) throw new CliUsageError('give an image id (see cxr show STUDY_ID)');
-    const k = values['-k'] === undefined ? 10 : Number(values['-k']);
+    const k = values.count === undefined ? 10 : Number(values.count);
     if (!Number.isInteger(k) || k < 1 || k > 100) throw new CliUsageError('-k takes a whole number from 1 to 100');
-    const num = (name: string) => {
+    const num = (name: 'age-min' | 'age-max') => {
       const v = values[name];
       if (v === undefined) return undefined;
       const n = Number(v);
-      if (!Number.isFinite(n)) throw new CliUsageError(`${name} takes a number, got "${v}"`);
+      if (!Number.isFinite(n)) throw new CliUsageError(`--${name} takes a number, got "${v}"`);
       return n;
     };
-    const sex = values['--sex']?.toUpperCase();
+    const sex = values.sex?.toUpperCase();
     if (sex !== undefined && !['M', 'F', 'O'].includes(sex)) throw new CliUsageError('--sex is M, F or O');
     const r = await cli.call('similar:find', {
       instanceId: id,
       k,
-      packId: values['--pack'],
-      method: flags.has('--exact') ? 'exact' : 'auto',
+      packId: values.pack,
+      method: values.exact === true ? 'exact' : 'auto',
       filters: {
-        finding: values['--finding'],
+        finding: values.finding,
         sex: sex as 'M' | 'F' | 'O' | undefined,
-        ageMin: num('--age-min'),
-        ageMax: num('--age-max'),
-        dateFrom: values['--from'],
-        dateTo: values['--to'],
-        excludeSamePatient: !flags.has('--same-patient'),
+        ageMin: num('age-min'),
+        ageMax: num('age-max'),
+        dateFrom: values.from,
+        dateTo: values.to,
+        excludeSamePatient: !values['same-patient'] === true,
       },
     });
-    if (flags.has('--json')) {
+    if (values.json === true) {
       cli.out(JSON.stringify(r, null, 2));
       return 0;
     }
