@@ -13,13 +13,9 @@ import { openDatabase, type DbHandle } from '../db/connection.js';
 import { IndexRepository } from '../db/indexRepository.js';
 import { makeImageRecord } from '../db/testFixtures.js';
 import { validateFhirBundle } from '../reports/fhir/validate.js';
+import { pdftotext } from '../../test/helpers/systemTools.js';
 
-let hasPdftotext = true;
-try {
-  execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-} catch {
-  hasPdftotext = false;
-}
+const poppler = pdftotext();
 
 let dir: string;
 let core: Core;
@@ -166,7 +162,8 @@ describe('report workflow through the contract', () => {
     expect((await call('reports:search', { text: '', studyId })).map((r) => r.id)).toEqual([reportId]);
   });
 
-  it.skipIf(!hasPdftotext)('exports a PDF with the key image and heatmap, served under /files/exports/', async () => {
+  it.skipIf(poppler.skip)('exports a PDF with the key image and heatmap, served under /files/exports/', async () => {
+    poppler.require();
     const e = await call('reports:export', { reportId, format: 'pdf', author: 'Dr Ana' });
     expect(e.path).toMatch(/^\/files\/exports\/\d+\/report-\d+-final-\d{8}T\d{6}Z\.pdf$/);
     const pdf = await fetchResource(e.path);
@@ -182,7 +179,8 @@ describe('report workflow through the contract', () => {
     expect(images.length).toBeGreaterThanOrEqual(2);
   });
 
-  it.skipIf(!hasPdftotext)('exports a de-identified PDF without the name, ID or dates', async () => {
+  it.skipIf(poppler.skip)('exports a de-identified PDF without the name, ID or dates', async () => {
+    poppler.require();
     const e = await call('reports:export', { reportId, format: 'pdf', deidentify: true });
     const file = join(dir, 'deid.pdf');
     writeFileSync(file, await fetchResource(e.path));

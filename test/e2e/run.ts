@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hasShared, projectRoot } from '../helpers/shared.js';
+import { isCi } from '../helpers/systemTools.js';
 import { chromiumPath, hasChromium } from './browser.js';
 import { runAll } from './runner.js';
 import { setUp, tearDown } from './session.js';
@@ -16,9 +17,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<number> {
   if (!hasChromium()) {
-    console.log(`Chromium not found at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
-    console.log('0 passed, 1 failed');
-    return 1;
+    // A newcomer's machine with Node alone: say what to install. Under CI (.ci/run installs it) this is a failure.
+    console.log(`Chromium not found at ${chromiumPath} (Debian package chromium: apt-get install chromium, or set CHROMIUM_PATH)`);
+    if (isCi) {
+      console.log('0 passed, 1 failed');
+      return 1;
+    }
+    console.log('the end-to-end suite is skipped');
+    console.log('0 passed, 0 failed, 1 skipped');
+    return 0;
   }
   if (!hasShared) console.log('../shared is absent: the tests that import its images are skipped');
   if (process.env.E2E_SKIP_BUILD !== '1') {

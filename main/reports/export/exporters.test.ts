@@ -5,22 +5,16 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pdftoppm, pdftotext } from '../../../test/helpers/systemTools.js';
 import { sampleReportDocument } from '../fixtures.js';
 import type { ReportDocument } from '../model.js';
 import { renderDocx } from './docx.js';
 import { renderPdf } from './pdf.js';
 import { renderText } from './text.js';
 
-function hasTool(name: string): boolean {
-  try {
-    execFileSync(name, ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const hasPoppler = hasTool('pdftotext') && hasTool('pdftoppm');
-if (!hasPoppler) console.warn('[tests] pdftotext/pdftoppm (poppler-utils) not installed: PDF read-back tests are skipped');
+const poppler = [pdftotext(), pdftoppm()];
+const popplerSkip = poppler.some((t) => t.skip);
+const requirePoppler = () => poppler.forEach((t) => t.require());
 
 /** Reads every entry of a zip into memory (an independent reader of the DOCX container). */
 async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
@@ -106,8 +100,9 @@ describe('plain text export', () => {
   });
 });
 
-describe.skipIf(!hasPoppler)('PDF export read back with poppler', () => {
+describe.skipIf(popplerSkip)('PDF export read back with poppler', () => {
   it('extracts the accented text, AI marks, signature and addenda, and embeds both thumbnails and the fonts', async () => {
+    requirePoppler();
     const pdf = await renderPdf(doc);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const file = join(dir, 'report.pdf');
