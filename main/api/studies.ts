@@ -107,10 +107,28 @@ export const SeriesSchema = z.object({
 });
 export type Series = z.infer<typeof SeriesSchema>;
 
+/**
+ * An image filed under this study's patient ID said something else about the patient than the ID already had. The
+ * studies stay under the ID (with its issuer), and the reader sees the disagreement instead of a silent merge.
+ */
+export const IdentityConflictSchema = z.object({
+  field: z.enum(['name', 'sex', 'birthDate']),
+  /** What the patient ID had (kept). */
+  stored: z.string(),
+  /** What the image said. */
+  incoming: z.string(),
+  /** The study that image belongs to, and the file. */
+  studyId: IdSchema,
+  sourcePath: z.string(),
+});
+export type IdentityConflict = z.infer<typeof IdentityConflictSchema>;
+
 export const StudyDetailSchema = StudySummarySchema.extend({
   birthDate: IsoDateSchema.nullable(),
   referringPhysician: z.string(),
   series: z.array(SeriesSchema),
+  /** Disagreements about this study's patient across the studies filed under the same ID; empty when none. */
+  identityConflicts: z.array(IdentityConflictSchema),
 });
 export type StudyDetail = z.infer<typeof StudyDetailSchema>;
 

@@ -84,10 +84,22 @@ export function migrate(sqlite: SqliteDatabase, migrations: readonly Migration[]
   }
   for (const m of migrations) {
     if (m.version <= current) continue;
-    sqlite.transaction(() => {
-      m.up(sqlite);
-      sqlite.pragma(`user_version = ${m.version}`);
-    }).immediate();
+    // Foreign keys can only be switched off outside a transaction; a table rebuild needs them off so that dropping
+    // the old table does not cascade into the rows that reference it.
+    const keysWereOn = m.rebuildsReferencedTable ? sqlite.pragma('foreign_keys', { simple: true }) === 1 : false;
+    if (keysWereOn) sqlite.pragma('foreign_keys = OFF');
+    try {
+      sqlite.transaction(() => {
+        m.up(sqlite);
+        if (m.rebuildsReferencedTable) {
+          const broken = sqlite.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new Error(`migration ${m.version} ${m.name} would leave ${broken.length} broken references; nothing was changed`);
+        }
+        sqlite.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    } finally {
+      if (keysWereOn) sqlite.pragma('foreign_keys = ON');
+    }
   }
 }
 

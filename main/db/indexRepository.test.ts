@@ -3,6 +3,7 @@ import { CoreError } from '../api/envelope.js';
 import { openDatabase, type DbHandle } from './connection.js';
 import { IndexRepository } from './indexRepository.js';
 import { UNCHANGED_REASON } from './records.js';
+import { SearchRepository } from './searchRepository.js';
 import { StudyRepository } from './studyRepository.js';
 import { makeImageRecord } from './testFixtures.js';
 
@@ -109,6 +110,42 @@ describe('IndexRepository.upsertImage', () => {
     const out = index.upsertImage(makeImageRecord(2, { patient: { patientId: 'P', name: '', sex: null, birthDate: null }, study: { studyInstanceUid: '1.2.826.0.1.1', description: '' } }));
     const detail = studies.get(out.studyId);
     expect(detail).toMatchObject({ patientName: 'Smith, Ann', birthDate: '1950-05-05', sex: 'F', description: 'CHEST PA' });
+  });
+
+  it('never joins studies without a Patient ID: each is a patient of its own, with no other study as its prior', () => {
+    const anon = (key: number, study: string) => makeImageRecord(key, { patient: { patientId: '', name: '' }, study: { studyInstanceUid: study } });
+    const a = index.upsertImage(anon(1, '5.1'));
+    const b = index.upsertImage(anon(2, '5.2'));
+    index.upsertImage(anon(3, '5.1')); // a second image of the first study stays with it
+    expect(count('patients')).toBe(2);
+    expect(studies.get(a.studyId).patientRowId).not.toBe(studies.get(b.studyId).patientRowId);
+    expect(studies.get(a.studyId)).toMatchObject({ patientId: '', imageCount: 2 });
+    const search = new SearchRepository(db);
+    expect(search.patientStudies(a.studyId)!.studies.map((s) => s.studyId)).toEqual([a.studyId]);
+    expect(search.patientStudies(b.studyId)!.studies.map((s) => s.studyId)).toEqual([b.studyId]);
+    expect(search.samePatientIds(a.instanceId)).not.toContain(b.instanceId);
+  });
+
+  it('keeps what an ID first said of its patient and shows a differing name, sex or birth date as a conflict, not a merge', () => {
+    const first = index.upsertImage(makeImageRecord(1, { patient: { patientId: 'P', name: 'Smith, Ann', sex: 'F', birthDate: '1950-05-05' } }));
+    // The same person written another way is not a conflict.
+    index.upsertImage(makeImageRecord(2, { patient: { patientId: 'P', name: 'SMITH^ANN', sex: 'F', birthDate: '1950-05-05' }, study: { studyInstanceUid: '7.2' } }));
+    const other = index.upsertImage(
+      makeImageRecord(3, { patient: { patientId: 'P', name: 'Jones, Bob', sex: 'M', birthDate: '1961-01-01' }, study: { studyInstanceUid: '7.3' } }),
+    );
+    expect(studies.get(other.studyId)).toMatchObject({ patientName: 'Smith, Ann', sex: 'F', birthDate: '1950-05-05' });
+    const conflicts = studies.get(first.studyId).identityConflicts;
+    expect(conflicts).toEqual([
+      { field: 'name', stored: 'Smith, Ann', incoming: 'Jones, Bob', studyId: other.studyId, sourcePath: expect.stringContaining('3') },
+      { field: 'sex', stored: 'F', incoming: 'M', studyId: other.studyId, sourcePath: expect.any(String) },
+      { field: 'birthDate', stored: '1950-05-05', incoming: '1961-01-01', studyId: other.studyId, sourcePath: expect.any(String) },
+    ]);
+    expect(studies.get(other.studyId).identityConflicts).toEqual(conflicts);
+    // The same disagreement imported again is recorded once; a study under another issuer is another patient.
+    index.upsertImage(makeImageRecord(4, { patient: { patientId: 'P', name: 'Jones, Bob', sex: 'M', birthDate: '1961-01-01' }, study: { studyInstanceUid: '7.3' } }));
+    expect(studies.get(first.studyId).identityConflicts).toHaveLength(3);
+    const elsewhere = index.upsertImage(makeImageRecord(5, { patient: { patientId: 'P', issuer: 'HOSP2', name: 'Jones, Bob' }, study: { studyInstanceUid: '7.5' } }));
+    expect(studies.get(elsewhere.studyId)).toMatchObject({ patientName: 'Jones, Bob', identityConflicts: [] });
   });
 
   it('keeps one transaction per image: a failing write leaves nothing half-stored', () => {

@@ -35,6 +35,18 @@ export interface StudyAiSummary {
  * Writes the image index: patients, studies, series, instances and reference findings, with the study-level
  * figures the worklist reads (image count, modalities, reference labels) recomputed in the same transaction.
  */
+/** What an image said about its patient that disagrees with what the patient's ID already had. */
+interface IdentityConflict {
+  field: 'name' | 'sex' | 'birthDate';
+  stored: string;
+  incoming: string;
+}
+
+/** Names compared without regard to case, punctuation (DICOM `^`, commas) or spacing. */
+function normalisedName(name: string): string {
+  return name.toLowerCase().replace(/[\s^,.]+/g, ' ').trim();
+}
+
 export class IndexRepository {
   constructor(
     private readonly db: DbHandle,
@@ -70,8 +82,13 @@ export class IndexRepository {
         };
       }
 
-      const patientRowId = this.upsertPatient(rec);
-      const studyId = this.upsertStudy(rec, patientRowId, now);
+      const patient = this.upsertPatient(rec);
+      const studyId = this.upsertStudy(rec, patient.id, now);
+      const recordConflict = this.db.statement(
+        `INSERT OR IGNORE INTO patient_identity_conflicts (patient_row_id, study_id, field, stored, incoming, source_path, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const c of patient.conflicts) recordConflict.run(patient.id, studyId, c.field, c.stored, c.incoming, rec.instance.filePath, now);
       const seriesId = this.upsertSeries(rec, studyId);
       let instanceId: number;
       if (byPath) {
@@ -152,20 +169,53 @@ export class IndexRepository {
     this.db.sqlite.pragma('optimize');
   }
 
-  /** Non-empty incoming values win; an image without a name or birth date does not erase what another gave. */
-  private upsertPatient(rec: ImageRecord): number {
+  /**
+   * The patient row an image belongs to.
+   * - Without a Patient ID the image's study is a patient of its own (keyed by its Study Instance UID): two
+   *   anonymised studies are never one patient.
+   * - With one, the ID and its issuer name the patient. What the first image said of the name, sex and birth date
+   *   stands; a later image that says otherwise is returned as a conflict (recorded as a warning), never merged
+   *   silently. Empty values are filled in.
+   */
+  private upsertPatient(rec: ImageRecord): { id: number; conflicts: IdentityConflict[] } {
     const p = rec.patient;
-    return this.db
+    const params = { patientId: p.patientId.trim(), issuer: p.issuer, name: p.name, sex: p.sex, birthDate: p.birthDate };
+    if (!params.patientId) {
+      const id = this.db
+        .statement(
+          `INSERT INTO patients (patient_id, issuer, anonymous_study_uid, name, sex, birth_date)
+           VALUES ('', '', @studyUid, @name, @sex, @birthDate)
+           ON CONFLICT (patient_id, issuer, anonymous_study_uid) DO UPDATE SET
+             name = CASE WHEN name = '' THEN excluded.name ELSE name END,
+             sex = coalesce(sex, excluded.sex),
+             birth_date = coalesce(birth_date, excluded.birth_date)
+           RETURNING id`,
+        )
+        .pluck()
+        .get({ ...params, studyUid: rec.study.studyInstanceUid }) as number;
+      return { id, conflicts: [] };
+    }
+    const stored = this.db
+      .statement("SELECT id, name, sex, birth_date FROM patients WHERE patient_id = @patientId AND issuer = @issuer AND anonymous_study_uid = ''")
+      .get(params) as { id: number; name: string; sex: string | null; birth_date: string | null } | undefined;
+    if (!stored) {
+      const id = this.db
+        .statement('INSERT INTO patients (patient_id, issuer, name, sex, birth_date) VALUES (@patientId, @issuer, @name, @sex, @birthDate) RETURNING id')
+        .pluck()
+        .get(params) as number;
+      return { id, conflicts: [] };
+    }
+    const conflicts: IdentityConflict[] = [];
+    if (stored.name && p.name && normalisedName(stored.name) !== normalisedName(p.name)) conflicts.push({ field: 'name', stored: stored.name, incoming: p.name });
+    if (stored.sex && p.sex && stored.sex !== p.sex) conflicts.push({ field: 'sex', stored: stored.sex, incoming: p.sex });
+    if (stored.birth_date && p.birthDate && stored.birth_date !== p.birthDate) conflicts.push({ field: 'birthDate', stored: stored.birth_date, incoming: p.birthDate });
+    this.db
       .statement(
-        `INSERT INTO patients (patient_id, issuer, name, sex, birth_date) VALUES (@patientId, @issuer, @name, @sex, @birthDate)
-         ON CONFLICT (patient_id, issuer) DO UPDATE SET
-           name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,
-           sex = coalesce(excluded.sex, sex),
-           birth_date = coalesce(excluded.birth_date, birth_date)
-         RETURNING id`,
+        `UPDATE patients SET name = CASE WHEN name = '' THEN @name ELSE name END, sex = coalesce(sex, @sex),
+           birth_date = coalesce(birth_date, @birthDate) WHERE id = @id`,
       )
-      .pluck()
-      .get({ patientId: p.patientId, issuer: p.issuer, name: p.name, sex: p.sex, birthDate: p.birthDate }) as number;
+      .run({ ...params, id: stored.id });
+    return { id: stored.id, conflicts };
   }
 
   private upsertStudy(rec: ImageRecord, patientRowId: number, now: string): number {

@@ -15,5 +15,11 @@ export interface MigrationDb {
 export interface Migration {
   version: number;
   name: string;
+  /**
+   * Rebuilds a table that others reference (SQLite cannot alter constraints in place): foreign keys are switched off
+   * around the migration's transaction, as SQLite's documented procedure asks, and `PRAGMA foreign_key_check` must
+   * find nothing before it commits.
+   */
+  rebuildsReferencedTable?: boolean;
   up(db: MigrationDb): void;
 }

@@ -97,7 +97,15 @@ export class StudyRepository {
       bodyPart: s.body_part,
       instances: instanceRows.filter((i) => i.series_id === s.id).map((i) => toInstance(i, findings.get(i.id) ?? [])),
     }));
-    return { ...toStudySummary(row), birthDate: row.birth_date, referringPhysician: row.referring_physician, series };
+    const identityConflicts = (
+      this.db
+        .statement(
+          `SELECT c.field, c.stored, c.incoming, c.study_id, c.source_path FROM patient_identity_conflicts c
+           JOIN studies s ON s.patient_row_id = c.patient_row_id WHERE s.id = ? ORDER BY c.id`,
+        )
+        .all(studyId) as { field: 'name' | 'sex' | 'birthDate'; stored: string; incoming: string; study_id: number; source_path: string }[]
+    ).map((c) => ({ field: c.field, stored: c.stored, incoming: c.incoming, studyId: c.study_id, sourcePath: c.source_path }));
+    return { ...toStudySummary(row), birthDate: row.birth_date, referringPhysician: row.referring_physician, series, identityConflicts };
   }
 
   /** @throws CoreError('not_found') for an unknown id. */

@@ -39,6 +39,7 @@ function detail(id: number, date: string, inst: Instance): StudyDetail {
     ...study({ id, patientRowId: 7, patientId: 'P7', patientName: 'Doe^Jane', date }),
     birthDate: null,
     referringPhysician: '',
+    identityConflicts: [],
     series: [{ id, seriesInstanceUid: `9.${id}`, modality: 'CR', seriesNumber: 1, description: '', bodyPart: 'CHEST', instances: [inst] }],
   };
 }

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { IndexRepository } from '../indexRepository.js';
-import { makeImageRecord } from '../testFixtures.js';
-import { atVersionBefore, insertAnalysis } from './migrationTestKit.js';
+import { atVersionBefore, insertAnalysis, seedInstance, seedStudy } from './migrationTestKit.js';
 
 describe('0100 create-analyses', () => {
   it('adds analyses keyed by instance and pack version, deleted with their instance; existing images are kept', () => {
     const { db, migrateTo } = atVersionBefore(100);
-    const { instanceId } = new IndexRepository(db).upsertImage(makeImageRecord(1));
+    const instanceId = seedInstance(db, seedStudy(db), 'k1');
     migrateTo();
     expect(db.sqlite.pragma('user_version', { simple: true })).toBe(100);
     expect(db.sqlite.prepare('SELECT count(*) FROM instances').pluck().get()).toBe(1);

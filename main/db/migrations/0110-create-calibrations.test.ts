@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { IndexRepository } from '../indexRepository.js';
-import { makeImageRecord } from '../testFixtures.js';
-import { atVersionBefore, insertAnalysis } from './migrationTestKit.js';
+import { atVersionBefore, insertAnalysis, seedInstance, seedStudy } from './migrationTestKit.js';
 
 describe('0110 create-calibrations', () => {
   it('adds calibrations with a method check; analyses are kept', () => {
     const { db, migrateTo } = atVersionBefore(110);
-    const { instanceId } = new IndexRepository(db).upsertImage(makeImageRecord(2));
+    const instanceId = seedInstance(db, seedStudy(db), 'k2');
     insertAnalysis(db, instanceId);
     migrateTo();
     expect(db.sqlite.prepare('SELECT count(*) FROM analyses').pluck().get()).toBe(1);

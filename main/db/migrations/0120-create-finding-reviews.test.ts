@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { IndexRepository } from '../indexRepository.js';
-import { makeImageRecord } from '../testFixtures.js';
-import { atVersionBefore, insertAnalysis } from './migrationTestKit.js';
+import { atVersionBefore, insertAnalysis, seedInstance, seedStudy } from './migrationTestKit.js';
 
 describe('0120 create-finding-reviews', () => {
   it('adds one review per analysis and label, deleted with the analysis', () => {
     const { db, migrateTo } = atVersionBefore(120);
-    const { instanceId } = new IndexRepository(db).upsertImage(makeImageRecord(3));
+    const instanceId = seedInstance(db, seedStudy(db), 'k3');
     const analysisId = insertAnalysis(db, instanceId);
     migrateTo();
     const ins = db.sqlite.prepare("INSERT INTO finding_reviews (analysis_id, label, decision, text, reviewed_at) VALUES (?, 'A', ?, NULL, 'now')");

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CohortRepository } from '../cohortRepository.js';
-import { seedAnalysis, seedImage } from '../searchTestSeed.js';
-import { atVersionBefore } from './migrationTestKit.js';
+import { seedAnalysis } from '../searchTestSeed.js';
+import { atVersionBefore, seedInstance, seedStudy } from './migrationTestKit.js';
 
 describe('0300 create-cohort-findings', () => {
   it('adds cohort_findings, whose rows go with their analysis', () => {
     const { db, migrateTo } = atVersionBefore(300);
-    const { instanceId } = seedImage(db, 1);
+    const instanceId = seedInstance(db, seedStudy(db), 'k1');
     const analysisId = seedAnalysis(db, instanceId, [0.1, 0.2, 0.9], [1, 0]);
     migrateTo();
     expect(db.sqlite.pragma('user_version', { simple: true })).toBe(300);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SearchRepository } from '../searchRepository.js';
-import { seedImage, TEST_PACK } from '../searchTestSeed.js';
-import { atVersionBefore } from './migrationTestKit.js';
+import { TEST_PACK } from '../searchTestSeed.js';
+import { atVersionBefore, seedInstance, seedStudy } from './migrationTestKit.js';
 
 describe('0310 create-search-index-files', () => {
   it('adds search_index_files (one saved graph per pack version), keeping earlier data', () => {
     const { db, migrateTo } = atVersionBefore(310);
-    seedImage(db, 1);
+    seedInstance(db, seedStudy(db), 'k1');
     migrateTo();
     expect(db.sqlite.pragma('user_version', { simple: true })).toBe(310);
     expect(db.sqlite.prepare('SELECT count(*) FROM instances').pluck().get()).toBe(1);

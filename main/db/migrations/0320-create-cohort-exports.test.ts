@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CohortRepository } from '../cohortRepository.js';
-import { seedImage, TEST_PACK } from '../searchTestSeed.js';
-import { atVersionBefore } from './migrationTestKit.js';
+import { TEST_PACK } from '../searchTestSeed.js';
+import { atVersionBefore, seedInstance, seedStudy } from './migrationTestKit.js';
 
 describe('0320 create-cohort-exports', () => {
   it('adds cohort_exports with a format check, keeping earlier data', () => {
     const { db, migrateTo } = atVersionBefore(320);
-    seedImage(db, 1);
+    seedInstance(db, seedStudy(db), 'k1');
     migrateTo();
     expect(db.sqlite.pragma('user_version', { simple: true })).toBe(320);
     expect(db.sqlite.prepare('SELECT count(*) FROM instances').pluck().get()).toBe(1);

@@ -16,6 +16,7 @@ import { createAuditLog } from './0210-create-audit-log.js';
 import { createCohortFindings } from './0300-create-cohort-findings.js';
 import { createSearchIndexFiles } from './0310-create-search-index-files.js';
 import { createCohortExports } from './0320-create-cohort-exports.js';
+import { patientsKeyedWithoutId } from './0330-patients-keyed-without-id.js';
 
 /** Every migration, in one rising sequence (see ../migration.ts); the order is checked when the database opens. */
 export const allMigrations: readonly Migration[] = [
@@ -36,4 +37,5 @@ export const allMigrations: readonly Migration[] = [
   createCohortFindings,
   createSearchIndexFiles,
   createCohortExports,
+  patientsKeyedWithoutId,
 ];

@@ -21,7 +21,8 @@ export const SHIPPED_MIGRATIONS: readonly string[] = [
   '0300-create-cohort-findings',
   '0310-create-search-index-files',
   '0320-create-cohort-exports',
+  '0330-patients-keyed-without-id',
 ];
 
 /** The newest shipped migration's number. */
-export const SHIPPED_SCHEMA_VERSION = 320;
+export const SHIPPED_SCHEMA_VERSION = 330;
