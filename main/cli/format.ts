@@ -1,8 +1,20 @@
+/** Small text helpers for the CLI: arguments, tables, progress lines, and text made safe for a terminal. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliUsageError } from './command.js';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
-/** Small text helpers for the CLI's tables and progress lines. */
-import { CliUsageError } from './command.js';
+
+/**
+ * Text from files (DICOM fields, paths, report text) made safe for a terminal: control characters (an ESC starting an
+ * escape sequence, NUL, DEL, the C1 range) and bidirectional overrides are shown as visible escapes instead of acting
+ * on the terminal. Tabs and line breaks stay.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
 
 export function table(headers: string[], rows: Array<Array<string | number | null>>): string[] {
   const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))));

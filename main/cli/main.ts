@@ -5,6 +5,7 @@ import { defaultConfig } from '../config.js';
 import { createCore } from '../createCore.js';
 import { CliUsageError, type CliContext } from './command.js';
 import { commands } from './commands/index.js';
+import { printable } from './format.js';
 
 /** An operation answered with an error envelope: the CLI prints its message and exits non-zero. */
 export class CliCallError extends Error {
@@ -85,8 +86,9 @@ export async function runCli(
   }
   const cli: CliContext = {
     core,
-    out: io.out,
-    err: io.err,
+    // Every line leaves through here: what came from a file cannot drive the terminal.
+    out: (line) => io.out(printable(line)),
+    err: (line) => io.err(printable(line)),
     interactive: io.interactive,
     async call(op, input) {
       const result = await dispatch(core.api, op, input);

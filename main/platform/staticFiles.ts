@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 
 /** Content types of what a Vite build emits (and a few runtime assets). */
@@ -8,7 +8,6 @@ const contentTypes: Record<string, string> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -46,7 +45,8 @@ export function isUnsafePath(pathname: string): boolean {
 
 /**
  * Reads one file of the built renderer. `/` and paths without an extension (client-side routes) answer index.html;
- * anything that resolves outside `dir` or is not a regular file answers null.
+ * anything that resolves outside `dir` (also through a symbolic link), is not a regular file, or is a source map (the
+ * workstation's source is not served) answers null.
  */
 export async function readStaticFile(dir: string, urlPath: string): Promise<StaticFile | null> {
   let pathname: string;
@@ -58,12 +58,16 @@ export async function readStaticFile(dir: string, urlPath: string): Promise<Stat
   if (isUnsafePath(pathname)) return null;
   const root = resolve(dir);
   const wanted = pathname === '/' || extname(pathname) === '' ? '/index.html' : pathname;
+  if (extname(wanted).toLowerCase() === '.map') return null;
   const full = resolve(join(root, wanted));
   if (full !== root && !full.startsWith(root + sep)) return null;
   try {
-    const info = await stat(full);
+    // The real path must stay inside the real folder: a symbolic link in the build output may point anywhere.
+    const [realRoot, realFull] = await Promise.all([realpath(root), realpath(full)]);
+    if (!realFull.startsWith(realRoot + sep)) return null;
+    const info = await stat(realFull);
     if (!info.isFile()) return null;
-    return { body: await readFile(full), contentType: contentTypeFor(full) };
+    return { body: await readFile(realFull), contentType: contentTypeFor(realFull) };
   } catch {
     return null;
   }

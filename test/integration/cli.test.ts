@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
+import { openDatabase } from '../../main/db/connection.js';
+import { IndexRepository } from '../../main/db/indexRepository.js';
+import { makeImageRecord } from '../../main/db/testFixtures.js';
 import { hasShared, sharedPath } from '../helpers/shared.js';
 
 async function cxr(...argv: string[]) {
@@ -22,6 +25,23 @@ describe('cxr CLI', () => {
     expect(help.out).toMatch(/cxr import PATH/);
     expect((await cxr('frobnicate')).code).toBe(2);
     expect((await cxr('--data-dir', dataDir, 'list', '--bogus')).err).toMatch(/unknown option --bogus/);
+  });
+
+  it('prints what came from a file as text, never as terminal escape sequences or bidi overrides', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxr-cli-esc-'));
+    const db = openDatabase(join(dir, 'index.sqlite'));
+    new IndexRepository(db).upsertImage(
+      makeImageRecord(1, { patient: { patientId: 'P1', name: 'Evil\u001b]0;pwned\u0007\u001b[2J\u202eNAME' }, study: { description: 'CHEST\u0000\u009b31m' } }),
+    );
+    db.close();
+    const list = await cxr('--data-dir', dir, 'list');
+    expect(list.code).toBe(0);
+    expect(list.out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(list.out).toContain('Evil\\x1b]0;pwned\\x07');
+    const show = await cxr('--data-dir', dir, 'show', '1');
+    expect(show.out).not.toMatch(/[\u001b\u0000\u009b\u202e]/);
+    expect(show.out).toContain('\\u202eNAME');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it.skipIf(!hasShared)('imports, lists and shows studies, and reports unreadable files by path', async () => {
