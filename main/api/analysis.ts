@@ -43,6 +43,7 @@ export const LocationReasonSchema = z.enum([
   'outside_lung_field',
   'sides_unclear',
   'site_not_anatomical',
+  'localisation_not_validated',
 ]);
 export const OrganSchema = z.enum(['lung', 'pleura', 'heart', 'diaphragm']);
 

@@ -30,6 +30,7 @@ export class AnalysisViews {
       language,
       title: pack?.manifest.title ?? row.packId,
       calibrationId: points.calibrationId,
+      localisationValidated: pack?.manifest.localisation?.validated === true,
     });
   }
 

@@ -60,12 +60,15 @@ describe('anatomical rules for the place of a finding', () => {
 
   it('gives extent words only with a stated place, a rule that takes them, and a real lung-field extent', () => {
     const t = { threshold: 0.3, source: 'pack' as const };
-    expect(structuredFinding('Effusion', 0.9, t, localisation([region()], {}, 0.08)).severity).toBe('small');
-    expect(structuredFinding('Effusion', 0.9, t, localisation([region()], {}, 0.4)).severity).toBe('extensive');
-    expect(structuredFinding('Effusion', 0.9, t, localisation([region()], {}, 0)).severity).toBeNull();
-    expect(structuredFinding('Effusion', 0.9, t, localisation([upper()], {}, 0.2)).severity).toBeNull();
-    expect(structuredFinding('Nodule', 0.9, t, localisation([upper()], {}, 0.2)).severity).toBeNull();
-    expect(structuredFinding('Cardiomegaly', 0.9, t, localisation([region()], {}, 0.2)).severity).toBeNull();
-    expect(structuredFinding('Effusion', 0.1, t, localisation([region()], {}, 0.2)).severity).toBeNull();
+    const V = { localisationValidated: true };
+    expect(structuredFinding('Effusion', 0.9, t, localisation([region()], {}, 0.08), V).severity).toBe('small');
+    expect(structuredFinding('Effusion', 0.9, t, localisation([region()], {}, 0.4), V).severity).toBe('extensive');
+    expect(structuredFinding('Effusion', 0.9, t, localisation([region()], {}, 0), V).severity).toBeNull();
+    expect(structuredFinding('Effusion', 0.9, t, localisation([upper()], {}, 0.2), V).severity).toBeNull();
+    expect(structuredFinding('Nodule', 0.9, t, localisation([upper()], {}, 0.2), V).severity).toBeNull();
+    expect(structuredFinding('Cardiomegaly', 0.9, t, localisation([region()], {}, 0.2), V).severity).toBeNull();
+    expect(structuredFinding('Effusion', 0.1, t, localisation([region()], {}, 0.2), V).severity).toBeNull();
+    // A pack whose localisation is not validated gets neither place nor extent words.
+    expect(structuredFinding('Effusion', 0.9, t, localisation([region()], {}, 0.2))).toMatchObject({ severity: null, place: { stated: false, reason: 'localisation_not_validated' } });
   });
 });

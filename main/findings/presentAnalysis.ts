@@ -14,10 +14,14 @@ export const AI_DISCLAIMER =
   'AI-generated findings from a decision-support model: not a diagnosis. Every finding must be checked against the image by a qualified reader.';
 
 /** The structured findings of a stored analysis under the thresholds in force now. */
-export function findingsOf(row: AnalysisRow, thresholds: Record<string, LabelThreshold>): StructuredFinding[] {
+export function findingsOf(
+  row: AnalysisRow,
+  thresholds: Record<string, LabelThreshold>,
+  options: { localisationValidated: boolean } = { localisationValidated: false },
+): StructuredFinding[] {
   const locs = row.localisations as Record<string, Localisation>;
   return row.labels.map((label, k) =>
-    structuredFinding(label, row.probabilities[k]!, thresholds[label] ?? { threshold: 0.5, source: 'default' }, locs[label] ?? null),
+    structuredFinding(label, row.probabilities[k]!, thresholds[label] ?? { threshold: 0.5, source: 'default' }, locs[label] ?? null, options),
   );
 }
 
@@ -28,11 +32,19 @@ export function findingsOf(row: AnalysisRow, thresholds: Record<string, LabelThr
  */
 export function presentAnalysis(
   row: AnalysisRow,
-  ctx: { thresholds: Record<string, LabelThreshold>; reviews: FindingReview[]; language: Language; title: string; calibrationId: number | null },
+  ctx: {
+    thresholds: Record<string, LabelThreshold>;
+    reviews: FindingReview[];
+    language: Language;
+    title: string;
+    calibrationId: number | null;
+    /** The pack's manifest says its CAM localisation was validated: only then may the text name places. */
+    localisationValidated: boolean;
+  },
 ): AnalysisResult {
   const quality = row.quality as QualityReport;
   const withheld = !row.qualityOk;
-  const structured = findingsOf(row, ctx.thresholds).map((f) => (withheld ? { ...f, positive: false, certainty: null, severity: null } : f));
+  const structured = findingsOf(row, ctx.thresholds, { localisationValidated: ctx.localisationValidated }).map((f) => (withheld ? { ...f, positive: false, certainty: null, severity: null } : f));
   const text = findingsText(structured, {
     language: ctx.language,
     model: ctx.title,

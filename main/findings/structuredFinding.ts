@@ -10,7 +10,8 @@ export type Severity = 'small' | 'moderate' | 'extensive';
  * One label's finding, with every fact the text is built from. Decision rules (so each word is traceable):
  * - positive when probability >= threshold;
  * - certainty `probable` when the probability is past halfway from the threshold to 1, else `possible`;
- * - place: decided by the label's anatomical rule against the localisation's facts (place.ts); none unless confident;
+ * - place: decided by the label's anatomical rule against the localisation's facts (place.ts); none unless confident,
+ *   and none at all unless the pack's localisation is validated;
  * - severity from the extent (fraction of the lung field in the CAM's hot region): < 10% small, < 30% moderate,
  *   else extensive; only when the place is stated, the rule takes extent words, and the extent is at least
  *   PLACE_CRITERIA.MIN_EXTENT (a region outside the lung field has no lung-field extent to speak of).
@@ -39,10 +40,22 @@ export function severityOf(extent: number): Severity {
   return extent < SEVERITY_LIMITS.small ? 'small' : extent < SEVERITY_LIMITS.moderate ? 'moderate' : 'extensive';
 }
 
-export function structuredFinding(label: string, probability: number, threshold: LabelThreshold, localisation: Localisation | null): StructuredFinding {
+/**
+ * `localisationValidated`: the model pack's CAM localisation was validated against expert annotations (its manifest
+ * says so). Without that, no place is named whatever the map looks like: on the NIH expert boxes the demo pack's
+ * maps peak inside the box no more often than chance (bench/camLocalisation.ts).
+ */
+export function structuredFinding(
+  label: string,
+  probability: number,
+  threshold: LabelThreshold,
+  localisation: Localisation | null,
+  options: { localisationValidated: boolean } = { localisationValidated: false },
+): StructuredFinding {
   const positive = probability >= threshold.threshold;
   const rule = anatomyRule(label);
-  const place = decidePlace(rule, localisation);
+  const decided = decidePlace(rule, localisation);
+  const place: PlaceDecision = decided.stated && !options.localisationValidated ? { stated: false, reason: 'localisation_not_validated' } : decided;
   const extent = localisation?.extent ?? 0;
   const severity = positive && place.stated && rule.extent !== 'none' && extent >= PLACE_CRITERIA.MIN_EXTENT ? severityOf(extent) : null;
   return {

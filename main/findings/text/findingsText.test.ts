@@ -9,20 +9,23 @@ import { LANGUAGES, PHRASES, type Language } from './phrases.js';
 import { auditText, BAD_PATTERNS, emptyAudit } from './sentenceAudit.js';
 
 const pack = (threshold: number): LabelThreshold => ({ threshold, source: 'pack' });
+/** A pack whose manifest says its localisation was validated: the only case where places are named. */
+const V = { localisationValidated: true };
 const opts = (language: Language) => ({ language, model: 'Demo', version: '1' });
 const sentences = (language: Language, ...fs: ReturnType<typeof structuredFinding>[]) => findingsText(fs, opts(language)).sentences.map((s) => s.text);
 
 // Called findings with confident localisations.
-const effusion = structuredFinding('Effusion', 0.81, pack(0.4), localisation([region()], {}, 0.06));
-const nodules = structuredFinding('Nodule', 0.35, pack(0.3), localisation([region({ zone: 'middle', share: 0.6 }), region({ zone: 'middle', side: 'left', share: 0.4 })]));
-const atelectasis = structuredFinding('Atelectasis', 0.9, pack(0.3), localisation([region()], {}, 0.05));
-const pneumothorax = structuredFinding('Pneumothorax', 0.5, pack(0.4), localisation([region({ zone: 'upper', side: 'left' })], {}, 0.04));
-const cardiomegaly = structuredFinding('Cardiomegaly', 0.95, pack(0.5), localisation([region()]));
+const effusion = structuredFinding('Effusion', 0.81, pack(0.4), localisation([region()], {}, 0.06), V);
+const nodules = structuredFinding('Nodule', 0.35, pack(0.3), localisation([region({ zone: 'middle', share: 0.6 }), region({ zone: 'middle', side: 'left', share: 0.4 })]), V);
+const atelectasis = structuredFinding('Atelectasis', 0.9, pack(0.3), localisation([region()], {}, 0.05), V);
+const pneumothorax = structuredFinding('Pneumothorax', 0.5, pack(0.4), localisation([region({ zone: 'upper', side: 'left' })], {}, 0.04), V);
+const cardiomegaly = structuredFinding('Cardiomegaly', 0.95, pack(0.5), localisation([region()]), V);
 // Called, but the map's maximum is on its border: named without a place.
-const mass = structuredFinding('Mass', 0.6, pack(0.5), localisation([region()], { peakOnBorder: true }));
+const mass = structuredFinding('Mass', 0.6, pack(0.5), localisation([region()], { peakOnBorder: true }), V);
 
 const expected: Record<Language, Record<string, string>> = {
   en: {
+    notValidated: "the model's localisation is not validated",
     effusion: 'Probable small right pleural effusion.',
     nodules: 'Possible bilateral midlung nodules.',
     atelectasis: 'Probable focal right basilar atelectasis.',
@@ -34,6 +37,7 @@ const expected: Record<Language, Record<string, string>> = {
     detail: 'Pleural effusion: AI probability 0.81, threshold 0.40 (shipped with the model); called (probable); location: right side, base.',
   },
   fr: {
+    notValidated: "la localisation du modèle n'est pas validée",
     effusion: 'Probable épanchement pleural droit de faible abondance.',
     nodules: 'Possibles nodules des deux champs pulmonaires moyens.',
     atelectasis: 'Probable atélectasie focale de la base droite.',
@@ -45,6 +49,7 @@ const expected: Record<Language, Record<string, string>> = {
     detail: 'Épanchement pleural : probabilité IA 0,81, seuil 0,40 (fourni avec le modèle) ; retenu (probable) ; localisation : côté droit, base.',
   },
   es: {
+    notValidated: 'la localización del modelo no está validada',
     effusion: 'Probable derrame pleural derecho de pequeño tamaño.',
     nodules: 'Posibles nódulos en ambos campos pulmonares medios.',
     atelectasis: 'Probable atelectasia focal en la base derecha.',
@@ -56,6 +61,7 @@ const expected: Record<Language, Record<string, string>> = {
     detail: 'Derrame pleural: probabilidad IA 0,81, umbral 0,40 (incluido con el modelo); señalado (probable); localización: lado derecho, base.',
   },
   pt: {
+    notValidated: 'a localização do modelo não está validada',
     effusion: 'Provável derrame pleural direito de pequeno volume.',
     nodules: 'Possíveis nódulos em ambos os campos pulmonares médios.',
     atelectasis: 'Provável atelectasia focal na base direita.',
@@ -81,6 +87,15 @@ describe.each(LANGUAGES)('findings text in %s', (language) => {
     expect(sentences(language, pneumothorax)[0]).toBe(want.pneumothorax);
     expect(sentences(language, cardiomegaly)[0]).toBe(want.cardiomegaly);
     expect(sentences(language, mass)[0]).toBe(want.mass);
+  });
+
+  it('names no place at all for a pack whose localisation is not validated, and says why in the details', () => {
+    const unvalidated = structuredFinding('Effusion', 0.81, pack(0.4), localisation([region()], {}, 0.06));
+    expect(unvalidated.place).toEqual({ stated: false, reason: 'localisation_not_validated' });
+    expect(unvalidated.severity).toBeNull();
+    const t = findingsText([unvalidated], opts(language));
+    expect(t.sentences[0]!.text).toBe(`${PHRASES[language].finding({ certainty: 'probable', name: PHRASES[language].names.Effusion!, plural: false, rule: ANATOMY_RULES.Effusion!, place: null, extent: null })}`);
+    expect(t.details.lines[0]!.text).toContain(want.notValidated);
   });
 
   it('states pertinent negatives: all of them for a normal study, pneumothorax and effusion beside called findings', () => {
@@ -151,7 +166,7 @@ describe('no impossible sentence on any combination of facts', () => {
         for (const over of facts) {
           for (const extent of [0, 0.005, 0.2]) {
             for (const p of [0.5000001, 0.97]) {
-              const f = structuredFinding(label, p, pack(0.5), localisation(regions, over, extent));
+              const f = structuredFinding(label, p, pack(0.5), localisation(regions, over, extent), { localisationValidated: p > 0.9 });
               auditText(audit, [f], findingsText([f], opts(language)));
               n++;
             }
@@ -167,7 +182,7 @@ describe('no impossible sentence on any combination of facts', () => {
 
   it('the audit itself catches each pattern it names', () => {
     const audit = emptyAudit();
-    const f = structuredFinding('Pneumothorax', 0.9, pack(0.5), localisation([region({ zone: 'upper', side: 'midline' })], {}, 0));
+    const f = structuredFinding('Pneumothorax', 0.9, pack(0.5), localisation([region({ zone: 'upper', side: 'midline' })], {}, 0), V);
     const bad = {
       language: 'en' as const,
       aiGenerated: true as const,

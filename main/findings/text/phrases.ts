@@ -143,6 +143,7 @@ const EN_REASON: Record<UnstatedReason, string> = {
   outside_lung_field: "the map's maximum lies outside the lung field",
   sides_unclear: 'the map does not single out one side',
   site_not_anatomical: "the map's maximum is not where this finding lies",
+  localisation_not_validated: "the model's localisation is not validated",
 };
 
 /* ------------------------------------------------- French, Spanish, Portuguese */
@@ -199,6 +200,7 @@ const FR_REASON: Record<UnstatedReason, string> = {
   outside_lung_field: 'le maximum de la carte est hors du champ pulmonaire',
   sides_unclear: "la carte ne désigne pas un côté",
   site_not_anatomical: "le maximum de la carte n'est pas là où siège cette anomalie",
+  localisation_not_validated: "la localisation du modèle n'est pas validée",
 };
 const FR: RomanceWords = {
   certainty: { probable: ['Probable', 'Probables'], possible: ['Possible', 'Possibles'] },
@@ -276,6 +278,7 @@ const ES_REASON: Record<UnstatedReason, string> = {
   outside_lung_field: 'el máximo del mapa está fuera del campo pulmonar',
   sides_unclear: 'el mapa no señala un lado',
   site_not_anatomical: 'el máximo del mapa no está donde se localiza este hallazgo',
+  localisation_not_validated: 'la localización del modelo no está validada',
 };
 const ES: RomanceWords = {
   certainty: { probable: ['Probable', 'Probables'], possible: ['Posible', 'Posibles'] },
@@ -351,6 +354,7 @@ const PT_REASON: Record<UnstatedReason, string> = {
   outside_lung_field: 'o máximo do mapa está fora do campo pulmonar',
   sides_unclear: 'o mapa não indica um lado',
   site_not_anatomical: 'o máximo do mapa não está onde este achado se localiza',
+  localisation_not_validated: 'a localização do modelo não está validada',
 };
 const PT: RomanceWords = {
   certainty: { probable: ['Provável', 'Prováveis'], possible: ['Possível', 'Possíveis'] },
