@@ -18,6 +18,17 @@ import {
 
 export type ViewerTool = 'windowLevel' | 'pan' | 'zoom' | 'ruler';
 
+/** Text anchored at a point of the image, drawn upright in screen space (names of AI overlays). */
+export interface OverlayLabel {
+  key: string;
+  /** Anchor in image pixels; the text sits just above it. */
+  x: number;
+  y: number;
+  text: string;
+  color: string;
+  testId?: string;
+}
+
 export interface Measurement {
   a: [number, number];
   b: [number, number];
@@ -46,6 +57,8 @@ export interface ViewerCanvasProps {
   onMeasurementsChange: (m: Measurement[]) => void;
   /** SVG drawn in image pixel coordinates (heatmaps, boxes). */
   imageOverlay?: ReactNode;
+  /** Names for the image overlay, drawn upright whatever the rotation or flip. */
+  overlayLabels?: OverlayLabel[];
   /** HTML text in the four corners (patient/study data), hidden by the caller when asked. */
   corners?: { topLeft?: ReactNode; topRight?: ReactNode; bottomLeft?: ReactNode; bottomRight?: ReactNode };
   label?: string;
@@ -227,6 +240,14 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
             <line key={i} x1={m.a[0]} y1={m.a[1]} x2={m.b[0]} y2={m.b[1]} stroke="#ffeb3b" strokeWidth={2} vectorEffect="non-scaling-stroke" />
           ))}
         </g>
+        {props.overlayLabels?.map((l) => {
+          const [x, y] = apply(matrix, l.x, l.y);
+          return (
+            <text key={`l-${l.key}`} x={x} y={y - 6} fill={l.color} fontSize={13} fontWeight={600} stroke="#000" strokeWidth={3} paintOrder="stroke" data-testid={l.testId}>
+              {l.text}
+            </text>
+          );
+        })}
         {shown.map((m, i) => {
           const [x, y] = apply(matrix, m.b[0], m.b[1]);
           const mm = distanceMm(m.a, m.b, spacing);
