@@ -116,18 +116,18 @@ describe('AI overlays on the image', () => {
 
     // A box carries the finding's name too.
     fireEvent.click(screen.getByRole('switch', { name: 'Box of Nodule' }));
-    expect(await screen.findByTestId('box-Nodule')).toBeTruthy();
+    expect(await screen.findByTestId('box-Nodule', undefined, { timeout: 5000 })).toBeTruthy();
     expect(screen.getByTestId('overlay-label-Nodule').textContent).toBe('Nodule (AI)');
 
     const toggle = screen.getByTestId('ai-overlays-toggle');
     expect(toggle.getAttribute('aria-pressed')).toBe('true');
     fireEvent.click(toggle);
-    await waitFor(() => expect(screen.queryByTestId('finding-overlay')).toBeNull());
+    await waitFor(() => expect(screen.queryByTestId('finding-overlay')).toBeNull(), { timeout: 5000 });
     expect(screen.queryByTestId(/^overlay-label-/)).toBeNull();
     expect(screen.getByText('AI overlays hidden')).toBeTruthy();
     // Shown again, the reader's choices are back.
     fireEvent.click(toggle);
-    expect(await screen.findByTestId('contour-Effusion')).toBeTruthy();
+    expect(await screen.findByTestId('contour-Effusion', undefined, { timeout: 5000 })).toBeTruthy();
     expect(screen.getByTestId('box-Nodule')).toBeTruthy();
   });
 
