@@ -108,7 +108,7 @@ describe('AI overlays on the image', () => {
   it('start with the outlines of the called findings only, named on the image; one switch hides them all', async () => {
     const client = new FakeClient({ 'studies:get': () => detail, 'priors:get': () => ({ patientId: 'P7', currentStudyId: 2, pack: null, studies: [], series: [] }), 'analysis:get': () => analysis });
     renderWithProviders(<ViewerScreen studyId={2} onBack={() => undefined} />, client);
-    await screen.findByTestId('contour-Effusion', undefined, { timeout: 5000 });
+    await screen.findByTestId('contour-Effusion', undefined, { timeout: 15_000 });
     expect(screen.queryByTestId('contour-Nodule')).toBeNull();
     expect(screen.queryByTestId('heatmap-Effusion')).toBeNull();
     expect(screen.getByTestId('overlay-label-Effusion').textContent).toBe('Effusion (AI)');
@@ -134,7 +134,7 @@ describe('AI overlays on the image', () => {
   it('shows the AI details appendix beside the findings text', async () => {
     const client = new FakeClient({ 'studies:get': () => detail, 'priors:get': () => ({ patientId: 'P7', currentStudyId: 2, pack: null, studies: [], series: [] }), 'analysis:get': () => analysis });
     renderWithProviders(<ViewerScreen studyId={2} onBack={() => undefined} />, client);
-    const details = await screen.findByTestId('ai-details', undefined, { timeout: 5000 });
+    const details = await screen.findByTestId('ai-details', undefined, { timeout: 15_000 });
     expect(within(details).getByText('AI details')).toBeTruthy();
     expect(within(details).getByText(/AI probability 0\.90, threshold 0\.40/)).toBeTruthy();
     expect(within(screen.getByTestId('findings-text')).getByText('Probable pleural effusion.')).toBeTruthy();
