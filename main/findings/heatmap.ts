@@ -1,20 +1,20 @@
 import sharp from 'sharp';
-import { normaliseCam, upsample } from './localize.js';
+import { normaliseCam, REGION_LEVEL, upsample } from './localize.js';
 
 /** Long side of heatmap PNGs: the viewer stretches them over the image, so full resolution buys nothing. */
 export const HEATMAP_LONG_SIDE = 256;
 
 /**
  * Bumped whenever the picture changes, so heatmaps cached under the data folder by an earlier version are rendered
- * again rather than served (v2: one absolute scale weighted by the probability, upper half of the map only).
+ * again rather than served (v2: one absolute scale weighted by the probability, the hot region only).
  */
 export const HEATMAP_RENDER_VERSION = 2;
 
 /**
- * Below this part of its own range a map shows nothing: the lower half of a CAM is where the model saw the least
- * evidence, and tinting it painted the whole chest.
+ * Below this part of its own range a map shows nothing: the heatmap fills the hot region (the region the outline and
+ * the boxes enclose), coloured by absolute heat. Tinting the rest of the map painted the whole chest.
  */
-export const HEATMAP_FLOOR = 0.5;
+export const HEATMAP_FLOOR = REGION_LEVEL;
 
 /**
  * Nothing is drawn below this absolute heat: a finding at 8% would otherwise lay a faint veil over half the film

@@ -241,9 +241,12 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
           ))}
         </g>
         {props.overlayLabels?.map((l) => {
-          const [x, y] = apply(matrix, l.x, l.y);
+          const [ax, ay] = apply(matrix, l.x, l.y);
+          // Above its anchor, kept inside the viewport (an outline along the film's top edge would put it off screen).
+          const x = Math.min(Math.max(ax, 4), Math.max(4, size.width - 8 * l.text.length));
+          const y = Math.min(Math.max(ay - 6, 16), size.height - 4);
           return (
-            <text key={`l-${l.key}`} x={x} y={y - 6} fill={l.color} fontSize={13} fontWeight={600} stroke="#000" strokeWidth={3} paintOrder="stroke" data-testid={l.testId}>
+            <text key={`l-${l.key}`} x={x} y={y} fill={l.color} fontSize={13} fontWeight={600} stroke="#000" strokeWidth={3} paintOrder="stroke" data-testid={l.testId}>
               {l.text}
             </text>
           );
