@@ -7,8 +7,9 @@
  *   in the lung field (the fairer baseline: the maps rarely peak outside the chest);
  * - box hit: one of the CAM's boxes overlaps the expert box; chance = boxes of the same sizes placed at random in
  *   the image (exact, not sampled);
- * - place named: whether the text would name a place for the label (place.ts) and, if so, whether its side is the
- *   side of the expert box.
+ * - place named: whether the per-finding criterion (place.ts) would name a place for the label were the pack's
+ *   localisation validated and, if so, whether its side is the side of the expert box (the demo pack's is not
+ *   validated, so its text names none).
  * With 9 boxes these are anecdotes, not estimates: the one-sided p-value of the hits against the chance rates
  * (Poisson binomial) says how far they are from luck.
  */
@@ -123,7 +124,7 @@ const sum = (a: number[]) => a.reduce((s, v) => s + v, 0);
 console.log('');
 console.log(`  peak inside the expert box   ${peakIn}/${measured}   chance: random point in the image ${sum(chance.pointImage).toFixed(2)}/${measured}, in the lung field ${sum(chance.pointLung).toFixed(2)}/${measured}; P(>= ${peakIn} by chance in the lung field) = ${atLeast(peakIn, chance.pointLung).toFixed(3)}`);
 console.log(`  a CAM box overlaps the box   ${boxHit}/${measured}   chance: same-size boxes placed at random ${sum(chance.box).toFixed(2)}/${measured}; P(>= ${boxHit} by chance) = ${atLeast(boxHit, chance.box).toFixed(3)}`);
-console.log(`  text names a place           ${named}/${measured}   on the expert box's side: ${sideRight}/${named}`);
+console.log(`  criterion would name a place ${named}/${measured}   on the expert box's side: ${sideRight}/${named} (the demo pack's localisation is not validated: its text names none)`);
 console.log(
-  `\ncamLocalisation: peak inside ${peakIn}/${measured} vs ${sum(chance.pointLung).toFixed(2)} by chance (lung field), box hit ${boxHit}/${measured} vs ${sum(chance.box).toFixed(2)} by chance; place named ${named}/${measured}, side right ${sideRight}/${named}`,
+  `\ncamLocalisation: peak inside ${peakIn}/${measured} vs ${sum(chance.pointLung).toFixed(2)} by chance (lung field), box hit ${boxHit}/${measured} vs ${sum(chance.box).toFixed(2)} by chance; criterion would name a place ${named}/${measured}, on the right side ${sideRight}/${named}`,
 );
