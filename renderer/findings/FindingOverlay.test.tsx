@@ -89,6 +89,7 @@ const detail: StudyDetail = {
   ...study({ id: 2, patientRowId: 7, patientId: 'P7', patientName: 'Doe^Jane', date: '2024-05-01' }),
   birthDate: null,
   referringPhysician: '',
+  identityConflicts: [],
   series: [{ id: 2, seriesInstanceUid: '9.2', modality: 'CR', seriesNumber: 1, description: '', bodyPart: 'CHEST', instances: [instance] }],
 };
 
