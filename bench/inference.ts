@@ -211,7 +211,7 @@ try {
       peakIn += inside ? 1 : 0;
       chance += (w * h) / (img.width * img.height);
       boxArea += loc.boxes.reduce((sum, b) => sum + b.w * b.h, 0) / (img.width * img.height);
-      console.log(`  ${image} ${label!.padEnd(13)} p=${r!.probabilities[manifest.labels.indexOf(name)]!.toFixed(3)} box overlap ${hit ? 'yes' : 'no '} peak inside ${inside ? 'yes' : 'no '} (${loc.laterality}, ${loc.zone}, ${loc.organ})`);
+      console.log(`  ${image} ${label!.padEnd(13)} p=${r!.probabilities[manifest.labels.indexOf(name)]!.toFixed(3)} box overlap ${hit ? 'yes' : 'no '} peak inside ${inside ? 'yes' : 'no '} (largest region: ${loc.facts?.regions[0]?.side ?? '-'}, ${loc.facts?.regions[0]?.zone ?? '-'}${loc.facts?.peakOnBorder ? ', peak on the map border' : ''})`);
     }
     console.log(`  box overlap rate ${(overlap / rows.length).toFixed(2)}; peak-inside rate ${(peakIn / rows.length).toFixed(2)} (a random point would land inside ${(chance / rows.length).toFixed(2)} of the time); CAM boxes cover ${(boxArea / rows.length).toFixed(2)} of the image on average`);
   }

@@ -29,6 +29,24 @@ export const QualityFlagSchema = z.object({
 export const FindingDecisionSchema = z.enum(['accepted', 'rejected', 'edited']);
 export type FindingDecision = z.infer<typeof FindingDecisionSchema>;
 
+/** The patient's side a finding is stated on. */
+export const FindingSideSchema = z.enum(['right', 'left', 'both']);
+/** Lung zones (upper lung, midlung, base) and pleural sites (apex, lateral chest wall, base). */
+export const FindingSiteSchema = z.enum(['upper', 'mid', 'base', 'apex', 'lateral']);
+/** Why the text names no place for a finding. */
+export const LocationReasonSchema = z.enum([
+  'whole_organ',
+  'no_map',
+  'old_analysis',
+  'template_lung_field',
+  'peak_on_border',
+  'outside_lung_field',
+  'sides_unclear',
+  'site_not_anatomical',
+  'localisation_not_validated',
+]);
+export const OrganSchema = z.enum(['lung', 'pleura', 'heart', 'diaphragm']);
+
 export const FindingSchema = z.object({
   label: z.string(),
   probability: z.number(),
@@ -37,18 +55,36 @@ export const FindingSchema = z.object({
   positive: z.boolean(),
   certainty: z.enum(['probable', 'possible']).nullable(),
   severity: z.enum(['small', 'moderate', 'extensive']).nullable(),
-  laterality: z.enum(['right', 'left', 'bilateral']).nullable(),
-  zone: z.enum(['upper', 'middle', 'lower']).nullable(),
-  /** Fraction of the (approximate) lung field in the CAM's hot region. */
+  /**
+   * Where the findings text places the finding, decided by the finding's anatomical rule against the localisation
+   * (main/findings/anatomyRules.ts): `stated` false when the localisation is not confident or the finding has no place
+   * (whole-organ findings), with the reason; side and site only when stated.
+   */
+  location: z.object({
+    stated: z.boolean(),
+    side: FindingSideSchema.nullable(),
+    site: FindingSiteSchema.nullable(),
+    reason: LocationReasonSchema.nullable(),
+  }),
+  /** Fraction of the (approximate) lung field in the CAM's hot region: a localisation fact, never printed in prose. */
   extent: z.number().nullable(),
-  organ: z.enum(['lung', 'pleura', 'heart', 'mediastinum', 'diaphragm']).nullable(),
-  /** In image pixels, largest first. */
+  organ: OrganSchema,
+  /** Boxes around the CAM's hot regions, in image pixels, largest first. */
   boxes: z.array(BoxSchema),
   peak: z.object({ x: z.number(), y: z.number() }).nullable(),
-  /** Location in words, in the requested language (e.g. "in the right lower zone"). */
+  /**
+   * Outline of the CAM's hot region (the region the boxes enclose), as closed polylines [x0, y0, x1, y1, …] in
+   * image pixels; empty without a CAM.
+   */
+  contours: z.array(z.array(z.number())),
+  /** The stated place in words, in the requested language (e.g. "right side, base"); null when not stated. */
   locationText: z.string().nullable(),
-  /** The generated sentence for a positive finding, in the requested language. */
+  /** The generated sentence for a called finding, in the requested language (words only: numbers are in text.details). */
   sentence: z.string().nullable(),
+  /**
+   * The finding's heatmap PNG: one absolute scale for all findings (the map's own range times the probability), so a
+   * finding at 2% never shows more than 2% heat.
+   */
   heatmap: ResourcePathSchema.nullable(),
   review: z.object({ decision: FindingDecisionSchema, text: z.string().nullable(), reviewedAt: z.string() }).nullable(),
 });
@@ -73,7 +109,13 @@ export const AnalysisResultSchema = z.object({
   text: z.object({
     language: LanguageSchema,
     header: z.string(),
+    /** The clinical text: called findings and pertinent negatives, in words only. */
     sentences: z.array(z.object({ label: z.string().nullable(), text: z.string() })),
+    /**
+     * The "AI details" appendix to print beside the clinical text: a title and one line per assessed finding
+     * (probability, operating threshold and its source, called or not, why a place was or was not named).
+     */
+    details: z.object({ title: z.string(), lines: z.array(z.object({ label: z.string().nullable(), text: z.string() })) }),
   }),
   aiGenerated: z.literal(true),
   disclaimer: z.string(),

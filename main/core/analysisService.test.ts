@@ -99,7 +99,11 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
     expect(meta.width! / meta.height!).toBeCloseTo(r.imageSize.width / r.imageSize.height, 1);
     expect(await core.resource(`/files/analyses/${r.analysisId}/heatmap/NotALabel.png`)).toBeNull();
     for (const x of r.findings) {
-      expect(['right', 'left', 'bilateral']).toContain(x.laterality);
+      // A place is either stated (with a side) or not (with the reason the details appendix gives).
+      if (x.location.stated) expect(['right', 'left', 'both']).toContain(x.location.side);
+      else expect(x.location.reason).not.toBeNull();
+      expect(x.contours.length).toBeGreaterThan(0);
+      for (const line of x.contours) for (let i = 0; i < line.length; i += 2) expect(line[i]).toBeLessThanOrEqual(r.imageSize.width);
       for (const b of x.boxes) {
         expect(b.x).toBeGreaterThanOrEqual(0);
         expect(b.x + b.w).toBeLessThanOrEqual(r.imageSize.width + 1e-6);

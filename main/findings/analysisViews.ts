@@ -2,20 +2,12 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AnalysisResult } from '../api/analysis.js';
 import type { Language } from '../api/common.js';
-import type { AnalysisRepository, AnalysisRow } from '../db/analysisRepository.js';
+import type { AnalysisRepository } from '../db/analysisRepository.js';
 import type { PackRegistry } from '../inference/packRegistry.js';
-import { renderHeatmapPng } from './heatmap.js';
+import { HEATMAP_RENDER_VERSION, renderHeatmapPng } from './heatmap.js';
 import type { OperatingPoints } from './operatingPoints.js';
 import { presentAnalysis } from './presentAnalysis.js';
-
-/** One label's class activation map out of an analysis row (labels × rows × cols). */
-export function camPlane(row: AnalysisRow, label: string): { plane: Float32Array; rows: number; cols: number } | null {
-  if (!row.cam || !row.camRows || !row.camCols) return null;
-  const k = row.labels.indexOf(label);
-  if (k < 0) return null;
-  const size = row.camRows * row.camCols;
-  return { plane: row.cam.subarray(k * size, (k + 1) * size), rows: row.camRows, cols: row.camCols };
-}
+import { camPlaneOf } from './camPlane.js';
 
 /**
  * How stored analyses are shown, written once: `analysis:get`, report drafts and exports all read an analysis through
@@ -38,6 +30,7 @@ export class AnalysisViews {
       language,
       title: pack?.manifest.title ?? row.packId,
       calibrationId: points.calibrationId,
+      localisationValidated: pack?.manifest.localisation?.validated === true,
     });
   }
 
@@ -47,13 +40,15 @@ export class AnalysisViews {
    */
   async heatmapPng(analysisId: number, label: string): Promise<Buffer | null> {
     const row = this.deps.analyses.get(analysisId);
-    const cam = row ? camPlane(row, label) : null;
+    const cam = row ? camPlaneOf(row, label) : null;
     if (!row || !cam) return null;
-    const file = join(this.deps.dataDir, 'analyses', String(row.id), 'heatmap', `${label}.png`);
+    // The render version is in the path: a heatmap drawn by an earlier version on another scale is never served.
+    const file = join(this.deps.dataDir, 'analyses', String(row.id), `heatmap-v${HEATMAP_RENDER_VERSION}`, `${label}.png`);
     const cached = await stat(file).catch(() => null);
     // The row is updated in place when an analysis is forced again: a cache older than the row is stale.
     if (cached && cached.mtime.toISOString() >= row.createdAt) return readFile(file);
-    const png = await renderHeatmapPng(cam.plane, cam.rows, cam.cols, { width: row.imageWidth, height: row.imageHeight });
+    const probability = row.probabilities[row.labels.indexOf(label)] ?? 0;
+    const png = await renderHeatmapPng(cam.plane, cam.rows, cam.cols, { width: row.imageWidth, height: row.imageHeight }, probability);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, png);
     return png;

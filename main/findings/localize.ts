@@ -1,8 +1,9 @@
+import { PLACE_CRITERIA } from './anatomyRules.js';
 import { components, type LungField } from './lungMask.js';
 
-export type Laterality = 'right' | 'left' | 'bilateral';
 export type Zone = 'upper' | 'middle' | 'lower';
-export type Organ = 'lung' | 'pleura' | 'heart' | 'mediastinum' | 'diaphragm';
+/** The patient's side of a hot region, or `midline` when its weight is split across the midline. */
+export type RegionSide = 'right' | 'left' | 'midline';
 
 export interface Box {
   x: number;
@@ -11,38 +12,57 @@ export interface Box {
   h: number;
 }
 
+/** One connected part of the CAM's hot region. */
+export interface HotRegion {
+  /** In image pixels. */
+  box: Box;
+  /** The region's own maximum, in image pixels. */
+  peak: { x: number; y: number };
+  /** Its share of the hot region's weight (0–1). */
+  share: number;
+  /** Patient's side (on a PA/AP image the patient's right is on the image's left): `SIDE_SHARE` of its weight there. */
+  side: RegionSide;
+  /** Zone of its maximum, by height within the lung field. */
+  zone: Zone;
+  /** Its maximum lies in the outer half of its hemithorax (for "lateral" pleural findings). */
+  lateral: boolean;
+  /** Its maximum lies in the lung field or within half a CAM cell of it. */
+  inLungField: boolean;
+}
+
+/**
+ * What the localisation saw, kept with the analysis so the text's place words can be decided (and re-decided under
+ * new rules) without the image: place.ts reads these against the anatomical rules.
+ */
+export interface LocalisationFacts {
+  version: 2;
+  /** Where the lung field came from: the image, or the fallback template (whose midline is a guess). */
+  lungField: LungField['source'];
+  /** The CAM cell holding the maximum. */
+  peakCell: { row: number; col: number; rows: number; cols: number };
+  /** The maximum is in the outermost ring of CAM cells. */
+  peakOnBorder: boolean;
+  /** The maximum lies in the lung field or within half a CAM cell of it. */
+  peakInLungField: boolean;
+  /** Separate parts of the hot region, largest share first (at most three). */
+  regions: HotRegion[];
+}
+
 export interface Localisation {
   /** Boxes around the CAM's hot regions, in image pixels, largest first. */
   boxes: Box[];
   /** The CAM's maximum, in image pixels. */
   peak: { x: number; y: number };
-  /** Patient's side (on a PA/AP image the patient's right is on the image's left). */
-  laterality: Laterality;
-  zone: Zone;
   /** Fraction of the lung field covered by the hot region (0–1). */
   extent: number;
-  organ: Organ;
-  /** How the organ was chosen: from the label alone, or corrected by where the peak lies. */
-  organBasis: 'label' | 'location';
+  /** Absent in analyses stored before the facts were recorded: their place is never stated. */
+  facts?: LocalisationFacts;
 }
-
-/**
- * Which organ a finding belongs to, by label. Packs may override or extend it with `organs` in their manifest;
- * an unknown label defaults to lung, and Mass/Nodule-like lung labels move to the mediastinum when their peak lies
- * outside the lung field near the midline.
- */
-export const DEFAULT_LABEL_ORGANS: Record<string, Organ> = {
-  Cardiomegaly: 'heart',
-  Effusion: 'pleura',
-  Pleural_Thickening: 'pleura',
-  Pneumothorax: 'pleura',
-  Hernia: 'diaphragm',
-};
 
 /**
  * The hot region is the part of the CAM above this fraction of its range (min → max). 0.7 was chosen on the 9 expert
  * boxes of bboxes.csv with the demo pack: at 0.5 the boxes covered 67% of the image (overlap then means nothing),
- * at 0.7 35% with 7/9 overlapping, at 0.8 18% with 4/9.
+ * at 0.7 35% with 7/9 overlapping, at 0.8 18% with 4/9. Boxes, contours and place words all use this one region.
  */
 export const REGION_LEVEL = 0.7;
 
@@ -82,79 +102,121 @@ export function normaliseCam(cam: Float32Array): Float32Array {
   return out;
 }
 
+/** Index of the largest value. */
+function argmax(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+/** Whether any lung-field pixel lies within `r` pixels (Chebyshev) of (x, y). */
+function nearLungField(field: LungField, x: number, y: number, r: number): boolean {
+  for (let yy = Math.max(0, y - r); yy <= Math.min(field.height - 1, y + r); yy++) {
+    for (let xx = Math.max(0, x - r); xx <= Math.min(field.width - 1, x + r); xx++) if (field.mask[yy * field.width + xx]) return true;
+  }
+  return false;
+}
+
+/** The lung field's outermost columns: the lateral chest walls of the patient's right (image left) and left lung. */
+function lateralEdges(field: LungField): { right: number; left: number } {
+  let lo = field.width;
+  let hi = -1;
+  for (let i = 0; i < field.mask.length; i++) {
+    if (!field.mask[i]) continue;
+    const x = i % field.width;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return hi < 0 ? { right: 0, left: field.width - 1 } : { right: lo, left: hi };
+}
+
 /**
- * Localises one label's CAM on the lung field's grid (the model input size) and reports boxes and the peak in the
- * original image's pixels.
+ * Localises one label's CAM on the lung field's grid and records what the text's place rules need: boxes, the
+ * maximum (in the original image's pixels), the separate hot regions with their side and zone, and the lung-field
+ * fraction they cover.
  */
 export function localise(
-  label: string,
   camGrid: Float32Array,
   rows: number,
   cols: number,
   field: LungField,
   image: { width: number; height: number },
-  organs: Record<string, Organ> = DEFAULT_LABEL_ORGANS,
   level = REGION_LEVEL,
 ): Localisation {
   const W = field.width;
   const H = field.height;
   const heat = normaliseCam(upsample(camGrid, rows, cols, W, H));
   const on = new Uint8Array(W * H);
-  let peak = 0;
-  for (let i = 0; i < heat.length; i++) {
-    if (heat[i]! >= level) on[i] = 1;
-    if (heat[i]! > heat[peak]!) peak = i;
-  }
+  for (let i = 0; i < heat.length; i++) if (heat[i]! >= level) on[i] = 1;
+  const peak = argmax(heat);
   const sx = image.width / W;
   const sy = image.height / H;
+  const halfCell = Math.max(1, Math.round(W / cols / 2));
+  const span = Math.max(1, field.bottom - field.top);
+  const zoneOf = (y: number): Zone => {
+    const t = (y - field.top) / span;
+    return t < 1 / 3 ? 'upper' : t < 2 / 3 ? 'middle' : 'lower';
+  };
+  const edges = lateralEdges(field);
+
   const { labels, sizes } = components(on, W, H);
   // Regions smaller than a tenth of one CAM cell are interpolation crumbs, not findings.
   const minSize = (0.1 * W * H) / (rows * cols);
-  const ids = sizes.map((size, id) => ({ id, size })).filter((c) => c.id > 0 && c.size >= minSize).sort((a, b) => b.size - a.size).slice(0, 3);
-  const extents = new Map(ids.map(({ id }) => [id, { x0: W, y0: H, x1: -1, y1: -1 }]));
+  const kept = sizes.map((size, id) => ({ id, size })).filter((c) => c.id > 0 && c.size >= minSize).sort((a, b) => b.size - a.size).slice(0, 3);
+  const acc = new Map(kept.map(({ id }) => [id, { x0: W, y0: H, x1: -1, y1: -1, weight: 0, imageLeft: 0, peak: -1 }]));
+  let inLung = 0;
   for (let i = 0; i < labels.length; i++) {
-    const e = extents.get(labels[i]!);
-    if (!e) continue;
+    if (on[i] && field.mask[i]) inLung++;
+    const a = acc.get(labels[i]!);
+    if (!a) continue;
     const x = i % W;
     const y = (i / W) | 0;
-    if (x < e.x0) e.x0 = x;
-    if (x > e.x1) e.x1 = x;
-    if (y < e.y0) e.y0 = y;
-    if (y > e.y1) e.y1 = y;
-  }
-  const boxes: Box[] = ids.map(({ id }) => {
-    const e = extents.get(id)!;
-    return { x: e.x0 * sx, y: e.y0 * sy, w: (e.x1 - e.x0 + 1) * sx, h: (e.y1 - e.y0 + 1) * sy };
-  });
-
-  // Laterality from how the hot region's mass splits across the midline between the lungs.
-  let leftOfMidline = 0;
-  let total = 0;
-  let inLung = 0;
-  for (let i = 0; i < on.length; i++) {
-    if (!on[i]) continue;
-    const x = i % W;
+    if (x < a.x0) a.x0 = x;
+    if (x > a.x1) a.x1 = x;
+    if (y < a.y0) a.y0 = y;
+    if (y > a.y1) a.y1 = y;
     const w = heat[i]!;
-    total += w;
-    if (x < field.midlineX) leftOfMidline += w;
-    if (field.mask[i]) inLung++;
+    a.weight += w;
+    if (x < field.midlineX) a.imageLeft += w;
+    if (a.peak < 0 || w > heat[a.peak]!) a.peak = i;
   }
-  const imageLeftShare = total ? leftOfMidline / total : 0.5;
-  const laterality: Laterality = imageLeftShare >= 0.75 ? 'right' : imageLeftShare <= 0.25 ? 'left' : 'bilateral';
+  const total = [...acc.values()].reduce((s, a) => s + a.weight, 0) || 1;
+  const regions: HotRegion[] = kept
+    .map(({ id }) => {
+      const a = acc.get(id)!;
+      const px = a.peak % W;
+      const py = (a.peak / W) | 0;
+      const leftShare = a.weight ? a.imageLeft / a.weight : 0.5;
+      const side: RegionSide = leftShare >= PLACE_CRITERIA.SIDE_SHARE ? 'right' : leftShare <= 1 - PLACE_CRITERIA.SIDE_SHARE ? 'left' : 'midline';
+      const wall = px < field.midlineX ? edges.right : edges.left;
+      return {
+        box: { x: a.x0 * sx, y: a.y0 * sy, w: (a.x1 - a.x0 + 1) * sx, h: (a.y1 - a.y0 + 1) * sy },
+        peak: { x: (px + 0.5) * sx, y: (py + 0.5) * sy },
+        share: a.weight / total,
+        side,
+        zone: zoneOf(py),
+        lateral: Math.abs(px - field.midlineX) > 0.5 * Math.abs(wall - field.midlineX),
+        inLungField: nearLungField(field, px, py, halfCell),
+      };
+    })
+    .sort((a, b) => b.share - a.share);
 
+  const cell = argmax(camGrid.subarray(0, rows * cols));
+  const row = Math.floor(cell / cols);
+  const col = cell % cols;
   const px = peak % W;
   const py = (peak / W) | 0;
-  const span = Math.max(1, field.bottom - field.top);
-  const t = (py - field.top) / span;
-  const zone: Zone = t < 1 / 3 ? 'upper' : t < 2 / 3 ? 'middle' : 'lower';
-  const extent = field.area ? inLung / field.area : 0;
-
-  let organ: Organ = organs[label] ?? 'lung';
-  let organBasis: Localisation['organBasis'] = 'label';
-  const nearMidline = Math.abs(px - field.midlineX) < 0.12 * W;
-  if (organ === 'lung' && !field.mask[peak] && nearMidline) {
-    organ = 'mediastinum';
-    organBasis = 'location';
-  }
-  return { boxes, peak: { x: (px + 0.5) * sx, y: (py + 0.5) * sy }, laterality, zone, extent: Math.min(1, extent), organ, organBasis };
+  return {
+    boxes: regions.map((r) => r.box),
+    peak: { x: (px + 0.5) * sx, y: (py + 0.5) * sy },
+    extent: field.area ? Math.min(1, inLung / field.area) : 0,
+    facts: {
+      version: 2,
+      lungField: field.source,
+      peakCell: { row, col, rows, cols },
+      peakOnBorder: row === 0 || col === 0 || row === rows - 1 || col === cols - 1,
+      peakInLungField: nearLungField(field, px, py, halfCell),
+      regions,
+    },
+  };
 }

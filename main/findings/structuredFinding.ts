@@ -1,15 +1,20 @@
+import { anatomyRule, PLACE_CRITERIA, type Organ } from './anatomyRules.js';
 import type { Localisation } from './localize.js';
+import { decidePlace, type PlaceDecision } from './place.js';
 import type { LabelThreshold } from './thresholds.js';
 
 export type Certainty = 'probable' | 'possible';
 export type Severity = 'small' | 'moderate' | 'extensive';
 
 /**
- * One label's finding, with every number the text is built from. Decision rules (so each word is traceable):
+ * One label's finding, with every fact the text is built from. Decision rules (so each word is traceable):
  * - positive when probability >= threshold;
  * - certainty `probable` when the probability is past halfway from the threshold to 1, else `possible`;
+ * - place: decided by the label's anatomical rule against the localisation's facts (place.ts); none unless confident,
+ *   and none at all unless the pack's localisation is validated;
  * - severity from the extent (fraction of the lung field in the CAM's hot region): < 10% small, < 30% moderate,
- *   else extensive; only for lung and pleural findings (the heart's size is not a lung-field fraction).
+ *   else extensive; only when the place is stated, the rule takes extent words, and the extent is at least
+ *   PLACE_CRITERIA.MIN_EXTENT (a region outside the lung field has no lung-field extent to speak of).
  */
 export interface StructuredFinding {
   label: string;
@@ -19,6 +24,8 @@ export interface StructuredFinding {
   positive: boolean;
   certainty: Certainty | null;
   severity: Severity | null;
+  organ: Organ;
+  place: PlaceDecision;
   localisation: Localisation | null;
 }
 
@@ -29,13 +36,28 @@ export function certaintyOf(p: number, t: number): Certainty | null {
   return p >= t + (1 - t) / 2 ? 'probable' : 'possible';
 }
 
-export function severityOf(loc: Localisation | null): Severity | null {
-  if (!loc || (loc.organ !== 'lung' && loc.organ !== 'pleura')) return null;
-  return loc.extent < SEVERITY_LIMITS.small ? 'small' : loc.extent < SEVERITY_LIMITS.moderate ? 'moderate' : 'extensive';
+export function severityOf(extent: number): Severity {
+  return extent < SEVERITY_LIMITS.small ? 'small' : extent < SEVERITY_LIMITS.moderate ? 'moderate' : 'extensive';
 }
 
-export function structuredFinding(label: string, probability: number, threshold: LabelThreshold, localisation: Localisation | null): StructuredFinding {
+/**
+ * `localisationValidated`: the model pack's CAM localisation was validated against expert annotations (its manifest
+ * says so). Without that, no place is named whatever the map looks like: on the NIH expert boxes the demo pack's
+ * maps peak inside the box no more often than chance (bench/camLocalisation.ts).
+ */
+export function structuredFinding(
+  label: string,
+  probability: number,
+  threshold: LabelThreshold,
+  localisation: Localisation | null,
+  options: { localisationValidated: boolean } = { localisationValidated: false },
+): StructuredFinding {
   const positive = probability >= threshold.threshold;
+  const rule = anatomyRule(label);
+  const decided = decidePlace(rule, localisation);
+  const place: PlaceDecision = decided.stated && !options.localisationValidated ? { stated: false, reason: 'localisation_not_validated' } : decided;
+  const extent = localisation?.extent ?? 0;
+  const severity = positive && place.stated && rule.extent !== 'none' && extent >= PLACE_CRITERIA.MIN_EXTENT ? severityOf(extent) : null;
   return {
     label,
     probability,
@@ -43,7 +65,9 @@ export function structuredFinding(label: string, probability: number, threshold:
     thresholdSource: threshold.source,
     positive,
     certainty: certaintyOf(probability, threshold.threshold),
-    severity: positive ? severityOf(localisation) : null,
+    severity,
+    organ: rule.organ,
+    place,
     localisation,
   };
 }

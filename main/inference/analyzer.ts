@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DEFAULT_LABEL_ORGANS, localise, type Localisation, type Organ } from '../findings/localize.js';
+import { localise, type Localisation } from '../findings/localize.js';
 import { downsample, lungField } from '../findings/lungMask.js';
 import { InferenceEngine, type EngineOptions } from './inferenceEngine.js';
 import { packGeometry, type ModelManifest, type PackGeometry } from './manifest.js';
@@ -66,14 +66,13 @@ export class Analyzer {
     readonly engine: InferenceEngine,
     readonly manifest: ModelManifest,
     readonly dir: string,
-    private readonly organs: Record<string, Organ>,
   ) {
     this.geometry = packGeometry(manifest);
   }
 
-  static async open(pack: { dir: string; manifest: ModelManifest }, options: EngineOptions & { organs?: Record<string, Organ> } = {}): Promise<Analyzer> {
+  static async open(pack: { dir: string; manifest: ModelManifest }, options: EngineOptions = {}): Promise<Analyzer> {
     const engine = await InferenceEngine.open(join(pack.dir, pack.manifest.file), options);
-    return new Analyzer(engine, pack.manifest, pack.dir, options.organs ?? DEFAULT_LABEL_ORGANS);
+    return new Analyzer(engine, pack.manifest, pack.dir);
   }
 
   get provider(): ProviderName {
@@ -126,7 +125,7 @@ export class Analyzer {
       if (camI && camGrid) {
         const plane = camGrid.rows * camGrid.cols;
         labels.forEach((label, k) => {
-          localisations[label] = localise(label, camI.subarray(k * plane, (k + 1) * plane), camGrid.rows, camGrid.cols, field, img, this.organs);
+          localisations[label] = localise(camI.subarray(k * plane, (k + 1) * plane), camGrid.rows, camGrid.cols, field, img);
         });
       }
       return {

@@ -45,6 +45,11 @@ export const ModelManifestSchema = z.object({
   card: z.string().nullable().optional(),
   /** Operating thresholds per label shipped with the pack; a site's calibration overrides them. */
   thresholds: z.record(z.string(), z.number().min(0).max(1)).optional(),
+  /**
+   * Whether the pack's CAM localisation was validated against expert annotations, and how. The findings text names a
+   * side or a zone only for a pack that says so (absent: never), as findings are called only at validated thresholds.
+   */
+  localisation: z.object({ validated: z.boolean(), evidence: z.string().min(1) }).optional(),
 });
 export type ModelManifest = z.infer<typeof ModelManifestSchema>;
 

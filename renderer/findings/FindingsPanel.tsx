@@ -39,8 +39,8 @@ export interface FindingsPanelProps {
   reference?: ReferenceFinding[];
   /** Quality gate of the analysis: flags, and whether the findings were withheld because of them. */
   quality?: { flags: { code: string; message: string }[]; withheld: boolean };
-  /** The generated findings text (header and sentences) and the core's disclaimer. */
-  summary?: { lines: string[]; disclaimer: string };
+  /** The generated findings text (header and sentences), the core's disclaimer and the AI details appendix. */
+  summary?: { lines: string[]; disclaimer: string; details?: { title: string; lines: string[] } };
   /** An analysis is running for this image. */
   analysing?: boolean;
 }
@@ -163,6 +163,14 @@ export function FindingsPanel(props: FindingsPanelProps) {
                 <Typography variant="caption">{t('findings.heatmap')}</Typography>
                 <Switch
                   size="small"
+                  disabled={!f.contours?.length}
+                  checked={overlays.contours.includes(f.id)}
+                  onChange={() => props.onOverlaysChange({ ...overlays, contours: toggle(overlays.contours, f.id) })}
+                  slotProps={{ input: { 'aria-label': t('findings.contourOf', { label: name }) } }}
+                />
+                <Typography variant="caption">{t('findings.contour')}</Typography>
+                <Switch
+                  size="small"
                   disabled={!f.box}
                   checked={overlays.boxes.includes(f.id)}
                   onChange={() => props.onOverlaysChange({ ...overlays, boxes: toggle(overlays.boxes, f.id) })}
@@ -224,6 +232,18 @@ export function FindingsPanel(props: FindingsPanelProps) {
               {line}
             </Typography>
           ))}
+          {props.summary.details && props.summary.details.lines.length > 0 && (
+            <Box component="details" data-testid="ai-details" sx={{ mt: 0.5 }}>
+              <Typography component="summary" variant="caption" sx={{ cursor: 'pointer' }}>
+                {props.summary.details.title}
+              </Typography>
+              {props.summary.details.lines.map((line, i) => (
+                <Typography key={i} variant="caption" component="div" color="text.secondary">
+                  {line}
+                </Typography>
+              ))}
+            </Box>
+          )}
           <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 0.5 }}>
             {props.summary.disclaimer}
           </Typography>

@@ -20,6 +20,8 @@ export interface FindingView {
   heatmap: string | null;
   /** Box in image pixels derived from the heatmap, or null. */
   box: { x: number; y: number; w: number; h: number } | null;
+  /** Outline of the heatmap's hot region: closed polylines [x0, y0, x1, y1, …] in image pixels (the box's region). */
+  contours?: number[][];
   review: FindingReview;
 }
 
@@ -32,15 +34,37 @@ export interface FindingReview {
   editedText: string | null;
 }
 
-/** Which overlays are on the image, and how opaque the heatmaps are. */
+/**
+ * Which AI overlays are on the image, and how opaque the heatmaps are. `visible` is the one switch that hides every AI
+ * overlay at once (the toolbar's "AI overlays" button; a keyboard shortcut can bind to `toggleAiOverlays`) without
+ * forgetting which ones were chosen.
+ */
 export interface OverlayState {
+  visible: boolean;
+  /** Findings whose hot-region outline is drawn, with its name (by default the called findings). */
+  contours: string[];
   heatmaps: string[];
   boxes: string[];
   opacity: number;
 }
 
-export const emptyOverlays: OverlayState = { heatmaps: [], boxes: [], opacity: 0.5 };
+export const emptyOverlays: OverlayState = { visible: true, contours: [], heatmaps: [], boxes: [], opacity: 0.5 };
 
 export function toggle(list: string[], id: string): string[] {
   return list.includes(id) ? list.filter((x) => x !== id) : [...list, id];
+}
+
+/** Hides every AI overlay, or shows again those that were on. */
+export function toggleAiOverlays(o: OverlayState): OverlayState {
+  return { ...o, visible: !o.visible };
+}
+
+/** The overlays a new analysis starts with: the outlines of the called findings, nothing else. */
+export function defaultOverlays(findings: readonly FindingView[], previous: OverlayState = emptyOverlays): OverlayState {
+  return { ...previous, contours: findings.filter((f) => f.positive && f.contours?.length).map((f) => f.id), heatmaps: [], boxes: [] };
+}
+
+/** Whether a finding has any overlay switched on (and AI overlays are shown at all). */
+export function hasOverlay(o: OverlayState, id: string): boolean {
+  return o.visible && (o.contours.includes(id) || o.heatmaps.includes(id) || o.boxes.includes(id));
 }

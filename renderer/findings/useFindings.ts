@@ -28,6 +28,7 @@ export function toFindingView(f: Finding): FindingView {
     text: f.sentence,
     heatmap: f.heatmap,
     box: f.boxes[0] ?? null,
+    contours: f.contours,
     review: f.review ? { decision: f.review.decision, editedText: f.review.text } : { decision: 'pending', editedText: null },
   };
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Instance, StudyDetail } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
 import { usePixels, type LoadedPixels } from './usePixels.js';
-import { ViewerCanvas, type Measurement, type ViewerTool } from './ViewerCanvas.js';
+import { ViewerCanvas, type Measurement, type OverlayLabel, type ViewerTool } from './ViewerCanvas.js';
 import type { ViewGeometry, WindowLevel } from './viewTransform.js';
 import { presetWindow, type WindowPreset } from './windowPresets.js';
 
@@ -28,6 +28,8 @@ export interface ImagePaneProps {
   command: PaneCommand | null;
   /** SVG in image pixels (AI overlays); only the current study's pane gets them. */
   imageOverlay?: ReactNode;
+  /** Names of the AI overlays, drawn upright. */
+  overlayLabels?: OverlayLabel[];
   /** Extra line for the bottom-right corner (e.g. "AI overlay shown"). */
   note?: string | null;
   label: string;
@@ -93,6 +95,7 @@ export function ImagePane(props: ImagePaneProps) {
       measurements={measurements}
       onMeasurementsChange={setMeasurements}
       imageOverlay={props.imageOverlay}
+      overlayLabels={props.overlayLabels}
       corners={{
         topLeft: text && (
           <>

@@ -18,6 +18,17 @@ import {
 
 export type ViewerTool = 'windowLevel' | 'pan' | 'zoom' | 'ruler';
 
+/** Text anchored at a point of the image, drawn upright in screen space (names of AI overlays). */
+export interface OverlayLabel {
+  key: string;
+  /** Anchor in image pixels; the text sits just above it. */
+  x: number;
+  y: number;
+  text: string;
+  color: string;
+  testId?: string;
+}
+
 export interface Measurement {
   a: [number, number];
   b: [number, number];
@@ -46,9 +57,29 @@ export interface ViewerCanvasProps {
   onMeasurementsChange: (m: Measurement[]) => void;
   /** SVG drawn in image pixel coordinates (heatmaps, boxes). */
   imageOverlay?: ReactNode;
+  /** Names for the image overlay, drawn upright whatever the rotation or flip. */
+  overlayLabels?: OverlayLabel[];
   /** HTML text in the four corners (patient/study data), hidden by the caller when asked. */
   corners?: { topLeft?: ReactNode; topRight?: ReactNode; bottomLeft?: ReactNode; bottomRight?: ReactNode };
   label?: string;
+}
+
+/**
+ * Screen positions for overlay names: just above each anchor, inside the viewport (an outline along the film's top
+ * edge would put its name off screen), moved down a line while it would cover a name already placed.
+ */
+function placeLabels(labels: OverlayLabel[], matrix: Parameters<typeof apply>[0], size: Size): { l: OverlayLabel; x: number; y: number }[] {
+  const LINE = 16;
+  const placed: { l: OverlayLabel; x: number; y: number; w: number }[] = [];
+  for (const l of labels) {
+    const [ax, ay] = apply(matrix, l.x, l.y);
+    const w = 7.5 * l.text.length;
+    const x = Math.min(Math.max(ax, 4), Math.max(4, size.width - w - 4));
+    let y = Math.min(Math.max(ay - 6, LINE), size.height - 4);
+    while (y < size.height - 4 && placed.some((p) => Math.abs(p.y - y) < LINE && x < p.x + p.w && p.x < x + w)) y += LINE;
+    placed.push({ l, x, y, w });
+  }
+  return placed;
 }
 
 /** One image viewport: WebGL2 drawing, mouse interaction (window/level, pan, zoom, ruler) and overlays. */
@@ -227,6 +258,11 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
             <line key={i} x1={m.a[0]} y1={m.a[1]} x2={m.b[0]} y2={m.b[1]} stroke="#ffeb3b" strokeWidth={2} vectorEffect="non-scaling-stroke" />
           ))}
         </g>
+        {placeLabels(props.overlayLabels ?? [], matrix, size).map(({ l, x, y }) => (
+          <text key={`l-${l.key}`} x={x} y={y} fill={l.color} fontSize={13} fontWeight={600} stroke="#000" strokeWidth={3} paintOrder="stroke" data-testid={l.testId}>
+            {l.text}
+          </text>
+        ))}
         {shown.map((m, i) => {
           const [x, y] = apply(matrix, m.b[0], m.b[1]);
           const mm = distanceMm(m.a, m.b, spacing);

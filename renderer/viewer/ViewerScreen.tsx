@@ -4,9 +4,10 @@ import { useTranslation } from 'react-i18next';
 import type { Instance, StudyDetail } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
 import { call } from '../app/coreClient.js';
-import { emptyOverlays, type OverlayState } from '../findings/findingView.js';
+import { defaultOverlays, emptyOverlays, hasOverlay, toggleAiOverlays, type OverlayState } from '../findings/findingView.js';
 import { FindingsPanel } from '../findings/FindingsPanel.js';
-import { FindingOverlay } from '../findings/FindingOverlay.js';
+import { FindingOverlay, findingOverlayLabels } from '../findings/FindingOverlay.js';
+import { useLabel } from '../common/useLabel.js';
 import { useFindings } from '../findings/useFindings.js';
 import { ImagePane, type PaneCommand } from './ImagePane.js';
 import { ReportPanel } from '../reports/ReportPanel.js';
@@ -80,6 +81,16 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
   const instances = useMemo(() => (study ? instancesOf(study) : []), [study]);
   const instance = instances[index] ?? null;
   const findings = useFindings(client, instance?.id ?? null);
+  const labelName = useLabel();
+  // A new analysis starts with the outlines of its called findings on the image, and nothing else.
+  const analysisId = findings.result?.analysisId ?? null;
+  useEffect(() => {
+    setOverlays((o) => defaultOverlays(findings.findings, o));
+    // Only when another analysis is shown: a review must not undo the reader's overlay choices.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [analysisId]);
+  /** Hides or shows every AI overlay at once: the toolbar's button, and what a keyboard shortcut binds to. */
+  const toggleAi = () => setOverlays(toggleAiOverlays);
   const send = (c: Omit<PaneCommand, 'seq'>) => setCommand((prev) => ({ ...c, seq: (prev?.seq ?? 0) + 1 }));
 
   // Linked: one geometry drives both panes; unlinked: the prior keeps its own.
@@ -101,7 +112,7 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
   }
   if (!study) return <LinearProgress aria-label={t('common.loading')} />;
 
-  const shownOverlays = findings.findings.filter((f) => overlays.heatmaps.includes(f.id) || overlays.boxes.includes(f.id));
+  const shownOverlays = findings.findings.filter((f) => hasOverlay(overlays, f.id));
   const priorInstance = prior ? instancesOf(prior)[0] : undefined;
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }}>
@@ -143,6 +154,7 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
         onClearMeasurements={() => send({ clearMeasurements: true })}
         showText={showText}
         onShowText={() => setShowText((v) => !v)}
+        aiOverlays={findings.findings.length ? { shown: overlays.visible, onToggle: toggleAi } : null}
         prior={
           priors.length
             ? { shown: showPrior, linked, onToggle: () => setShowPrior((v) => !v), onLink: () => {
@@ -167,18 +179,13 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
               tool={tool}
               showText={showText}
               command={command}
-              note={shownOverlays.length ? t('ai.overlayShown') : null}
+              note={shownOverlays.length ? t('ai.overlayShown') : findings.findings.length && !overlays.visible ? t('ai.overlayHidden') : null}
               imageOverlay={
                 shownOverlays.length ? (
-                  <FindingOverlay
-                    client={client}
-                    findings={shownOverlays}
-                    overlays={overlays}
-                    width={instance.columns}
-                    height={instance.rows}
-                  />
+                  <FindingOverlay client={client} findings={findings.findings} overlays={overlays} width={instance.columns} height={instance.rows} />
                 ) : undefined
               }
+              overlayLabels={findingOverlayLabels(findings.findings, overlays, (f) => t('findings.overlayLabel', { label: labelName(f.label) }))}
             />
           ) : (
             <Alert severity="warning">{t('viewer.noImages')}</Alert>
@@ -223,6 +230,7 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
                 ? {
                     lines: [findings.result.text.header, ...findings.result.text.sentences.map((x) => x.text)].filter(Boolean),
                     disclaimer: findings.result.disclaimer,
+                    details: { title: findings.result.text.details.title, lines: findings.result.text.details.lines.map((x) => x.text) },
                   }
                 : undefined
             }

@@ -18,6 +18,8 @@ export interface ViewerToolbarProps {
   onClearMeasurements: () => void;
   showText: boolean;
   onShowText: () => void;
+  /** The one switch for every AI overlay (outlines, heatmaps, boxes and their names); null before an analysis. */
+  aiOverlays?: { shown: boolean; onToggle: () => void } | null;
   /** Prior comparison: null when the patient has no prior study. */
   prior: { shown: boolean; linked: boolean; onToggle: () => void; onLink: () => void } | null;
 }
@@ -71,6 +73,13 @@ export function ViewerToolbar(p: ViewerToolbarProps) {
       <ToggleButton size="small" value="text" selected={p.showText} onChange={p.onShowText}>
         {t('viewer.overlayText')}
       </ToggleButton>
+      {p.aiOverlays && (
+        <Tooltip title={t('viewer.aiOverlaysHelp')} describeChild>
+          <ToggleButton size="small" value="ai" selected={p.aiOverlays.shown} onChange={p.aiOverlays.onToggle} data-testid="ai-overlays-toggle">
+            {t('viewer.aiOverlays')}
+          </ToggleButton>
+        </Tooltip>
+      )}
       <Button size="small" onClick={p.onClearMeasurements}>
         {t('viewer.clearMeasurements')}
       </Button>

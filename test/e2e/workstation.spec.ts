@@ -176,7 +176,9 @@ test('findings of the AI appear, labelled AI-generated, and a heatmap toggles on
   const offStats = await pixelStats(before);
   const onStats = await pixelStats(on);
   console.log(`    colourfulness ${offStats.colourfulness.toFixed(1)} → ${onStats.colourfulness.toFixed(1)}`);
-  assert(onStats.colourfulness > offStats.colourfulness + 5, 'the heatmap colours the image');
+  // One absolute scale for all heatmaps (issue 10): a finding at a few percent draws no hot spot; findingsText.spec.ts
+  // checks that a more probable finding shows more heat.
+  assert(onStats.colourfulness < offStats.colourfulness + 1, 'an improbable finding’s heatmap stays faint');
   await shot('14-heatmap-page');
   await toggle.click();
   await page.evaluate('new Promise((r) => setTimeout(r, 200))');
