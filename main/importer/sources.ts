@@ -165,6 +165,15 @@ export async function collectSources(roots: string[], limits: ImportLimits): Pro
   const addZip = async (path: string) => {
     const zip = await openZip(path);
     zips.push(zip);
+    // One member read at a time per archive: yauzl's reader queues reads on the archive's descriptor, and a member
+    // stream destroyed on an error while another's read waits in that queue throws from inside fs (TypeError on a
+    // null fd), which no caller can catch — the whole process went down on a zip with one corrupt member.
+    let previous: Promise<unknown> = Promise.resolve();
+    const readInTurn = (entry: yauzl.Entry) => {
+      const read = previous.then(() => readZipEntry(zip, entry));
+      previous = read.catch(() => undefined);
+      return read;
+    };
     for (const entry of await zipEntries(zip)) {
       if (entry.fileName.endsWith('/')) continue;
       const member = `${path}!/${entry.fileName}`;
@@ -190,7 +199,7 @@ export async function collectSources(roots: string[], limits: ImportLimits): Pro
         dir: null,
         size: entry.uncompressedSize,
         mtimeMs: entry.getLastModDate().getTime(),
-        read: () => readZipEntry(zip, entry),
+        read: () => readInTurn(entry),
       });
     }
   };
