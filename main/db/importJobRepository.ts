@@ -120,6 +120,11 @@ export class ImportJobRepository {
     return rows.map((r) => ({ jobId: r.job_id, roots: JSON.parse(r.roots) as string[] }));
   }
 
+  /** Every path recorded with this outcome, in order (benchmarks and tests check which files arrived). */
+  pathsWithOutcome(jobId: string, outcome: ImportItemOutcome): string[] {
+    return this.db.statement('SELECT path FROM import_job_items WHERE job_id = ? AND outcome = ? ORDER BY seq').pluck().all(jobId, outcome) as string[];
+  }
+
   /** Paths already recorded for a job (a resumed job skips them). */
   recordedPaths(jobId: string): Set<string> {
     return new Set(this.db.statement('SELECT path FROM import_job_items WHERE job_id = ?').pluck().all(jobId) as string[]);
