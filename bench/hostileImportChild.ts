@@ -5,6 +5,7 @@
  * (main thread and worker threads together: they share the process).
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dist = (p: string) => new URL(`../dist/main/${p}`, import.meta.url);
@@ -12,18 +13,21 @@ if (!existsSync(fileURLToPath(dist('createCore.js')))) {
   console.error('dist/ is missing: run `npm run build` first');
   process.exit(2);
 }
-type CoreModule = typeof import('../main/createCore.js');
-type JobsModule = typeof import('../main/db/importJobRepository.js');
-const { createCore } = (await import(pathToFileURL(fileURLToPath(dist('createCore.js'))).href)) as CoreModule;
-const { ImportJobRepository } = (await import(pathToFileURL(fileURLToPath(dist('db/importJobRepository.js'))).href)) as JobsModule;
+const load = async <T>(p: string) => (await import(pathToFileURL(fileURLToPath(dist(p))).href)) as T;
+const { createCore } = await load<typeof import('../main/createCore.js')>('createCore.js');
+const { waitForJob } = await load<typeof import('../main/api/waitForJob.js')>('api/waitForJob.js');
+const { openDatabase } = await load<typeof import('../main/db/connection.js')>('db/connection.js');
+const { ImportJobRepository } = await load<typeof import('../main/db/importJobRepository.js')>('db/importJobRepository.js');
 
 const [dataDir, ...roots] = process.argv.slice(2);
 const core = createCore({ dataDir: dataDir!, modelsDirs: [] }, { allowMissing: true });
 const started = performance.now();
 const job = await core.api['import:start']({ paths: roots });
-const end = await core.ctx.jobs.wait(job.id);
+const end = await waitForJob(core, job.id);
 const seconds = (performance.now() - started) / 1000;
 const report = await core.api['import:report']({ jobId: job.id });
-const imported = new ImportJobRepository(core.ctx.db).pathsWithOutcome(job.id, 'imported');
 await core.close();
+const db = openDatabase(join(dataDir!, 'index.sqlite'), { readonly: true });
+const imported = new ImportJobRepository(db).pathsWithOutcome(job.id, 'imported');
+db.close();
 process.stdout.write(`${JSON.stringify({ state: end.state, message: end.message, report, imported, seconds, peakRssKb: process.resourceUsage().maxRSS })}\n`);
