@@ -35,7 +35,9 @@ type ColourState = 'rgb' | 'ybr-full' | 'ybr-partial' | 'ybr-full-422-native';
 export async function decodeFrame(source: FrameSource, index: number): Promise<DecodedFrame> {
   const { meta, dataSet } = source;
   if (!meta.hasPixelData) throw new FrameProblem('no pixel data (this object holds no image)');
-  if (meta.rows <= 0 || meta.columns <= 0) throw new FrameProblem(`invalid image size ${meta.columns}x${meta.rows}`);
+  if (meta.rows <= 0 || meta.columns <= 0) {
+    throw new FrameProblem(`the header gives no usable image size (Columns ${meta.columns}, Rows ${meta.rows}): Rows or Columns is missing or zero`);
+  }
   if (!Number.isInteger(index) || index < 0 || index >= meta.numberOfFrames) {
     throw new FrameProblem(`frame ${index} requested, the file has ${meta.numberOfFrames}`);
   }
