@@ -17,6 +17,7 @@ import { openDatabase } from './db/connection.js';
 import { createRepositories } from './db/repositories.js';
 import { AnalysisViews } from './findings/analysisViews.js';
 import { OperatingPoints } from './findings/operatingPoints.js';
+import { ImportLimitSettings } from './importer/importLimits.js';
 import { AiSettings } from './inference/aiSettings.js';
 import { AnalyzerHost } from './inference/analyzerHost.js';
 import { PackRegistry } from './inference/packRegistry.js';
@@ -74,7 +75,15 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
 
     services.push(
       createJobService({ jobs }),
-      createImportService({ jobs, events, importJobs: repos.importJobs, index: repos.index, analyses: repos.analyses, dataDir }),
+      createImportService({
+        jobs,
+        events,
+        importJobs: repos.importJobs,
+        index: repos.index,
+        analyses: repos.analyses,
+        limitSettings: new ImportLimitSettings(repos.settings),
+        dataDir,
+      }),
       createIndexService({ worklist: repos.worklist, studies: repos.studies, index: repos.index, audit, events, dataDir }),
       createModelService({ packs, aiSettings }),
       createAnalysisService({ db, analyses: repos.analyses, index: repos.index, packs, analyzers, operatingPoints, views, audit, events, jobs }),

@@ -1,6 +1,28 @@
 import { z } from 'zod';
 import { JobSchema } from './jobs.js';
 
+/**
+ * What one import may cost, checked before anything is allocated: a file over a limit is rejected with the limit's
+ * name and value, and the import goes on. A site's values live in the settings (`import:setLimits`, or
+ * `cxr import --limits --max-...`); `import:start` may override them for one import.
+ */
+export const ImportLimitsSchema = z.object({
+  /** Largest file, or zip member once uncompressed, that is read at all (bytes). */
+  maxFileBytes: z.number().int().positive(),
+  /** Largest image a header may declare: rows × columns × frames (pixels). */
+  maxDeclaredPixels: z.number().int().positive(),
+  /**
+   * Most memory one file may expand to when decoded (bytes): a frame's samples with its display rendering, an
+   * inflated data set, a decoder's output.
+   */
+  maxDecodedBytes: z.number().int().positive(),
+  /** Highest expansion ratio (uncompressed ÷ compressed) of a zip member larger than 1 MiB. */
+  maxZipRatio: z.number().positive(),
+  /** Longest time one file may take to read, decode and thumbnail (seconds); its worker is then replaced. */
+  maxFileSeconds: z.number().positive(),
+});
+export type ImportLimits = z.infer<typeof ImportLimitsSchema>;
+
 export const ImportStartInputSchema = z.object({
   /** Files, folders (walked recursively), DICOMDIR files and .zip archives. */
   paths: z.array(z.string().min(1)).min(1),
@@ -10,6 +32,8 @@ export const ImportStartInputSchema = z.object({
    * images is used automatically.
    */
   sidecarCsv: z.string().min(1).optional(),
+  /** Limits for this import only, over the site's (see ImportLimitsSchema). */
+  limits: ImportLimitsSchema.partial().optional(),
 });
 export type ImportStartInput = z.infer<typeof ImportStartInputSchema>;
 
@@ -31,6 +55,11 @@ export const ImportReportSchema = z.object({
   skipped: z.number().int().nonnegative(),
   /** Skipped files with a reason other than "unchanged" (at most 1000 listed). */
   skippedReasons: z.array(ImportFailureSchema),
+  /**
+   * Files imported with a note (e.g. an out-of-range InstanceNumber stored as absent), with the note (at most 1000
+   * listed).
+   */
+  warnings: z.array(ImportFailureSchema),
   /** Files that could not be imported, with the reason (at most 1000 listed; failedCount is exact). */
   failed: z.array(ImportFailureSchema),
   failedCount: z.number().int().nonnegative(),
@@ -48,4 +77,6 @@ export const importOperations = {
   'import:report': op(JobIdInputSchema, ImportReportSchema, 'The stored report of an import job.'),
   'import:resume': op(EmptySchema, z.array(JobSchema), 'Resume imports a crash left unfinished; files already done are not redone.'),
   'import:reports': op(ImportListInputSchema, z.array(ImportReportSchema), 'The latest import reports, newest first.'),
+  'import:limits': op(EmptySchema, ImportLimitsSchema, "The site's import limits (defaults where none was set)."),
+  'import:setLimits': op(ImportLimitsSchema.partial(), ImportLimitsSchema, "Changes some of the site's import limits; returns them all."),
 };

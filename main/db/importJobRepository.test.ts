@@ -66,4 +66,27 @@ describe('ImportJobRepository', () => {
     expect(() => jobs.report('nope')).toThrow(/no import job with id nope/);
     expect(() => jobs.finish('nope', 'done')).toThrow(/no import job/);
   });
+
+  it('lists imported files recorded with a note as warnings, apart from the failures', () => {
+    jobs.create('w', ['/d']);
+    jobs.recordItem('w', '/d/a.dcm', 'imported', 'Instance Number (0020,0013) 99999999999999999999 is out of range: stored as absent');
+    jobs.recordItem('w', '/d/b.dcm', 'imported');
+    jobs.recordItem('w', '/d/c.dcm', 'failed', 'truncated');
+    const report = ImportReportSchema.parse(jobs.report('w'));
+    expect(report).toMatchObject({ imported: 2, failedCount: 1 });
+    expect(report.warnings).toEqual([{ path: '/d/a.dcm', reason: expect.stringMatching(/out of range/) }]);
+  });
+
+  it('notes an attempt before a file is read and clears it with the outcome; what is left names the interrupted files', () => {
+    jobs.create('a', ['/d']);
+    expect(jobs.beginAttempt('a', '/d/x.dcm')).toBe(1);
+    expect(jobs.beginAttempt('a', '/d/y.dcm')).toBe(1);
+    jobs.recordItem('a', '/d/x.dcm', 'imported');
+    expect([...jobs.interruptedAttempts('a')]).toEqual([['/d/y.dcm', 1]]);
+    // The process died while reading y; the resumed job tries it again and dies again.
+    expect(jobs.beginAttempt('a', '/d/y.dcm')).toBe(2);
+    expect([...jobs.interruptedAttempts('a')]).toEqual([['/d/y.dcm', 2]]);
+    jobs.recordItem('a', '/d/y.dcm', 'failed', 'stopped twice');
+    expect(jobs.interruptedAttempts('a').size).toBe(0);
+  });
 });

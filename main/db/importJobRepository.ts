@@ -42,14 +42,44 @@ export class ImportJobRepository {
       .run(jobId, this.clock().toISOString(), JSON.stringify(roots));
   }
 
+  /**
+   * Records a file's outcome (for imported/updated files, `reason` is a warning, e.g. a header value stored as
+   * absent). The file's pending attempt, if any, is cleared in the same transaction.
+   */
   recordItem(jobId: string, path: string, outcome: ImportItemOutcome, reason?: string): void {
-    this.db
+    this.db.transaction(() => {
+      this.db
+        .statement(
+          `INSERT INTO import_job_items (job_id, path, outcome, reason, seq)
+           VALUES (@jobId, @path, @outcome, @reason, (SELECT coalesce(max(seq), 0) + 1 FROM import_job_items WHERE job_id = @jobId))
+           ON CONFLICT (job_id, path) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason, seq = excluded.seq`,
+        )
+        .run({ jobId, path, outcome, reason: reason ?? null });
+      this.db.statement('DELETE FROM import_job_attempts WHERE job_id = ? AND path = ?').run(jobId, path);
+    });
+  }
+
+  /**
+   * Notes that a reader is about to start on a file, before it does: if the process dies while reading it, the note
+   * survives and {@link interruptedAttempts} names the file on resume. Returns the attempts so far, this one included.
+   */
+  beginAttempt(jobId: string, path: string): number {
+    return this.db
       .statement(
-        `INSERT INTO import_job_items (job_id, path, outcome, reason, seq)
-         VALUES (@jobId, @path, @outcome, @reason, (SELECT coalesce(max(seq), 0) + 1 FROM import_job_items WHERE job_id = @jobId))
-         ON CONFLICT (job_id, path) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason, seq = excluded.seq`,
+        `INSERT INTO import_job_attempts (job_id, path, attempts) VALUES (?, ?, 1)
+         ON CONFLICT (job_id, path) DO UPDATE SET attempts = attempts + 1 RETURNING attempts`,
       )
-      .run({ jobId, path, outcome, reason: reason ?? null });
+      .pluck()
+      .get(jobId, path) as number;
+  }
+
+  /** Files a reader was started on but whose outcome was never recorded (the process stopped), with their attempts. */
+  interruptedAttempts(jobId: string): Map<string, number> {
+    const rows = this.db.statement('SELECT path, attempts FROM import_job_attempts WHERE job_id = ?').all(jobId) as Array<{
+      path: string;
+      attempts: number;
+    }>;
+    return new Map(rows.map((r) => [r.path, r.attempts]));
   }
 
   /** @throws CoreError('not_found') for an unknown job. */
@@ -62,7 +92,8 @@ export class ImportJobRepository {
 
   /**
    * What the job did. `skippedReasons` lists skipped files except the common "unchanged" ones (they are counted in
-   * `skipped`); both lists hold at most {@link REPORT_LIST_LIMIT} entries, in the order they happened.
+   * `skipped`); `warnings` lists imported or updated files recorded with a note; each list holds at most
+   * {@link REPORT_LIST_LIMIT} entries, in the order they happened.
    * @throws CoreError('not_found') for an unknown job.
    */
   report(jobId: string): ImportReport {
@@ -89,6 +120,11 @@ export class ImportJobRepository {
     return rows.map((r) => ({ jobId: r.job_id, roots: JSON.parse(r.roots) as string[] }));
   }
 
+  /** Every path recorded with this outcome, in order (benchmarks and tests check which files arrived). */
+  pathsWithOutcome(jobId: string, outcome: ImportItemOutcome): string[] {
+    return this.db.statement('SELECT path FROM import_job_items WHERE job_id = ? AND outcome = ? ORDER BY seq').pluck().all(jobId, outcome) as string[];
+  }
+
   /** Paths already recorded for a job (a resumed job skips them). */
   recordedPaths(jobId: string): Set<string> {
     return new Set(this.db.statement('SELECT path FROM import_job_items WHERE job_id = ?').pluck().all(jobId) as string[]);
@@ -106,6 +142,12 @@ export class ImportJobRepository {
          WHERE job_id = ? AND outcome = 'skipped' AND coalesce(reason, '') <> ? ORDER BY seq LIMIT ?`,
       )
       .all(row.job_id, UNCHANGED_REASON, REPORT_LIST_LIMIT) as ImportFailure[];
+    const warnings = this.db
+      .statement(
+        `SELECT path, reason FROM import_job_items
+         WHERE job_id = ? AND outcome IN ('imported', 'updated') AND reason IS NOT NULL ORDER BY seq LIMIT ?`,
+      )
+      .all(row.job_id, REPORT_LIST_LIMIT) as ImportFailure[];
     const failed = this.db
       .statement(
         `SELECT path, coalesce(reason, 'unknown error') AS reason FROM import_job_items
@@ -122,6 +164,7 @@ export class ImportJobRepository {
       updated: counts.updated,
       skipped: counts.skipped,
       skippedReasons,
+      warnings,
       failed,
       failedCount: counts.failed,
     };

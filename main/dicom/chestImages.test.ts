@@ -85,14 +85,18 @@ describe.skipIf(!hasShared)('other structures', () => {
       const bytes = readFileSync(path);
       expect(isDicomdir(bytes), name).toBe(true);
       expect(isDicomdir(parseDicom(bytes, path).meta), name).toBe(true);
-      const files = readDicomdir(bytes, path);
+      const { files, refused } = readDicomdir(bytes, path);
       expect(files.length, name).toBe(31);
+      expect(refused, name).toEqual([]);
       for (const file of files) {
         expect(file.startsWith(dirname(path)), file).toBe(true);
         expect(existsSync(file), file).toBe(true);
       }
     }
-    expect(readDicomdir(readFileSync(testFiles('dicomdirtests', 'DICOMDIR-empty.dcm')), testFiles('dicomdirtests', 'DICOMDIR-empty.dcm'))).toEqual([]);
+    expect(readDicomdir(readFileSync(testFiles('dicomdirtests', 'DICOMDIR-empty.dcm')), testFiles('dicomdirtests', 'DICOMDIR-empty.dcm'))).toEqual({
+      files: [],
+      refused: [],
+    });
     expect(isDicomdir(readFileSync(cxr('rsna_CR_jpegbaseline_1024.dcm')))).toBe(false);
   });
 

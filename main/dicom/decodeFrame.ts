@@ -1,4 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
+import { checkDeclaredImage, type DecodeLimits } from '../images/decodeLimits.js';
 import type { DecodedFrame } from '../images/types.js';
 import { decodeJpeg12 } from './codecs/jpeg12.js';
 import { decodeJpegLossless } from './codecs/jpegLossless.js';
@@ -6,7 +7,7 @@ import { decodeRle } from './codecs/rle.js';
 import { decodeWithWasm, type WasmCodecName } from './codecs/wasmCodecs.js';
 import type { DataSet, Element } from './dicomParserModule.js';
 import { encapsulatedFrame } from './encapsulated.js';
-import { isLosslessJpeg, j2kUsesMct, readJpegFrameHeader } from './jpegMarkers.js';
+import { isLosslessJpeg, j2kUsesMct, readJ2kSize, readJpegFrameHeader } from './jpegMarkers.js';
 import { applyPalette, readPalette, type Palette } from './palette.js';
 import { expandYbr422, interleave, swapBytes, toSamples, unpackBitSamples, ybrFullToRgb, ybrPartialToRgb, type PixelLayout } from './samples.js';
 import type { TransferSyntaxInfo } from './transferSyntax.js';
@@ -17,6 +18,8 @@ export interface FrameSource {
   dataSet: DataSet;
   meta: DicomMetadata;
   syntax: TransferSyntaxInfo | undefined;
+  /** Checked against the header before anything is decoded, and against each codestream's own size. */
+  limits: DecodeLimits;
   /** Cached palette (read on first colour-mapped frame). */
   palette?: Palette | null;
 }
@@ -32,10 +35,19 @@ type ColourState = 'rgb' | 'ybr-full' | 'ybr-partial' | 'ybr-full-422-native';
 export async function decodeFrame(source: FrameSource, index: number): Promise<DecodedFrame> {
   const { meta, dataSet } = source;
   if (!meta.hasPixelData) throw new FrameProblem('no pixel data (this object holds no image)');
-  if (meta.rows <= 0 || meta.columns <= 0) throw new FrameProblem(`invalid image size ${meta.columns}x${meta.rows}`);
+  if (meta.rows <= 0 || meta.columns <= 0) {
+    throw new FrameProblem(`the header gives no usable image size (Columns ${meta.columns}, Rows ${meta.rows}): Rows or Columns is missing or zero`);
+  }
   if (!Number.isInteger(index) || index < 0 || index >= meta.numberOfFrames) {
     throw new FrameProblem(`frame ${index} requested, the file has ${meta.numberOfFrames}`);
   }
+  checkDeclaredImage(source.limits, 'the header', {
+    width: meta.columns,
+    height: meta.rows,
+    frames: meta.numberOfFrames,
+    samplesPerPixel: meta.samplesPerPixel,
+    bitsAllocated: meta.bitsAllocated,
+  });
   const floatElement = dataSet.elements['x7fe00008'] ?? dataSet.elements['x7fe00009'];
   const element = dataSet.elements['x7fe00010'];
   if (!element && floatElement) return floatFrame(source, floatElement, index);
@@ -112,9 +124,36 @@ function nativeFrame(source: FrameSource, element: Element, index: number): RawF
   return { samples, colour, bitsAllocated: meta.bitsAllocated };
 }
 
-/** Deflated Image Frame Compression: each frame is a raw deflate stream (RFC 1951) of the native frame. */
-function inflateFrame(encoded: Uint8Array): Uint8Array {
-  return inflateRawSync(encoded);
+/**
+ * Deflated Image Frame Compression: each frame is a raw deflate stream (RFC 1951) of the native frame. The output is
+ * capped at what the header declares (rounded up to an even length), so a stream that expands further is refused.
+ */
+function inflateFrame(encoded: Uint8Array, expectedBytes: number): Uint8Array {
+  try {
+    return inflateRawSync(encoded, { maxOutputLength: expectedBytes + (expectedBytes % 2) });
+  } catch (thrown) {
+    if ((thrown as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new FrameProblem(`the deflated frame expands beyond the ${expectedBytes} bytes its header declares`);
+    }
+    throw new FrameProblem(`the deflated frame is damaged and cannot be inflated (zlib: ${(thrown as Error).message})`);
+  }
+}
+
+/**
+ * Refuses a codestream whose own size is over the limits, or (for decoders that return what the codestream says)
+ * differs from the header's, before the decoder allocates for it.
+ */
+function checkCodestream(source: FrameSource, what: string, size: { width: number; height: number; components: number; bits: number }, mustMatch: boolean): void {
+  const { meta } = source;
+  checkDeclaredImage(source.limits, what, { width: size.width, height: size.height, samplesPerPixel: size.components, bitsAllocated: size.bits });
+  if (mustMatch && size.height !== 0 && (size.width !== meta.columns || size.height !== meta.rows)) {
+    throw new FrameProblem(`${what} is ${size.width}x${size.height} but the header says ${meta.columns}x${meta.rows}`);
+  }
+}
+
+function checkJ2k(source: FrameSource, encoded: Uint8Array): void {
+  const siz = readJ2kSize(encoded);
+  if (siz) checkCodestream(source, 'the JPEG 2000 codestream', { width: siz.width, height: siz.height, components: siz.components, bits: siz.bitDepth }, true);
 }
 
 function truncated(index: number, need: number, have: number): FrameProblem {
@@ -161,19 +200,22 @@ async function compressedFrame(source: FrameSource, element: Element, index: num
     // 1-bit frames are compressed as packed bytes.
     if (syntax.pixels === 'jpeg-2000' || syntax.pixels === 'htj2k') {
       // JPEG 2000 codes 1-bit images as 1-bit samples, which the decoder returns one per byte.
+      checkJ2k(source, encoded);
       const result = await decodeWithWasm(syntax.pixels === 'htj2k' ? 'openjph' : 'openjpeg', encoded);
       return { samples: result.data.subarray(0, pixels * spp), colour: 'rgb', bitsAllocated: 8 };
     }
-    const packed = syntax.pixels === 'rle' ? decodeRle(encoded, Math.ceil((pixels * spp) / 8), 1, 1) : syntax.pixels === 'deflate-frame' ? inflateFrame(encoded) : null;
+    const packedBytes = Math.ceil((pixels * spp) / 8);
+    const packed =
+      syntax.pixels === 'rle' ? decodeRle(encoded, packedBytes, 1, 1) : syntax.pixels === 'deflate-frame' ? inflateFrame(encoded, packedBytes) : null;
     if (!packed) throw new FrameProblem(`1-bit pixel data in ${syntax.name} is not supported`);
     return { samples: unpackBitSamples(packed, 0, pixels * spp), colour: 'rgb', bitsAllocated: 8 };
   }
 
   switch (syntax.pixels) {
     case 'deflate-frame': {
-      const bytes = inflateFrame(encoded);
       const bitsAllocated = meta.bitsAllocated;
       if (![8, 16, 32].includes(bitsAllocated)) throw new FrameProblem(`Bits Allocated ${bitsAllocated} is not supported`);
+      const bytes = inflateFrame(encoded, pixels * spp * (bitsAllocated / 8));
       let samples = toSamples(bytes, layoutOf(meta), pixels * spp);
       if (spp > 1 && meta.planarConfiguration === 1) samples = interleave(samples, pixels, spp);
       return { samples, colour: ybrColour, bitsAllocated };
@@ -188,6 +230,10 @@ async function compressedFrame(source: FrameSource, element: Element, index: num
     case 'jpeg-lossless': {
       const header = readJpegFrameHeader(encoded);
       if (!header) throw new FrameProblem(`frame ${index} is not a JPEG stream (no SOI/SOF marker)`);
+      // libjpeg-turbo returns what the stream declares, so its size must match; the lossless and 12-bit decoders are
+      // handed the header's size, so only the limits apply to theirs.
+      const viaTurbo = !isLosslessJpeg(header) && header.precision <= 8;
+      checkCodestream(source, 'the JPEG data', { width: header.width, height: header.height, components: header.components, bits: header.precision }, viaTurbo);
       if (isLosslessJpeg(header)) {
         const bytesPer = header.precision > 8 ? 2 : 1;
         const bytes = decodeJpegLossless(encoded, bytesPer);
@@ -208,12 +254,16 @@ async function compressedFrame(source: FrameSource, element: Element, index: num
       // libjpeg-turbo converts YCbCr codestreams to RGB itself (honouring Adobe/JFIF markers).
       return fromWasm('libjpeg-turbo', encoded, meta, 'rgb');
     }
-    case 'jpeg-ls':
+    case 'jpeg-ls': {
+      const header = readJpegFrameHeader(encoded);
+      if (header) checkCodestream(source, 'the JPEG-LS data', { width: header.width, height: header.height, components: header.components, bits: header.precision }, true);
       return fromWasm('charls', encoded, meta, ybrColour);
+    }
     case 'jpeg-2000':
     case 'htj2k': {
       // YBR_ICT / YBR_RCT codestreams carry the inverse transform, which the decoder applies; YBR_FULL is converted
       // here unless the codestream itself says it used the component transform.
+      checkJ2k(source, encoded);
       const mct = spp === 3 ? j2kUsesMct(encoded) : null;
       const colour = ybrColour === 'ybr-full' && mct !== true ? 'ybr-full' : 'rgb';
       // HTJ2K decoders also read plain J2K codestreams; openjph is used for the HT syntaxes only.
@@ -224,8 +274,13 @@ async function compressedFrame(source: FrameSource, element: Element, index: num
   }
 }
 
+const CODEC_FORMAT: Record<WasmCodecName, string> = { 'libjpeg-turbo': 'JPEG', charls: 'JPEG-LS', openjpeg: 'JPEG 2000', openjph: 'HTJ2K' };
+
 async function fromWasm(codec: WasmCodecName, encoded: Uint8Array, meta: DicomMetadata, colour: ColourState): Promise<RawFrame> {
   const result = await decodeWithWasm(codec, encoded);
+  if (result.width === 0 || result.height === 0) {
+    throw new FrameProblem(`the ${CODEC_FORMAT[codec]} data of the frame holds no readable image: it is damaged or truncated`);
+  }
   if (result.width !== meta.columns || result.height !== meta.rows) {
     throw new FrameProblem(`codestream is ${result.width}x${result.height} but the header says ${meta.columns}x${meta.rows}`);
   }

@@ -28,7 +28,11 @@ export function extractMetadata(dataSet: DataSet, transferSyntaxUid: string, met
   const bitsStored = ushort(dataSet, 'x00280101') ?? bitsAllocated;
   const photometric = asciiString(dataSet, 'x00280004').toUpperCase();
   const samplesPerPixel = ushort(dataSet, 'x00280002') ?? (photometric && !photometric.startsWith('MONOCHROME') && photometric !== 'PALETTE COLOR' ? 3 : 1);
-  const frames = integer(dataSet, 'x00280008');
+  const warnings: string[] = [];
+  // Out-of-range numbers are stored as absent; the import report lists the warning with the file.
+  const counted = (tag: string, name: string) =>
+    integer(dataSet, tag, (raw) => warnings.push(`${name} ${raw} is out of range (an Integer String holds −2147483648 to 2147483647): stored as absent`));
+  const frames = counted('x00280008', 'Number of Frames (0028,0008)');
   return {
     transferSyntaxUid,
     sopClassUid: asciiString(dataSet, 'x00080016') || metaSopClassUid,
@@ -48,11 +52,11 @@ export function extractMetadata(dataSet: DataSet, transferSyntaxUid: string, met
     referringPhysician: personNameDisplay(text('x00080090')),
     institutionName: text('x00080080'),
     modality: asciiString(dataSet, 'x00080060'),
-    seriesNumber: integer(dataSet, 'x00200011'),
+    seriesNumber: counted('x00200011', 'Series Number (0020,0011)'),
     seriesDescription: text('x0008103e'),
     bodyPartExamined: asciiString(dataSet, 'x00180015'),
     viewPosition: asciiString(dataSet, 'x00185101'),
-    instanceNumber: integer(dataSet, 'x00200013'),
+    instanceNumber: counted('x00200013', 'Instance Number (0020,0013)'),
     imageLaterality: asciiString(dataSet, 'x00200062') || asciiString(dataSet, 'x00200060'),
     rows: ushort(dataSet, 'x00280010') ?? 0,
     columns: ushort(dataSet, 'x00280011') ?? 0,
@@ -70,6 +74,7 @@ export function extractMetadata(dataSet: DataSet, transferSyntaxUid: string, met
       return element !== undefined && (element.length > 0 || element.encapsulatedPixelData === true);
     }),
     specificCharacterSet,
+    warnings,
   };
 }
 

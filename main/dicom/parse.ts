@@ -1,3 +1,4 @@
+import { DEFAULT_DECODE_LIMITS, LimitExceeded, type DecodeLimits } from '../images/decodeLimits.js';
 import type { DecodedFrame, DisplayParameters } from '../images/types.js';
 import { decodeFrame, FrameProblem, type FrameSource } from './decodeFrame.js';
 import { DicomError, describeThrown } from './errors.js';
@@ -12,10 +13,12 @@ import type { ParsedDicom } from './types.js';
  *
  * @param bytes the whole file
  * @param source the path (or another name) that error messages start with
- * @throws DicomError when the bytes are not DICOM or the data set cannot be read
+ * @param limits checked before anything is inflated or decoded (the viewer's defaults unless the importer passes a
+ *   site's own)
+ * @throws DicomError when the bytes are not DICOM, the data set cannot be read, or it declares more than the limits
  */
-export function parseDicom(bytes: Uint8Array, source: string): ParsedDicom {
-  const read = readDataSet(bytes, source);
+export function parseDicom(bytes: Uint8Array, source: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): ParsedDicom {
+  const read = readDataSet(bytes, source, limits);
   let meta;
   let display: DisplayParameters;
   try {
@@ -27,7 +30,7 @@ export function parseDicom(bytes: Uint8Array, source: string): ParsedDicom {
   // Frames are returned as RGB whenever the file stores colour (YBR, palette), so the display describes them so.
   if (meta.samplesPerPixel === 3 || meta.photometric === 'PALETTE COLOR') display = { ...display, photometric: 'RGB' };
 
-  const frameSource: FrameSource = { dataSet: read.dataSet, meta, syntax: transferSyntaxInfo(read.transferSyntaxUid) };
+  const frameSource: FrameSource = { dataSet: read.dataSet, meta, syntax: transferSyntaxInfo(read.transferSyntaxUid), limits };
   return {
     meta,
     display,
@@ -37,7 +40,10 @@ export function parseDicom(bytes: Uint8Array, source: string): ParsedDicom {
       } catch (thrown) {
         if (thrown instanceof DicomError) throw thrown;
         const problem = describeThrown(thrown);
-        const message = thrown instanceof FrameProblem ? problem : `cannot decode frame ${index} (${transferLabel(meta.transferSyntaxUid)}): ${problem}`;
+        const message =
+          thrown instanceof FrameProblem || thrown instanceof LimitExceeded
+            ? problem
+            : `cannot decode frame ${index} (${transferLabel(meta.transferSyntaxUid)}): ${problem}`;
         throw new DicomError(source, message, { cause: thrown });
       }
     },

@@ -1,4 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
+import { DEFAULT_DECODE_LIMITS, LimitExceeded, type DecodeLimits } from '../images/decodeLimits.js';
 import dicomParser from './dicomParserModule.js';
 import type { DataSet } from './dicomParserModule.js';
 import { DicomError, describeThrown } from './errors.js';
@@ -86,7 +87,7 @@ function isPart10(bytes: Uint8Array): boolean {
  * explicit, little or big endian). dicom-parser reads the data set from a zero-copy view that starts after the meta
  * group, with the transfer syntax decided here: that covers missing or mislabelled meta information uniformly.
  */
-export function readDataSet(bytes: Uint8Array, source: string): ReadDataSet {
+export function readDataSet(bytes: Uint8Array, source: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): ReadDataSet {
   let start = 0;
   let hasMeta = false;
   let transferSyntaxUid = '';
@@ -129,23 +130,34 @@ export function readDataSet(bytes: Uint8Array, source: string): ReadDataSet {
   try {
     dataSet = dicomParser.parseDicom(body, {
       TransferSyntaxUID: parseAs,
-      inflater: (deflated: Uint8Array, position: number) => inflate(deflated, position ?? 0, source),
+      inflater: (deflated: Uint8Array, position: number) => inflate(deflated, position ?? 0, source, limits),
     } as Parameters<typeof dicomParser.parseDicom>[1]);
   } catch (thrown) {
     if (thrown instanceof DicomError) throw thrown;
     const problem = describeThrown(thrown);
     const truncated = /overrun|overread|eof|end of buffer|beyond|past the end|outside the bounds|out of range|maxP ?osition/i.test(problem);
-    throw new DicomError(source, truncated ? `truncated or corrupt data set (${problem})` : `cannot parse data set (${problem})`, { cause: thrown });
+    const words = truncated
+      ? `truncated or corrupt data set: an element's length runs past the end of the file (${problem})`
+      : `cannot parse data set: its structure is damaged (${problem})`;
+    throw new DicomError(source, words, { cause: thrown });
   }
   return { dataSet, transferSyntaxUid, hasMeta, mediaStorageSopClassUid };
 }
 
-function inflate(bytes: Uint8Array, position: number, source: string): Uint8Array {
+/**
+ * Inflates a deflated data set, stopping at the decoded-bytes limit: a few hundred kilobytes can declare a 65535²
+ * bitmap and inflate to half a gigabyte, so the output is capped instead of trusted.
+ */
+function inflate(bytes: Uint8Array, position: number, source: string, limits: DecodeLimits): Uint8Array {
   let inflated: Buffer;
   try {
-    inflated = inflateRawSync(bytes.subarray(position));
+    inflated = inflateRawSync(bytes.subarray(position), { maxOutputLength: Math.max(1, limits.maxDecodedBytes - position) });
   } catch (thrown) {
-    throw new DicomError(source, `deflated data set cannot be inflated (${describeThrown(thrown)})`, { cause: thrown });
+    if ((thrown as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      const limit = new LimitExceeded('maxDecodedBytes', limits.maxDecodedBytes, 'the deflated data set expands further than allowed');
+      throw new DicomError(source, limit.message, { cause: limit });
+    }
+    throw new DicomError(source, `the deflated data set is damaged and cannot be inflated (zlib: ${describeThrown(thrown)})`, { cause: thrown });
   }
   if (position === 0) return inflated;
   const full = new Uint8Array(position + inflated.length);

@@ -44,6 +44,8 @@ export interface DicomMetadata {
   pixelSpacing: PixelSpacing | null;
   hasPixelData: boolean;
   specificCharacterSet: string;
+  /** Header values that were out of range and are treated as absent, in words (the import report lists them). */
+  warnings: string[];
 }
 
 /** A parsed file: its header now, its pixels on demand. */

@@ -41,12 +41,24 @@ export function decimal(dataSet: DataSet, tag: string): number | null {
   return decimals(dataSet, tag)[0] ?? null;
 }
 
-/** Integer string (IS). */
-export function integer(dataSet: DataSet, tag: string): number | null {
+/** The range of an Integer String (PS3.5 6.2): a signed 32-bit integer. */
+const IS_MIN = -(2 ** 31);
+const IS_MAX = 2 ** 31 - 1;
+
+/**
+ * Integer string (IS). A value outside the IS range (writers have put 20-digit numbers there) is treated as absent,
+ * and `warn` is told, so one careless header cannot fail the file or store a number no column can hold.
+ */
+export function integer(dataSet: DataSet, tag: string, warn?: (raw: string) => void): number | null {
   const s = asciiString(dataSet, tag).split('\\')[0]?.trim() ?? '';
   if (!s) return null;
   const n = Number.parseInt(s, 10);
-  return Number.isFinite(n) ? n : null;
+  if (!Number.isFinite(n)) return null;
+  if (!Number.isSafeInteger(n) || n < IS_MIN || n > IS_MAX) {
+    warn?.(s);
+    return null;
+  }
+  return n;
 }
 
 /** An unsigned short (US); null when absent or empty. */

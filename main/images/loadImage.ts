@@ -1,4 +1,5 @@
 import { parseDicom } from '../dicom/index.js';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decodeLimits.js';
 import { toDisplayGray } from './display.js';
 import { decodeRaster, rasterDisplayParameters } from './readRaster.js';
 import { readIndexedFile } from './readIndexedFile.js';
@@ -22,11 +23,14 @@ export interface LoadedImage {
   meta: ImageFacts;
 }
 
-/** Reads and decodes the first frame of an indexed file (DICOM or PNG/JPEG). */
-export async function loadImage(filePath: string, format: ImageFormat): Promise<LoadedImage> {
+/**
+ * Reads and decodes the first frame of an indexed file (DICOM or PNG/JPEG), refusing (with the limit named) a file
+ * that declares more than the limits allow: the viewer and the AI read with the defaults.
+ */
+export async function loadImage(filePath: string, format: ImageFormat, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<LoadedImage> {
   const bytes = await readIndexedFile(filePath);
   if (format === 'dicom') {
-    const dicom = parseDicom(bytes, filePath);
+    const dicom = parseDicom(bytes, filePath, limits);
     const m = dicom.meta;
     return {
       frame: await dicom.decodeFrame(0),
@@ -41,7 +45,7 @@ export async function loadImage(filePath: string, format: ImageFormat): Promise<
       },
     };
   }
-  const { info, frame } = await decodeRaster(bytes, filePath);
+  const { info, frame } = await decodeRaster(bytes, filePath, limits);
   return {
     frame,
     display: rasterDisplayParameters(info.bits),

@@ -1,4 +1,5 @@
 import sharp, { type Metadata } from 'sharp';
+import { checkDeclaredImage, DEFAULT_DECODE_LIMITS, LimitExceeded, type DecodeLimits } from './decodeLimits.js';
 import type { DecodedFrame, DisplayParameters } from './types.js';
 
 // libvips' operation cache only helps when the same image is processed repeatedly; the importer never does that,
@@ -39,14 +40,30 @@ export async function rasterInfo(bytes: Uint8Array, source: string): Promise<Ras
 
 /**
  * Decodes a PNG/JPEG into one greyscale frame, keeping 16-bit PNGs at 16 bits (a 16-bit radiograph exported as PNG
- * keeps its full grey range for window/level). Colour images are converted to luminance.
+ * keeps its full grey range for window/level). Colour images are converted to luminance. The header's size is checked
+ * against the limits before libvips decodes anything.
  */
-export async function decodeRaster(bytes: Uint8Array, source: string): Promise<{ info: RasterInfo; frame: DecodedFrame }> {
+export async function decodeRaster(
+  bytes: Uint8Array,
+  source: string,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+): Promise<{ info: RasterInfo; frame: DecodedFrame }> {
   const info = await rasterInfo(bytes, source);
+  try {
+    checkDeclaredImage(limits, `the ${info.format.toUpperCase()} header`, {
+      width: info.width,
+      height: info.height,
+      samplesPerPixel: info.channels,
+      bitsAllocated: info.bits,
+    });
+  } catch (thrown) {
+    if (thrown instanceof LimitExceeded) throw new RasterError(`${source}: ${thrown.message}`, { cause: thrown });
+    throw thrown;
+  }
   const sixteen = info.bits === 16;
   let data: Buffer;
   try {
-    data = await sharp(bytes, { sequentialRead: true })
+    data = await sharp(bytes, { sequentialRead: true, limitInputPixels: limits.maxDeclaredPixels })
       .toColourspace(sixteen ? 'grey16' : 'b-w')
       .raw({ depth: sixteen ? 'ushort' : 'uchar' })
       .toBuffer();

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { DicomError, isDicomdir, parseDicom, sniffDicom, type DicomMetadata } from '../dicom/index.js';
+import type { ImportLimits } from '../api/imports.js';
 import type { ImageRecord } from '../db/records.js';
+import { DEFAULT_DECODE_LIMITS, LimitExceeded, type DecodeLimits } from '../images/decodeLimits.js';
 import { toDisplayGray8 } from '../images/display.js';
 import { decodeRaster, rasterDisplayParameters, RasterError } from '../images/readRaster.js';
 import { thumbnailPng } from '../images/thumbnail.js';
@@ -22,24 +24,33 @@ export interface FileFacts {
 }
 
 export type Description =
-  | { kind: 'image'; record: ImageRecord }
+  /** `warnings`: header values stored as absent, in words (listed in the import report with the file). */
+  | { kind: 'image'; record: ImageRecord; warnings: string[] }
   | { kind: 'skip'; reason: string }
   | { kind: 'fail'; reason: string };
 
 /**
  * Turns one file's bytes into what the index stores: patient/study/series/instance rows, reference findings and a
  * thumbnail written under `dataDir`. Pure with respect to the database, so it runs in a worker thread.
- * Failures come back as reasons (never thrown) so the import goes on.
+ * Failures come back as reasons (never thrown) so the import goes on; a file over the limits is refused from what it
+ * declares, before its pixels are decoded.
  */
-export async function describeImage(bytes: Uint8Array, facts: FileFacts, dataDir: string, sidecar: SidecarEntry | null): Promise<Description> {
+export async function describeImage(
+  bytes: Uint8Array,
+  facts: FileFacts,
+  dataDir: string,
+  sidecar: SidecarEntry | null,
+  limits: DecodeLimits | ImportLimits = DEFAULT_DECODE_LIMITS,
+): Promise<Description> {
   if (bytes.length === 0) return { kind: 'fail', reason: 'the file is empty' };
   const contentHash = createHash('sha256').update(bytes).digest('hex');
   try {
-    if (sniffDicom(bytes)) return await describeDicom(bytes, facts, contentHash, dataDir);
-    if (isPng(bytes) || isJpeg(bytes)) return await describeRaster(bytes, facts, contentHash, dataDir, sidecar);
+    if (sniffDicom(bytes)) return await describeDicom(bytes, facts, contentHash, dataDir, limits);
+    if (isPng(bytes) || isJpeg(bytes)) return await describeRaster(bytes, facts, contentHash, dataDir, sidecar, limits);
     return { kind: 'fail', reason: 'not an image: neither DICOM nor PNG/JPEG' };
   } catch (err) {
     if (err instanceof DicomError || err instanceof RasterError) return { kind: 'fail', reason: stripSource(err.message, facts.path) };
+    if (err instanceof LimitExceeded) return { kind: 'fail', reason: err.message };
     return { kind: 'fail', reason: `could not be read: ${(err as Error).message}` };
   }
 }
@@ -63,8 +74,8 @@ async function writeThumbnail(dataDir: string, contentHash: string, png: Buffer)
   return rel;
 }
 
-async function describeDicom(bytes: Uint8Array, facts: FileFacts, contentHash: string, dataDir: string): Promise<Description> {
-  const dicom = parseDicom(bytes, facts.path);
+async function describeDicom(bytes: Uint8Array, facts: FileFacts, contentHash: string, dataDir: string, limits: DecodeLimits): Promise<Description> {
+  const dicom = parseDicom(bytes, facts.path, limits);
   const m = dicom.meta;
   if (isDicomdir(m)) return { kind: 'skip', reason: 'a DICOMDIR (media directory), not an image: import it by its name DICOMDIR to follow its references' };
   if (!m.hasPixelData) return { kind: 'skip', reason: `no pixel data (SOP class ${m.sopClassUid || 'unknown'}, modality ${m.modality || 'unknown'})` };
@@ -78,6 +89,7 @@ async function describeDicom(bytes: Uint8Array, facts: FileFacts, contentHash: s
   const studyUid = m.studyInstanceUid || uidFromSeed(`study:${sopInstanceUid}`);
   return {
     kind: 'image',
+    warnings: m.warnings,
     record: {
       patient: {
         patientId: m.patientId || '(no ID)',
@@ -150,8 +162,9 @@ async function describeRaster(
   contentHash: string,
   dataDir: string,
   sidecar: SidecarEntry | null,
+  limits: DecodeLimits,
 ): Promise<Description> {
-  const { info, frame } = await decodeRaster(bytes, facts.path);
+  const { info, frame } = await decodeRaster(bytes, facts.path, limits);
   const gray8 = frame.data instanceof Uint8Array ? frame.data : toDisplayGray8(frame, rasterDisplayParameters(info.bits));
   const thumbnailPath = await writeThumbnail(dataDir, contentHash, await thumbnailPng(gray8, frame.width, frame.height, THUMBNAIL_SIZE));
   const name = basename(facts.path);
@@ -174,6 +187,7 @@ async function describeRaster(
   const unboxed = labels.filter((l) => !boxes.some((b) => b.label === l));
   return {
     kind: 'image',
+    warnings: [],
     record: {
       patient: {
         patientId,

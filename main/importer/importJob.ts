@@ -2,16 +2,24 @@ import type { AnalysisRepository } from '../db/analysisRepository.js';
 import type { ImportJobRepository } from '../db/importJobRepository.js';
 import type { IndexRepository } from '../db/indexRepository.js';
 import { UNCHANGED_REASON } from '../db/records.js';
+import type { ImportLimits } from '../api/imports.js';
+import { formatLimit } from '../images/decodeLimits.js';
 import type { EventBus } from '../platform/eventBus.js';
 import type { JobControl } from '../platform/jobRunner.js';
-import type { WorkerPool } from '../platform/workerPool.js';
+import { WorkerLostError, type WorkerPool } from '../platform/workerPool.js';
 import type { Description } from './describeImage.js';
 import type { DescribeTask } from './importWorker.js';
 import { loadSidecarsFor, type SidecarIndex } from './sidecar.js';
-import { collectSources, type ImportSource } from './sources.js';
+import { collectSources, ZipMemberError, type ImportSource } from './sources.js';
 
 /** Imports that change at least this many images end with an index optimisation. */
 const LARGE_IMPORT = 500;
+
+/**
+ * A file that was being read when the process stopped this many times is not tried again: it is recorded as failed
+ * (the first time it is retried alone, in case it was only in flight beside the file that stopped the process).
+ */
+const MAX_INTERRUPTED_ATTEMPTS = 2;
 
 export interface ImportDeps {
   importJobs: ImportJobRepository;
@@ -20,6 +28,8 @@ export interface ImportDeps {
   dataDir: string;
   events: EventBus;
   pool: WorkerPool<DescribeTask, Description>;
+  /** The limits in force for this import (the site's, with any overrides of the request). */
+  limits: ImportLimits;
 }
 
 export interface ImportRequest {
@@ -33,19 +43,37 @@ export interface ImportRequest {
  * One import: expand the roots into files, skip those already indexed and unchanged (size and mtime, then content
  * hash), describe the rest in worker threads, and store each image in its own transaction as it comes back, so a
  * crash or a cancel loses nothing already stored. Every file's outcome is recorded in the job's report.
+ *
+ * Each file fails alone: reading a zip member, parsing, decoding, the thumbnail, the index write, a worker that
+ * crashes or runs past the time limit — any of them records that file as failed with its reason, and the import goes
+ * on. A file that was being read when the whole process stopped is retried once, alone, on resume, and then failed.
  */
 export async function runImport(deps: ImportDeps, request: ImportRequest, control: JobControl): Promise<string> {
   const { importJobs: jobs, index, analyses } = deps;
   jobs.create(control.id, request.roots);
   const already = request.resume ? jobs.recordedPaths(control.id) : new Set<string>();
 
-  const collected = await collectSources(request.roots);
+  const interrupted = request.resume ? jobs.interruptedAttempts(control.id) : new Map<string, number>();
+  const limits = deps.limits;
+
+  const collected = await collectSources(request.roots, limits);
   try {
     for (const p of collected.problems) {
       if (!already.has(p.path)) jobs.recordItem(control.id, p.path, p.outcome, p.reason);
     }
-    const todo = collected.sources.filter((s) => !already.has(s.path));
-    control.setTotal(todo.length);
+    const pending = collected.sources.filter((s) => !already.has(s.path));
+    control.setTotal(pending.length);
+    // Files the process stopped on last time: failed after the last allowed try, else tried first, one at a time.
+    const suspects: ImportSource[] = [];
+    const todo: ImportSource[] = [];
+    for (const s of pending) {
+      const attempts = interrupted.get(s.path) ?? 0;
+      if (attempts >= MAX_INTERRUPTED_ATTEMPTS) {
+        jobs.recordItem(control.id, s.path, 'failed', `the import process stopped ${attempts} times while reading this file (it may exhaust memory or crash the reader): not tried again`);
+        control.advance(1, 1);
+      } else if (attempts > 0) suspects.push(s);
+      else todo.push(s);
+    }
 
     const sidecars = new Map<string, SidecarIndex>();
     const sidecarFor = (s: ImportSource) => {
@@ -72,28 +100,70 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
       }
     };
 
-    const handle = async (s: ImportSource): Promise<void> => {
+    /** Reads (zip members), describes in a worker, and retries alone a file whose worker died beside another. */
+    const describe = async (s: ImportSource, solo: boolean): Promise<Description> => {
+      const bytes = s.fsPath ? null : await s.read();
+      const task: DescribeTask = {
+        facts: { path: s.path, size: s.size, mtimeMs: s.mtimeMs },
+        fsPath: s.fsPath,
+        bytes,
+        dataDir: deps.dataDir,
+        sidecar: sidecarFor(s),
+        limits,
+      };
+      try {
+        // A zip member's buffer is its own (see readZipEntry), so it moves to the worker instead of being copied.
+        const owned = bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
+        return await deps.pool.run(task, { transfer: owned, timeoutMs: limits.maxFileSeconds * 1000, solo });
+      } catch (err) {
+        if (err instanceof WorkerLostError && !err.alone && !solo) return describe(s, true);
+        throw err;
+      }
+    };
+
+    const store = (s: ImportSource, d: Description) => {
+      if (d.kind !== 'image') {
+        jobs.recordItem(control.id, s.path, d.kind === 'skip' ? 'skipped' : 'failed', d.reason);
+        control.advance(1, d.kind === 'fail' ? 1 : 0);
+        return;
+      }
+      let result;
+      try {
+        result = index.upsertImage(d.record);
+      } catch (err) {
+        jobs.recordItem(control.id, s.path, 'failed', `could not be stored in the index: ${(err as Error).message}`);
+        control.advance(1, 1);
+        return;
+      }
+      if (result.outcome === 'updated') forgetStaleAnalyses(result.instanceId, result.studyId);
+      const note = result.outcome === 'skipped' ? result.reason : d.warnings.length ? d.warnings.join('; ') : undefined;
+      jobs.recordItem(control.id, s.path, result.outcome, note);
+      if (result.outcome !== 'skipped') changedStudies.add(result.studyId);
+      control.advance(1);
+    };
+
+    const handle = async (s: ImportSource, solo = false): Promise<void> => {
       const known = index.findByPath(s.path);
       if (known && known.fileSize === s.size && Math.abs(known.fileMtimeMs - s.mtimeMs) < 1) {
         jobs.recordItem(control.id, s.path, 'skipped', UNCHANGED_REASON);
         control.advance(1);
         return;
       }
-      const bytes = s.fsPath ? null : await s.read();
-      const task: DescribeTask = { facts: { path: s.path, size: s.size, mtimeMs: s.mtimeMs }, fsPath: s.fsPath, bytes, dataDir: deps.dataDir, sidecar: sidecarFor(s) };
-      const d = await deps.pool.run(task);
-      if (d.kind === 'image') {
-        const result = index.upsertImage(d.record);
-        if (result.outcome === 'updated') forgetStaleAnalyses(result.instanceId, result.studyId);
-        jobs.recordItem(control.id, s.path, result.outcome, result.outcome === 'skipped' ? result.reason : undefined);
-        if (result.outcome !== 'skipped') changedStudies.add(result.studyId);
-        control.advance(1);
-      } else {
-        jobs.recordItem(control.id, s.path, d.kind === 'skip' ? 'skipped' : 'failed', d.reason);
-        control.advance(1, d.kind === 'fail' ? 1 : 0);
+      let described: Description;
+      try {
+        // Noted before the reader starts, cleared with the outcome: a note left behind names the file a crash stopped on.
+        jobs.beginAttempt(control.id, s.path);
+        described = await describe(s, solo);
+      } catch (err) {
+        jobs.recordItem(control.id, s.path, 'failed', failureReason(err, limits));
+        control.advance(1, 1);
+        return;
       }
+      store(s, described);
       flushChanges(false);
     };
+
+    for (const s of suspects) if (!control.signal.aborted) await handle(s, true);
 
     // Keep every worker busy with a bounded number of files in flight (memory stays flat on 100,000-file imports).
     let next = 0;
@@ -114,4 +184,16 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
   } finally {
     collected.close();
   }
+}
+
+/** Why a file failed, in words, from what its reading threw. */
+function failureReason(err: unknown, limits: ImportLimits): string {
+  if (err instanceof WorkerLostError) {
+    if (err.kind === 'timed-out') {
+      return `reading it took longer than allowed: over the limit maxFileSeconds = ${formatLimit('maxFileSeconds', limits.maxFileSeconds)} (its reader was stopped and replaced)`;
+    }
+    return `${err.message} while reading this file (the reader was replaced; the import went on)`;
+  }
+  if (err instanceof ZipMemberError) return err.message;
+  return `could not be read: ${(err as Error).message}`;
 }

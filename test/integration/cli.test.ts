@@ -69,6 +69,16 @@ describe('cxr CLI', () => {
     expect(again.out).toMatch(/imported 0, updated 0, skipped 6, failed 0/);
   });
 
+  it("shows and changes the site's import limits, and refuses a limit that is not a positive number", async () => {
+    expect((await cxr('--data-dir', dataDir, 'import', '--limits')).out).toMatch(/maxFileBytes\s+256 MiB/);
+    const changed = await cxr('--data-dir', dataDir, 'import', '--limits', '--max-file-mb', '512', '--max-file-seconds', '90');
+    expect(changed.out).toMatch(/maxFileBytes\s+512 MiB/);
+    expect((await cxr('--data-dir', dataDir, 'import', '--limits')).out).toMatch(/maxFileSeconds\s+90 s/);
+    const bad = await cxr('--data-dir', dataDir, 'import', '--max-zip-ratio', 'lots', dataDir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--max-zip-ratio needs a positive number, not "lots"/);
+  });
+
   it('fails cleanly on an unknown study', async () => {
     const r = await cxr('--data-dir', dataDir, 'show', '99999');
     expect(r.code).toBe(1);

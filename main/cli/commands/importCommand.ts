@@ -1,4 +1,4 @@
-import type { ImportReport } from '../../api/imports.js';
+import type { ImportLimits, ImportReport } from '../../api/imports.js';
 import { waitForJob } from '../../api/waitForJob.js';
 import type { Job } from '../../api/jobs.js';
 import { CliUsageError, type CliCommand, type CliContext } from '../command.js';
@@ -6,10 +6,25 @@ import { duration, parseCommandArgs } from '../format.js';
 
 export const importCommand: CliCommand = {
   name: 'import',
-  usage: 'cxr import PATH... [--csv FILE] | cxr import --resume | cxr import --report [JOB_ID]',
+  usage:
+    'cxr import PATH... [--csv FILE] [--max-...] | cxr import --resume | cxr import --report [JOB_ID] | cxr import --limits [--max-... N]\n' +
+    '  limits (for this import, or with --limits the site\'s): --max-file-mb, --max-pixels, --max-decoded-mb, --max-zip-ratio, --max-file-seconds',
   summary: 'Import files, folders, DICOMDIRs and .zip archives into the index (Ctrl-C cancels, keeping what is stored).',
   async run(args, cli) {
-    const { values, positional } = parseCommandArgs(args, { csv: { type: 'string' }, resume: { type: 'boolean' }, report: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positional } = parseCommandArgs(args, {
+      csv: { type: 'string' },
+      resume: { type: 'boolean' },
+      report: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      limits: { type: 'boolean' },
+      ...LIMIT_OPTIONS,
+    });
+    const limits = limitsFrom(values);
+    if (values.limits === true) {
+      const inForce = Object.keys(limits).length ? await cli.call('import:setLimits', limits) : await cli.call('import:limits', {});
+      printLimits(inForce, cli);
+      return 0;
+    }
     if (values.report === true) {
       const report = positional[0]
         ? await cli.call('import:report', { jobId: positional[0] })
@@ -30,7 +45,7 @@ export const importCommand: CliCommand = {
       }
     } else {
       if (!positional.length) throw new CliUsageError('give at least one file or folder to import');
-      jobs = [await cli.call('import:start', { paths: positional, sidecarCsv: values.csv })];
+      jobs = [await cli.call('import:start', { paths: positional, sidecarCsv: values.csv, ...(Object.keys(limits).length ? { limits } : {}) })];
     }
     let failures = 0;
     for (const job of jobs) {
@@ -46,6 +61,45 @@ export const importCommand: CliCommand = {
     return failures ? 1 : 0;
   },
 };
+
+const MiB = 1024 * 1024;
+
+/** The limit flags: each sets one limit, in the unit its name says. */
+const LIMIT_FLAGS: Record<string, { key: keyof ImportLimits; scale: number; integer: boolean }> = {
+  'max-file-mb': { key: 'maxFileBytes', scale: MiB, integer: true },
+  'max-pixels': { key: 'maxDeclaredPixels', scale: 1, integer: true },
+  'max-decoded-mb': { key: 'maxDecodedBytes', scale: MiB, integer: true },
+  'max-zip-ratio': { key: 'maxZipRatio', scale: 1, integer: false },
+  'max-file-seconds': { key: 'maxFileSeconds', scale: 1, integer: false },
+};
+const LIMIT_OPTIONS = {
+  'max-file-mb': { type: 'string' },
+  'max-pixels': { type: 'string' },
+  'max-decoded-mb': { type: 'string' },
+  'max-zip-ratio': { type: 'string' },
+  'max-file-seconds': { type: 'string' },
+} as const;
+
+function limitsFrom(values: Record<string, string | boolean | undefined>): Partial<ImportLimits> {
+  const out: Partial<ImportLimits> = {};
+  for (const [flag, spec] of Object.entries(LIMIT_FLAGS)) {
+    const raw = values[flag];
+    if (typeof raw !== 'string') continue;
+    const n = Number(raw) * spec.scale;
+    if (!Number.isFinite(n) || n <= 0) throw new CliUsageError(`--${flag} needs a positive number, not "${raw}"`);
+    out[spec.key] = spec.integer ? Math.round(n) : n;
+  }
+  return out;
+}
+
+function printLimits(l: ImportLimits, cli: CliContext): void {
+  cli.out('Import limits of this site (a file over one is refused, naming it):');
+  cli.out(`  maxFileBytes      ${(l.maxFileBytes / MiB).toFixed(0)} MiB   (--max-file-mb)      largest file or zip member read`);
+  cli.out(`  maxDeclaredPixels ${l.maxDeclaredPixels}   (--max-pixels)       rows x columns x frames a header may declare`);
+  cli.out(`  maxDecodedBytes   ${(l.maxDecodedBytes / MiB).toFixed(0)} MiB   (--max-decoded-mb)   memory one file may decode to`);
+  cli.out(`  maxZipRatio       ${l.maxZipRatio}   (--max-zip-ratio)    expansion of a zip member over 1 MiB`);
+  cli.out(`  maxFileSeconds    ${l.maxFileSeconds} s   (--max-file-seconds) time to read one file`);
+}
 
 /** Prints progress until the job ends; Ctrl-C asks the job to cancel (stored work is kept). */
 async function follow(job: Job, cli: CliContext, quiet: boolean): Promise<Job> {
@@ -83,6 +137,10 @@ export function printReport(r: ImportReport, cli: CliContext): void {
   if (r.skippedReasons.length) {
     cli.out(`  skipped (other than unchanged):`);
     for (const s of r.skippedReasons) cli.out(`    ${s.path}: ${s.reason}`);
+  }
+  if (r.warnings.length) {
+    cli.out(`  imported with warnings:`);
+    for (const w of r.warnings) cli.out(`    ${w.path}: ${w.reason}`);
   }
   if (r.failed.length) {
     cli.out(`  failed:`);

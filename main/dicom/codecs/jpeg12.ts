@@ -58,7 +58,14 @@ export async function decodeJpeg12(encoded: Uint8Array, frame: Jpeg12Frame): Pro
     photometricInterpretation: frame.photometric,
     encodedBuffer: encoded,
   });
-  const decoded = codecs.NativeCodecs.decodeJpeg(context, { convertColorspaceToRgb: false }).getDecodedBuffer();
-  if (!decoded || decoded.length === 0) throw new Error('12-bit JPEG decoder returned no pixels');
+  let decoded: Uint8Array | undefined;
+  try {
+    decoded = codecs.NativeCodecs.decodeJpeg(context, { convertColorspaceToRgb: false }).getDecodedBuffer();
+  } catch (thrown) {
+    // The WASM build throws bare numbers (C++ exception pointers) or traps; neither says anything to a reader.
+    const detail = thrown instanceof Error && thrown.name !== 'RuntimeError' ? ` (${thrown.message})` : '';
+    throw new Error(`the 12-bit JPEG decoder (IJG) stopped: the compressed data is damaged or uses a feature it does not support${detail}`);
+  }
+  if (!decoded || decoded.length === 0) throw new Error('the 12-bit JPEG decoder (IJG) returned no pixels: the compressed data is damaged');
   return decoded;
 }
