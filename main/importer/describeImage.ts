@@ -92,7 +92,8 @@ async function describeDicom(bytes: Uint8Array, facts: FileFacts, contentHash: s
     warnings: m.warnings,
     record: {
       patient: {
-        patientId: m.patientId || '(no ID)',
+        // No Patient ID stays empty: the index then keeps the study a patient of its own, joined to no other.
+        patientId: m.patientId.trim(),
         issuer: m.issuerOfPatientId,
         name: m.patientName,
         sex: m.patientSex,
@@ -152,6 +153,16 @@ export function ageAt(birth: string | null, at: string | null): number | null {
 }
 
 /**
+ * The patient ID of a PNG/JPEG. NIH ChestX-ray14 patient numbers are written one way whatever the import route, as in
+ * the file names (8 digits): labels.csv says `13125` for `00013125_000.png`, and the two must be one patient. Another
+ * sidecar ID is kept as given; without one, the NIH number or the file's stem.
+ */
+export function rasterPatientId(sidecarId: string | undefined, nihNumber: string | undefined, stem: string): string {
+  if (nihNumber && sidecarId !== undefined && /^\d{1,8}$/.test(sidecarId) && Number(sidecarId) === Number(nihNumber)) return nihNumber;
+  return sidecarId ?? nihNumber ?? stem;
+}
+
+/**
  * PNG/JPEG: patient and study come from a sidecar row when there is one, else from the file name. NIH names are
  * `PATIENT_FOLLOWUP.png`: one patient, one study per follow-up. UIDs are derived from those keys (and the content
  * hash for the instance) so a re-import finds the same rows.
@@ -170,7 +181,7 @@ async function describeRaster(
   const name = basename(facts.path);
   const stem = basename(name, extname(name));
   const nih = /^(\d{8})_(\d{3})$/.exec(stem);
-  const patientId = sidecar?.patientId ?? (nih ? nih[1]! : stem);
+  const patientId = rasterPatientId(sidecar?.patientId, nih?.[1], stem);
   const studyKey = nih ? `${patientId}_${nih[2]}` : stem;
   const studyUid = uidFromSeed(`raster-study:${patientId}:${studyKey}`);
   let pixelSpacing: ImageRecord['instance']['pixelSpacing'] = null;

@@ -8,6 +8,7 @@ import { ImportJobRepository } from '../../main/db/importJobRepository.js';
 import { hasShared, sharedPath } from '../helpers/shared.js';
 import { tempCore, type TempCore } from '../helpers/tempCore.js';
 import { makeZip } from '../helpers/zip.js';
+import { gradientPixels, imageElements, writeDicom } from '../helpers/dicomWriter.js';
 
 const NIH = sharedPath('data', 'nih-cxr14');
 const CXR = sharedPath('data', 'dicom', 'cxr');
@@ -72,7 +73,7 @@ describe.skipIf(!hasShared)('import into the index (real files)', () => {
     const page = await t.call('studies:list', { limit: 100 });
     expect(page.total).toBe(inbox.pngs.length + 5);
     const cardio = await t.call('studies:list', { finding: 'Cardiomegaly' });
-    expect(cardio.items.map((s) => s.patientId)).toContain('1369');
+    expect(cardio.items.map((s) => s.patientId)).toContain('00001369');
     expect((await t.call('studies:list', { text: 'CompressedSamples' })).total).toBe(2); // RG1 and the zipped CT1
     const j2k = (await t.call('studies:list', { text: 'RG1' })).items;
     expect(j2k).toHaveLength(1);
@@ -80,14 +81,14 @@ describe.skipIf(!hasShared)('import into the index (real files)', () => {
   });
 
   it('stores NIH reference findings, expert boxes and the derived pixel spacing', async () => {
-    const study = (await t.call('studies:list', { text: '1369' })).items[0]!;
+    const study = (await t.call('studies:list', { text: '00001369' })).items[0]!;
     const detail = await t.call('studies:get', { studyId: study.id });
     const inst = detail.series[0]!.instances[0]!;
     expect(inst.referenceFindings.find((r) => r.label === 'Cardiomegaly')?.box?.w).toBeCloseTo(553.72, 1);
     expect(inst.pixelSpacingMm![0]).toBeGreaterThan(0.2);
     expect(inst.pixelSpacingMm![0]).toBeLessThan(0.5);
     expect(inst.spacingSource).toBe('ImagerPixelSpacing');
-    expect(detail.patientId).toBe('1369');
+    expect(detail.patientId).toBe('00001369');
     const audit = await t.call('audit:list', { studyId: study.id, action: 'view' });
     expect(audit.items.length).toBeGreaterThan(0);
     expect(audit.items[0]).toMatchObject({ action: 'view', entityType: 'study' });
@@ -120,7 +121,7 @@ describe.skipIf(!hasShared)('import into the index (real files)', () => {
 
   it('detects a changed file, re-indexes it in place and forgets the AI results of its old pixels', async () => {
     const path = join(inbox.root, 'nih', 'images', inbox.pngs[1]!);
-    const study = (await t.call('studies:list', { text: inbox.pngs[1]!.slice(0, 8).replace(/^0+/, '') })).items[0]!;
+    const study = (await t.call('studies:list', { text: inbox.pngs[1]!.slice(0, 8) })).items[0]!;
     const instanceId = (await t.call('studies:get', { studyId: study.id })).series[0]!.instances[0]!.id;
     const analysis = await t.call('analysis:start', { instanceIds: [instanceId], packId: 'cxr14-tiny-test' });
     expect((await t.wait(analysis.id)).state).toBe('done');
@@ -187,6 +188,43 @@ describe.skipIf(!hasShared)('long imports: cancel and resume', () => {
       expect(report).toMatchObject({ state: 'done', imported: 8, failedCount: 0 });
       expect((await t.call('studies:list', {})).total).toBe(8);
       expect(await t.call('import:resume', {})).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('patient identity through the import pipeline', () => {
+  it('keeps studies without a Patient ID apart: none is another one\'s prior', async () => {
+    const t = tempCore();
+    try {
+      const folder = join(t.dataDir, 'anonymised');
+      mkdirSync(folder);
+      const anonymised = (suffix: string) =>
+        writeDicom(
+          imageElements({
+            rows: 32,
+            columns: 32,
+            pixels: gradientPixels(32, 32),
+            uidSuffix: suffix,
+            extra: [
+              { tag: '0010,0010', vr: 'PN', value: '' },
+              { tag: '0010,0020', vr: 'LO', value: '' },
+            ],
+          }),
+        );
+      writeFileSync(join(folder, 'chest.dcm'), anonymised('71'));
+      writeFileSync(join(folder, 'echo.dcm'), anonymised('72'));
+      const job = await t.call('import:start', { paths: [folder] });
+      expect((await t.wait(job.id)).state).toBe('done');
+      const page = await t.call('studies:list', { sort: { field: 'date', dir: 'desc' }, offset: 0, limit: 10 });
+      expect(page.items).toHaveLength(2);
+      expect(new Set(page.items.map((s) => s.patientRowId)).size).toBe(2);
+      for (const s of page.items) {
+        expect(s.patientId).toBe('');
+        const priors = await t.call('priors:get', { studyId: s.id });
+        expect(priors.studies.map((p) => p.studyId)).toEqual([s.id]);
+      }
     } finally {
       await t.close();
     }

@@ -17,7 +17,7 @@ import { createCohortFindings } from './0300-create-cohort-findings.js';
 import { createSearchIndexFiles } from './0310-create-search-index-files.js';
 import { createCohortExports } from './0320-create-cohort-exports.js';
 import { patientsKeyedWithoutId } from './0330-patients-keyed-without-id.js';
-import { createImportAttempts } from './0500-create-import-attempts.js';
+import { createImportAttempts } from './0340-create-import-attempts.js';
 
 /** Every migration, in one rising sequence (see ../migration.ts); the order is checked when the database opens. */
 export const allMigrations: readonly Migration[] = [

@@ -7,7 +7,7 @@ import type { Migration } from '../migration.js';
  * failed instead of being retried on every resume.
  */
 export const createImportAttempts: Migration = {
-  version: 500,
+  version: 340,
   name: 'create-import-attempts',
   up(db) {
     db.exec(`
