@@ -132,7 +132,7 @@ export const ReportSchema = z.object({
   signedBy: z.string().nullable(),
   signedAt: z.string().nullable(),
   addenda: z.array(AddendumSchema),
-  /** What the AI did (see ReportAiUseSchema), and the report's AI section as every export prints it. */
+  /** What the AI did (see ReportAiUseSchema), and the report's AI section as every export prints it (title first). */
   ai: ReportAiUseSchema,
   aiSection: z.array(z.string()),
 });

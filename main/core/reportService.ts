@@ -9,6 +9,7 @@ import type { DbHandle } from '../db/connection.js';
 import type { ReportRepository, SigningSnapshot, StoredReport } from '../db/reportRepository.js';
 import type { StudyRepository } from '../db/studyRepository.js';
 import { aiDetailsLines, aiSectionLines } from '../reports/aiSection.js';
+import { aiSectionWords } from '../reports/aiSectionWords.js';
 import { aiPacks, aiUseOf, keptFindings, legacyAiUse } from '../reports/aiUse.js';
 import { deidentifyReport } from '../reports/deidentify.js';
 import { draftFromTemplate } from '../reports/draftReport.js';
@@ -110,7 +111,7 @@ export function createReportService(deps: ReportServiceDeps): Service {
   const present = async (r: StoredReport): Promise<Report> => {
     const { frozenAi: _frozen, ...rest } = r;
     const ai = await aiOf(r);
-    return { ...rest, ai, aiSection: [...aiSectionLines(ai, r.language), ...aiDetailsLines(ai, r.language)] };
+    return { ...rest, ai, aiSection: [aiSectionWords(r.language).title, ...aiSectionLines(ai, r.language), ...aiDetailsLines(ai, r.language)] };
   };
 
   /**

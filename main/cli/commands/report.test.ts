@@ -37,7 +37,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('cxr report / cxr audit', () => {
   it('writes a signed SR that references the study image', async () => {
     const file = join(dir, 'out.dcm');
-    const r = await cxr('report', String(studyId), '--format', 'sr', '-o', file, '--sign', 'Dr Núñez');
+    const refused = await cxr('report', String(studyId), '--format', 'sr', '-o', file, '--sign', 'Dr Núñez');
+    expect(refused.err).toMatch(/cannot be signed: Findings is empty; Impression is empty/);
+    const r = await cxr('report', String(studyId), '--format', 'sr', '-o', file, '--findings', 'Clear lungs.', '--impression', 'Normal chest.', '--sign', 'Dr Núñez');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/signed by Dr Núñez/);
@@ -69,6 +71,7 @@ describe('cxr report / cxr audit', () => {
     expect(list.out).toMatch(/Dr Núñez\s+sign\s+report/);
     const csv = join(dir, 'audit.csv');
     const r = await cxr('audit', '--csv', csv, '--action', 'export');
+    // the refused signing exported nothing: the one export is the signed SR's
     expect(r.out).toMatch(/^1 audit entry/);
     expect(readFileSync(csv, 'utf8').trim().split('\r\n')).toHaveLength(2);
   });
