@@ -131,7 +131,9 @@ export function createReportService(deps: ReportServiceDeps): Service {
         if (language === r.language) shown.push(asShown);
       }
     }
-    return { ai: await aiUseOf(shown, (id, v) => sources.pack(id, v), imageCount(study)), analyses };
+    // A study no longer in the index cannot say what its AI showed: freeze what the draft took in, never "not used".
+    const ai = study ? await aiUseOf(shown, (id, v) => sources.pack(id, v), imageCount(study)) : legacyAiUse(r.aiFindings, null, 0);
+    return { ai, analyses };
   };
 
   return {

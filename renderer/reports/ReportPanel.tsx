@@ -62,7 +62,7 @@ export function ReportPanel({ studyId, instanceId }: { studyId: number; instance
     <Box component="section" aria-label={t('report.title')} sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
       <Typography variant="h6">{t('report.title')}</Typography>
       {busy && <LinearProgress aria-label={t('common.loading')} />}
-      {error && <Alert severity="error">{error}</Alert>}
+      {error && !report && <Alert severity="error">{error}</Alert>}
       {!report && !busy && (
         <Button
           variant="contained"
@@ -110,6 +110,8 @@ export function ReportPanel({ studyId, instanceId }: { studyId: number; instance
               </Typography>
             ))}
           </Box>
+          {/* Next to the buttons, so a refused signature ("Impression is empty") is read where the reader clicked. */}
+          {error && <Alert severity="error">{error}</Alert>}
           {report.state !== 'final' && (
             <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap', alignItems: 'center' }}>
               <Button variant="contained" disabled={!dirty || busy} onClick={() => void save()}>
