@@ -13,6 +13,7 @@ import { AnalysisRepository } from '../db/analysisRepository.js';
 import { openDatabase, type DbHandle } from '../db/connection.js';
 import { IndexRepository } from '../db/indexRepository.js';
 import { makeImageRecord } from '../db/testFixtures.js';
+import { zipEntry } from '../reports/export/docx.js';
 import { externalTool } from '../reports/export/toolCheck.js';
 
 const dcmjs = createRequire(import.meta.url)('dcmjs');
@@ -231,5 +232,41 @@ describe.skipIf(!hasPoppler)('de-identified PDF and DOCX and burned-in annotatio
     const clean = await exportPdf(withText.studyId);
     expect(clean.images).toBe(1);
     expect(clean.text).toContain('Key image(s) included (1): the file states no burned-in annotation (0028,0301 = NO)');
+  });
+});
+
+describe.skipIf(!hasPoppler)('identifiers typed into the report are gone from every de-identified format', () => {
+  it('txt, PDF, DOCX, FHIR (with its presented form) and SR: no name, nickname, MRN in any form, phone, address or e-mail', async () => {
+    const { studyId } = studyWithAnalysis(5, [0.1, 0.1, 0.1]);
+    const draft = await call('reports:draft', { studyId, language: 'en', author: 'Dr Ana Lefèvre' });
+    const typed =
+      'Bob (MRN 445902, also MRN445-902 and 445 902) lives at 42 Elm Street; phone +1 (555) 123-4567, e-mail bob.smith@example.org. Seen 3 March 2024.';
+    await call('reports:save', { reportId: draft.id, sections: [{ name: 'findings', text: typed }, { name: 'impression', text: 'Robert Smith: normal chest.' }] });
+    const forbidden = ['Bob', 'Robert', 'Smith', '445902', '445-902', '445 902', '123-4567', 'Elm Street', 'example.org', 'Lefèvre', '2024-03-03', '3 March 2024'];
+    const texts: Record<string, string> = {};
+    for (const format of ['txt', 'pdf', 'docx', 'fhir', 'sr'] as const) {
+      const e = await call('reports:export', { reportId: draft.id, format, deidentify: true });
+      const body = (await core.resource(e.path))!.body;
+      if (format === 'pdf') {
+        const file = join(dir, 'scrub.pdf');
+        writeFileSync(file, body);
+        texts[format] = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+      } else if (format === 'docx') {
+        const parts = await Promise.all(['word/document.xml', 'docProps/core.xml', 'word/footer1.xml'].map((n) => zipEntry(body, n)));
+        texts[format] = parts.map((p) => p?.toString('utf8') ?? '').join('\n');
+      } else if (format === 'fhir') {
+        const json = body.toString('utf8');
+        const bundle = JSON.parse(json) as { entry: Array<{ resource: { presentedForm?: Array<{ data: string }> } }> };
+        const forms = bundle.entry.flatMap((x) => x.resource.presentedForm ?? []).map((f) => Buffer.from(f.data, 'base64').toString('utf8'));
+        // The presented form is checked decoded; its base64 could hold any three letters by chance.
+        texts[format] = [json.replace(/"data": "[^"]*"/g, '"data": ""'), ...forms].join('\n');
+      } else {
+        texts[format] = body.toString('utf8');
+      }
+      for (const word of forbidden) expect(texts[format], `${format} still holds "${word}"`).not.toContain(word);
+    }
+    expect(texts.txt).toMatch(/Found and cleaned in the typed text: .*identifier\(s\).*phone number\(s\).*address\(es\).*e-mail address\(es\)/s);
+    expect(texts.txt).toContain('[phone removed]');
+    expect(texts.txt).toContain('[address removed]');
   });
 });
