@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, LanguageSchema, ResourcePathSchema, type Language } from './common.js';
+import { FindingDecisionSchema } from './analysis.js';
 import { op } from './operation.js';
 
 /** draft → preliminary → final. A final report is immutable (repository and trigger); addenda may follow. */
@@ -43,8 +44,8 @@ export const ReportAiFindingSchema = z.object({
 });
 export type ReportAiFinding = z.infer<typeof ReportAiFindingSchema>;
 
-/** What the reader did with one AI output: a decision in the viewer, or none. */
-export const AiDecisionSchema = z.enum(['accepted', 'edited', 'rejected', 'unreviewed']);
+/** What the reader did with one AI output: a decision in the viewer (declared once, in analysis.ts), or none. */
+export const AiDecisionSchema = z.enum([...FindingDecisionSchema.options, 'unreviewed']);
 export type AiDecision = z.infer<typeof AiDecisionSchema>;
 
 /** One label of one analysed image, as the AI showed it to the reader. */

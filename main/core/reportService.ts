@@ -1,5 +1,6 @@
 import { CoreError } from '../api/envelope.js';
-import { LanguageSchema, type AnalysisResult } from '../api/analysis.js';
+import type { AnalysisResult } from '../api/analysis.js';
+import { LanguageSchema } from '../api/common.js';
 import type { AuditAction } from '../api/audit.js';
 import type { Report, ReportAiUse, ReportLanguage } from '../api/reports.js';
 import { ReportLanguageSchema } from '../api/reports.js';

@@ -1,5 +1,6 @@
 import { CoreError } from '../api/envelope.js';
-import type { AnalysisResult, Language } from '../api/analysis.js';
+import type { AnalysisResult } from '../api/analysis.js';
+import type { Language } from '../api/common.js';
 import type { Addendum, KeyImage, Report, ReportAiFinding, ReportAiUse, ReportLanguage, ReportSection, ReportState, ReportSummary } from '../api/reports.js';
 import { systemClock, type Clock } from './clock.js';
 import type { DbHandle } from './connection.js';
