@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pdfimages, pdftotext } from '../../test/helpers/systemTools.js';
 import type { AnalysisResult } from '../api/analysis.js';
 import { dispatch } from '../api/dispatch.js';
 import type { OperationInput, OperationName, OperationOutput } from '../api/contract.js';
@@ -14,10 +15,11 @@ import { openDatabase, type DbHandle } from '../db/connection.js';
 import { IndexRepository } from '../db/indexRepository.js';
 import { makeImageRecord } from '../db/testFixtures.js';
 import { zipEntry } from '../reports/export/docx.js';
-import { externalTool } from '../reports/export/toolCheck.js';
 
 const dcmjs = createRequire(import.meta.url)('dcmjs');
-const hasPoppler = externalTool('pdftotext', 'poppler-utils', ['-v']) && externalTool('pdfimages', 'poppler-utils', ['-v']);
+const poppler = [pdftotext(), pdfimages()];
+const popplerSkip = poppler.some((t) => t.skip);
+const requirePoppler = () => poppler.forEach((t) => t.require());
 
 const PACK = { packId: 'site-pack', packVersion: '2.0.0' };
 const LABELS = ['Cardiomegaly', 'Effusion', 'Pneumothorax'];
@@ -205,8 +207,9 @@ describe('what a signed study shows never changes', () => {
   });
 });
 
-describe.skipIf(!hasPoppler)('de-identified PDF and DOCX and burned-in annotation', () => {
+describe.skipIf(popplerSkip)('de-identified PDF and DOCX and burned-in annotation', () => {
   const exportPdf = async (studyId: number) => {
+    requirePoppler();
     const draft = await call('reports:draft', { studyId, language: 'en' });
     const e = await call('reports:export', { reportId: draft.id, format: 'pdf', deidentify: true, includeImages: true });
     const file = join(dir, `${draft.id}.pdf`);
@@ -235,8 +238,9 @@ describe.skipIf(!hasPoppler)('de-identified PDF and DOCX and burned-in annotatio
   });
 });
 
-describe.skipIf(!hasPoppler)('identifiers typed into the report are gone from every de-identified format', () => {
+describe.skipIf(popplerSkip)('identifiers typed into the report are gone from every de-identified format', () => {
   it('txt, PDF, DOCX, FHIR (with its presented form) and SR: no name, nickname, MRN in any form, phone, address or e-mail', async () => {
+    requirePoppler();
     const { studyId } = studyWithAnalysis(5, [0.1, 0.1, 0.1]);
     const draft = await call('reports:draft', { studyId, language: 'en', author: 'Dr Ana Lefèvre' });
     const typed =

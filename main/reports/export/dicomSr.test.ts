@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dicomParser from 'dicom-parser';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dciodvfy, dsrdump } from '../../../test/helpers/systemTools.js';
 import { deidentifyReport, remapUid } from '../deidentify.js';
 import { sampleReportDocument } from '../fixtures.js';
 import type { ReportDocument } from '../model.js';
 import { BASIC_TEXT_SR, DEIDENTIFICATION_METHOD, renderDicomSr } from './dicomSr.js';
-import { externalTool } from './toolCheck.js';
 
 const dcmjs = createRequire(import.meta.url)('dcmjs');
 
@@ -175,9 +175,9 @@ describe('DICOM Basic Text SR export', () => {
  * Every SR variant validated by dciodvfy (dicom3tools), the reference DICOM validator: zero errors. The output is
  * printed for the record; the one warning left is "Study ID" (Type 2: the SR does not invent its study's ID).
  */
-const hasDciodvfy = externalTool('dciodvfy', 'dicom3tools', ['-version']);
+const validator = dciodvfy();
 
-describe.skipIf(!hasDciodvfy)('dciodvfy validates every SR variant with zero errors', () => {
+describe.skipIf(validator.skip)('dciodvfy validates every SR variant with zero errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cxr-sr-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const base = sampleReportDocument();
@@ -191,6 +191,7 @@ describe.skipIf(!hasDciodvfy)('dciodvfy validates every SR variant with zero err
   ];
   for (const [name, doc] of variants) {
     it(name, () => {
+      validator.require();
       const file = join(dir, `${name.replace(/\W+/g, '-')}.dcm`);
       writeFileSync(file, renderDicomSr(doc));
       // dciodvfy reports on stderr and may exit non-zero on warnings alone: read both streams, judge by the lines.
@@ -203,9 +204,9 @@ describe.skipIf(!hasDciodvfy)('dciodvfy validates every SR variant with zero err
 });
 
 /** dcmtk's dsrdump checks the content tree against the Basic Text SR relationship constraints (dciodvfy does not). */
-const hasDsrdump = externalTool('dsrdump', 'dcmtk', ['--version']);
+const treeReader = dsrdump();
 
-describe.skipIf(!hasDsrdump)('dsrdump reads every SR variant as a valid Basic Text SR tree', () => {
+describe.skipIf(treeReader.skip)('dsrdump reads every SR variant as a valid Basic Text SR tree', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cxr-sr-tree-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const base = sampleReportDocument();
@@ -215,6 +216,7 @@ describe.skipIf(!hasDsrdump)('dsrdump reads every SR variant as a valid Basic Te
     ['PNG study', sampleReportDocument({ images: [{ ...base.images[0]!, format: 'png' }] })],
   ] as const) {
     it(name, () => {
+      treeReader.require();
       const file = join(dir, `${name.replace(/\W+/g, '-')}.dcm`);
       writeFileSync(file, renderDicomSr(doc));
       const output = execFileSync('sh', ['-c', 'dsrdump "$1" 2>&1; echo "exit=$?"', 'sh', file], { encoding: 'utf8' });
