@@ -23,6 +23,15 @@ async function save(page: Page): Promise<void> {
   for (let i = 0; i < 100 && !(await button.isDisabled()); i++) await page.waitForTimeout(100);
 }
 
+/** A fresh load of the workstation, then the study opened from the worklist (whatever screen the last spec left). */
+async function openStudy(page: Page, launchUrl: string, studyId: number): Promise<void> {
+  await page.goto(launchUrl);
+  await page.reload();
+  const understand = page.getByRole('button', { name: 'I understand' });
+  if (await understand.isVisible().catch(() => false)) await understand.click();
+  await page.locator(`tr[data-study-id="${studyId}"]`).click();
+}
+
 const called = (r: AnalysisResult) => r.findings.filter((f) => f.positive).map((f) => `${f.label} (${f.certainty})`);
 
 test('reports: the AI section says what ran; an empty impression cannot be signed; a signed study stays as signed after recalibration', async () => {
@@ -31,9 +40,7 @@ test('reports: the AI section says what ran; an empty impression cannot be signe
   const signed = await studyIdByName(ws, NIH[0]!);
   const control = await studyIdByName(ws, NIH[1]!);
 
-  const worklist = page.getByRole('button', { name: 'Worklist' });
-  if (await worklist.count()) await worklist.first().click();
-  await page.locator(`tr[data-study-id="${signed.studyId}"]`).click();
+  await openStudy(page, ws.launchUrl, signed.studyId);
   await waitDrawn(page, signed.instanceId);
   await page.getByRole('tab', { name: 'Report' }).click();
   await page.getByTestId('report-draft').waitFor({ timeout: 30_000 });
@@ -90,10 +97,7 @@ test('reports: the AI section says what ran; an empty impression cannot be signe
   assert(JSON.stringify(after) === JSON.stringify(before), 'the signed study shows exactly what was signed');
 
   // The viewer, reloaded, shows the signed findings unchanged.
-  await page.reload();
-  const understand = page.getByRole('button', { name: 'I understand' });
-  if (await understand.isVisible().catch(() => false)) await understand.click();
-  await page.locator(`tr[data-study-id="${signed.studyId}"]`).click();
+  await openStudy(page, ws.launchUrl, signed.studyId);
   await waitDrawn(page, signed.instanceId);
   await page.getByRole('tab', { name: 'Findings' }).click();
   await page.getByTestId(/^finding-/).first().waitFor();
