@@ -84,6 +84,8 @@ export const AiImageUseSchema = z.object({
   /** Why no findings were shown (the quality/view gate); null when findings were shown. */
   withheld: z.string().nullable(),
   labels: z.array(AiLabelUseSchema),
+  /** The "AI details" appendix as the viewer showed it (probability, threshold and source, place), in the report's language. */
+  details: z.object({ title: z.string(), lines: z.array(z.string()) }).nullable().optional(),
 });
 export type AiImageUse = z.infer<typeof AiImageUseSchema>;
 

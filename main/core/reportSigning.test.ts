@@ -166,7 +166,7 @@ describe('what a signed study shows never changes', () => {
     const text = await exportText();
     expect(aiPart(text)).toBe(aiPart(before.text));
     expect(aiPart(text)).toContain('Findings shown to the reader: Cardiomegaly (possible).');
-    expect(aiPart(text)).toContain('Cardiomegaly: 60.0%, threshold 50.0% (calibration), called');
+    expect(aiPart(text)).toContain('Cardiomegaly: AI probability 0.60, threshold 0.50 (site calibration); called (possible)');
   });
 
   it('after a forced re-analysis with other numbers: still what was signed, without heatmaps drawn from the new data', async () => {

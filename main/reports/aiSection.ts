@@ -56,18 +56,28 @@ export function aiSectionLines(ai: ReportAiUse, language: ReportLanguage): strin
   return lines;
 }
 
-/** The AI details appendix: every label's probability and operating threshold per image (empty without AI). */
+/**
+ * The AI details appendix: every label's probability and operating threshold per image (empty without AI). The
+ * lines the viewer showed (findings/text) are printed as they were; records without them get the same facts from
+ * the labels.
+ */
 export function aiDetailsLines(ai: ReportAiUse, language: ReportLanguage): string[] {
   const w = aiSectionWords(language);
-  const withLabels = ai.images.filter((i) => i.withheld === null && i.labels.length);
-  if (!withLabels.length) return [];
-  const lines = [w.details];
+  const shown = ai.images.filter((i) => i.withheld === null && (i.details?.lines.length || i.labels.length));
+  if (!shown.length) return [];
+  const lines = [shown.find((i) => i.details)?.details?.title ?? w.details];
   ai.images.forEach((img, n) => {
-    if (img.withheld !== null || !img.labels.length) return;
+    if (img.withheld !== null) return;
+    const prefix = ai.images.length > 1 ? `${n + 1}. ` : '';
+    if (img.details?.lines.length) {
+      for (const line of img.details.lines) lines.push(`${prefix}${line}`);
+      return;
+    }
+    if (!img.labels.length) return;
     const items = [...img.labels]
       .sort((a, b) => b.probability - a.probability)
       .map((l) => w.detail(labelName(l.label), percent(l.probability), l.threshold === null ? w.noThreshold : percent(l.threshold), l.thresholdSource, l.called));
-    lines.push(`${ai.images.length > 1 ? `${n + 1}. ` : ''}${items.join('; ')}`);
+    lines.push(`${prefix}${items.join('; ')}`);
   });
   return lines;
 }

@@ -1,10 +1,16 @@
-import type { AnalysisResult } from '../api/analysis.js';
+import type { AnalysisResult, Finding } from '../api/analysis.js';
 import type { AiImageUse, AiLabelUse, ReportAiFinding, ReportAiUse } from '../api/reports.js';
 import type { PackInfo } from './reportSources.js';
 
 /** How the report names the operating points an analysis was presented with. */
 export function thresholdVersionOf(result: Pick<AnalysisResult, 'calibrationId' | 'packId' | 'packVersion'>): string {
   return result.calibrationId !== null ? `calibration #${result.calibrationId}` : `${result.packId} ${result.packVersion} shipped thresholds`;
+}
+
+/** The side of a called finding as the text states it (only when the localisation is validated), else null. */
+export function sideOf(f: Pick<Finding, 'location'>): 'right' | 'left' | 'bilateral' | null {
+  if (!f.location.stated || !f.location.side) return null;
+  return f.location.side === 'both' ? 'bilateral' : f.location.side;
 }
 
 /**
@@ -26,7 +32,7 @@ export function aiImageUse(result: AnalysisResult, pack: PackInfo | null): AiIma
       thresholdSource: f.thresholdSource,
       called,
       certainty: called ? f.certainty : null,
-      laterality: called ? f.laterality : null,
+      laterality: called ? sideOf(f) : null,
       shownText: called ? f.sentence : null,
       decision,
       readerText: decision === 'edited' ? (f.review?.text ?? null) : null,
@@ -43,6 +49,7 @@ export function aiImageUse(result: AnalysisResult, pack: PackInfo | null): AiIma
     thresholdVersion: thresholdVersionOf(result),
     withheld,
     labels,
+    details: result.text.details ? { title: result.text.details.title, lines: result.text.details.lines.map((l) => l.text) } : null,
   };
 }
 

@@ -3,7 +3,7 @@ import type { AnalysisResult } from '../api/analysis.js';
 import type { ReportAiFinding, ReportLanguage } from '../api/reports.js';
 import type { Instance, StudyDetail } from '../api/studies.js';
 import type { NewReport } from '../db/reportRepository.js';
-import { thresholdVersionOf } from './aiUse.js';
+import { sideOf, thresholdVersionOf } from './aiUse.js';
 import { fillTemplate, type ParsedTemplate } from './templateParser.js';
 
 /**
@@ -29,7 +29,7 @@ export function acceptedFindings(result: AnalysisResult): ReportAiFinding[] {
       modelVersion: result.packVersion,
       thresholdVersion,
       certainty: f.certainty,
-      laterality: f.laterality,
+      laterality: sideOf(f),
     });
   }
   return out;

@@ -104,6 +104,14 @@ describe('plain text export', () => {
     expect(text).toContain('Leitor: aceitos: nenhum; editados: nenhum; rejeitados: nenhum; não revisados: Consolidation, Effusion, Cardiomegaly.');
   });
 
+  it('prints the AI details appendix exactly as the viewer showed it when the record has it', () => {
+    const ai = sampleAiUse();
+    ai.images[0] = { ...ai.images[0]!, details: { title: 'Detalhes da IA', lines: ['Consolidação: probabilidade IA 0,81, limiar 0,42 (calibração do serviço); apontado (provável).'] } };
+    const text = renderText({ ...doc, ai });
+    expect(text).toContain('Detalhes da IA\nConsolidação: probabilidade IA 0,81, limiar 0,42 (calibração do serviço); apontado (provável).\n');
+    expect(text).not.toContain('Consolidation: 81.2%');
+  });
+
   it('says why nothing was shown when the quality gate withheld the findings', () => {
     const gated = sampleAiUse();
     gated.images[0] = { ...gated.images[0]!, withheld: 'lateral view', labels: [] };
