@@ -70,7 +70,8 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
     const operatingPoints = new OperatingPoints(repos.analyses, packs);
     const analyzers = new AnalyzerHost(aiSettings);
     disposers.push(() => analyzers.dispose());
-    const views = new AnalysisViews({ analyses: repos.analyses, packs, operatingPoints, dataDir });
+    // Signed reports froze what they showed: the views consult that before anything live (findings/analysisViews.ts).
+    const views = new AnalysisViews({ analyses: repos.analyses, packs, operatingPoints, dataDir, signed: repos.reports });
     const packContexts = new PackContextResolver(repos.search, packs, operatingPoints);
 
     services.push(
@@ -92,7 +93,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
         db,
         reports: repos.reports,
         studies: repos.studies,
-        sources: options.reportSources ?? createReportSources({ studies: repos.studies, index: repos.index, views, dataDir }),
+        sources: options.reportSources ?? createReportSources({ studies: repos.studies, index: repos.index, views, packs, dataDir }),
         templates: options.templates ?? new TemplateStore(shippedTemplatesDir(), join(dataDir, 'templates')),
         audit,
         dataDir,

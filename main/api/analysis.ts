@@ -119,6 +119,11 @@ export const AnalysisResultSchema = z.object({
   }),
   aiGenerated: z.literal(true),
   disclaimer: z.string(),
+  /**
+   * Set when this is the analysis as a signed report froze it: what the reader saw at signing, shown unchanged
+   * whatever was recalibrated or re-analysed since (an addendum is the only way to change a signed report).
+   */
+  signed: z.object({ reportId: IdSchema, signedAt: z.string() }).nullable().optional(),
 });
 export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;
 

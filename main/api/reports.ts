@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, LanguageSchema, ResourcePathSchema, type Language } from './common.js';
+import { FindingDecisionSchema } from './analysis.js';
 import { op } from './operation.js';
 
 /** draft → preliminary → final. A final report is immutable (repository and trigger); addenda may follow. */
@@ -37,8 +38,68 @@ export const ReportAiFindingSchema = z.object({
   modelPack: z.string(),
   modelVersion: z.string(),
   thresholdVersion: z.string(),
+  /** How sure the AI's call was, and on which side (absent in reports drafted before they were recorded). */
+  certainty: z.enum(['probable', 'possible']).nullable().optional(),
+  laterality: z.enum(['right', 'left', 'bilateral']).nullable().optional(),
 });
 export type ReportAiFinding = z.infer<typeof ReportAiFindingSchema>;
+
+/** What the reader did with one AI output: a decision in the viewer (declared once, in analysis.ts), or none. */
+export const AiDecisionSchema = z.enum([...FindingDecisionSchema.options, 'unreviewed']);
+export type AiDecision = z.infer<typeof AiDecisionSchema>;
+
+/** One label of one analysed image, as the AI showed it to the reader. */
+export const AiLabelUseSchema = z.object({
+  label: z.string(),
+  probability: z.number().min(0).max(1),
+  /** The operating threshold in force; null when the label had none (not calibrated: never called). */
+  threshold: z.number().min(0).max(1).nullable(),
+  /** Where the threshold came from (calibration, pack, default...), as the analysis said. */
+  thresholdSource: z.string(),
+  /** Called positive at that operating point (a finding shown to the reader). */
+  called: z.boolean(),
+  certainty: z.enum(['probable', 'possible']).nullable(),
+  laterality: z.enum(['right', 'left', 'bilateral']).nullable(),
+  /** The generated sentence the reader saw for a called finding. */
+  shownText: z.string().nullable(),
+  decision: AiDecisionSchema,
+  /** The reader's wording when the decision is `edited`. */
+  readerText: z.string().nullable(),
+});
+export type AiLabelUse = z.infer<typeof AiLabelUseSchema>;
+
+/** One image the AI analysed: which model, which thresholds, what it showed (or why it showed nothing). */
+export const AiImageUseSchema = z.object({
+  instanceId: IdSchema.nullable(),
+  /** The stored analysis it came from (its heatmaps); null in de-identified copies and old records. */
+  analysisId: IdSchema.nullable(),
+  packId: z.string(),
+  packVersion: z.string(),
+  /** The pack's title and intended use from its manifest (e.g. "Not for clinical use"). */
+  packTitle: z.string(),
+  intendedUse: z.string(),
+  analysedAt: z.string(),
+  /** e.g. `calibration #3` or `cxr14-densenet121-demo 1.0.0 shipped thresholds`. */
+  thresholdVersion: z.string(),
+  /** Why no findings were shown (the quality/view gate); null when findings were shown. */
+  withheld: z.string().nullable(),
+  labels: z.array(AiLabelUseSchema),
+  /** The "AI details" appendix as the viewer showed it (probability, threshold and source, place), in the report's language. */
+  details: z.object({ title: z.string(), lines: z.array(z.string()) }).nullable().optional(),
+});
+export type AiImageUse = z.infer<typeof AiImageUseSchema>;
+
+/**
+ * Exactly what the AI did for a report's study: what ran on which image, what was shown, what the reader accepted,
+ * edited or rejected. Live for drafts; frozen at signing (`frozenAt`), after which nothing changes it.
+ */
+export const ReportAiUseSchema = z.object({
+  /** When it was frozen (the signing time); null while the report is unsigned and the record is live. */
+  frozenAt: z.string().nullable(),
+  imagesInStudy: z.number().int().nonnegative(),
+  images: z.array(AiImageUseSchema),
+});
+export type ReportAiUse = z.infer<typeof ReportAiUseSchema>;
 
 export const KeyImageSchema = z.object({
   instanceId: IdSchema,
@@ -74,6 +135,9 @@ export const ReportSchema = z.object({
   signedBy: z.string().nullable(),
   signedAt: z.string().nullable(),
   addenda: z.array(AddendumSchema),
+  /** What the AI did (see ReportAiUseSchema), and the report's AI section as every export prints it (title first). */
+  ai: ReportAiUseSchema,
+  aiSection: z.array(z.string()),
 });
 export type Report = z.infer<typeof ReportSchema>;
 
@@ -193,7 +257,11 @@ export const reportOperations = {
   'reports:get': op(ReportGetInputSchema, ReportSchema, 'One report with its sections, AI findings and addenda (audited as a view).'),
   'reports:draft': op(ReportDraftInputSchema, ReportSchema, 'Create a draft report for a study from a template, filled from study data and accepted findings.'),
   'reports:save': op(ReportSaveInputSchema, ReportSchema, 'Save the reader\'s edits to a draft or preliminary report.'),
-  'reports:setState': op(ReportSetStateInputSchema, ReportSchema, 'Move a report to preliminary, or sign it (final, immutable).'),
+  'reports:setState': op(
+    ReportSetStateInputSchema,
+    ReportSchema,
+    'Move a report to preliminary, or sign it (final, immutable; refused while Findings or Impression is empty). Signing freezes what the AI showed.',
+  ),
   'reports:addendum': op(ReportAddendumInputSchema, ReportSchema, 'Append an addendum to a final report.'),
   'reports:export': op(ReportExportInputSchema, ReportExportSchema, 'Write the report as PDF, DOCX, text, FHIR R4 or DICOM SR under the data directory.'),
   'reports:search': op(ReportSearchInputSchema, z.array(ReportSummarySchema), 'Full-text search over reports and addenda.'),

@@ -205,7 +205,7 @@ describe('report workflow through the contract', () => {
     expect(ds.string('x0020000d')).toBe(study.studyInstanceUid);
     expect(utf8(ds, 'x00100010')).toBe('Conceição^João');
     expect(ds.string('x0040a493')).toBe('VERIFIED');
-    expect(utf8(ds.elements.x0040a073!.items![0]!.dataSet!, 'x0040a075')).toBe('Dr Ana Lefèvre');
+    expect(utf8(ds.elements.x0040a073!.items![0]!.dataSet!, 'x0040a075')).toBe('Lefèvre^Ana^^Dr');
     const evidence = ds.elements.x0040a375!.items![0]!.dataSet!;
     expect(evidence.string('x0020000d')).toBe(study.studyInstanceUid);
     const series = evidence.elements.x00081115!.items![0]!.dataSet!;
@@ -213,7 +213,7 @@ describe('report workflow through the contract', () => {
     expect(series.elements.x00081199!.items![0]!.dataSet!.string('x00081155')).toBe(inst.sopInstanceUid);
     const texts = srTexts(ds);
     expect(texts).toContain('Épanchement pleural droit de faible abondance.');
-    expect(texts.some((t) => t.startsWith('Contenu issu de l\'IA'))).toBe(true);
+    expect(texts.some((t) => t.startsWith('Aide à la décision par IA\nModèle : cxr14-tiny-test'))).toBe(true);
     expect(texts).toContain('Résultat communiqué au Dr Martin.');
     // the IMAGE content item points at the key image
     const imageItem = ds.elements.x0040a730!.items!.map((i) => i.dataSet!).find((d) => d.string('x0040a040') === 'IMAGE')!;
@@ -226,7 +226,7 @@ describe('report workflow through the contract', () => {
     expect(a.string('x00120062')).toBe('YES');
     expect(a.string('x0020000d')).not.toBe(study.studyInstanceUid);
     expect(a.string('x0020000d')).toMatch(/^2\.25\.\d+$/);
-    expect(utf8(a, 'x00100010')).toBe('ANONYMOUS');
+    expect(utf8(a, 'x00100010')).toBe('ANONYMOUS^');
     expect(a.string('x00100020')).toMatch(/^ANON-/);
     expect(a.string('x00100030') ?? '').toBe('');
     const codes = a.elements.x00120064!.items!.map((i) => i.dataSet!.string('x00080100'));
@@ -258,7 +258,8 @@ describe('report workflow through the contract', () => {
     const [obs] = byType('Observation');
     expect(obs.code.text).toBe('Effusion');
     expect(obs.meta.security[0].code).toBe('AIAST');
-    expect(obs.component[0].valueQuantity.value).toBeCloseTo(0.83, 4);
+    expect(obs.code.coding[0]).toMatchObject({ system: 'http://snomed.info/sct', code: '60046008' });
+    expect(obs.component.find((c: { valueQuantity?: { value: number } }) => c.valueQuantity)!.valueQuantity.value).toBeCloseTo(0.83, 4);
     expect(byType('ImagingStudy')[0].series[0].uid).toBe(study.series[0]!.seriesInstanceUid);
     expect(Buffer.from(report.presentedForm[0].data, 'base64').toString('utf8')).toContain('Résultat communiqué au Dr Martin.');
   });

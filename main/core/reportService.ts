@@ -1,13 +1,17 @@
 import { CoreError } from '../api/envelope.js';
 import type { AnalysisResult } from '../api/analysis.js';
+import { LanguageSchema } from '../api/common.js';
 import type { AuditAction } from '../api/audit.js';
-import type { Report, ReportLanguage } from '../api/reports.js';
+import type { Report, ReportAiUse, ReportLanguage } from '../api/reports.js';
 import { ReportLanguageSchema } from '../api/reports.js';
 import type { StudyDetail } from '../api/studies.js';
 import type { AuditTrail } from '../audit/auditTrail.js';
 import type { DbHandle } from '../db/connection.js';
-import type { ReportRepository } from '../db/reportRepository.js';
+import type { ReportRepository, SigningSnapshot, StoredReport } from '../db/reportRepository.js';
 import type { StudyRepository } from '../db/studyRepository.js';
+import { aiDetailsLines, aiSectionLines } from '../reports/aiSection.js';
+import { aiSectionWords } from '../reports/aiSectionWords.js';
+import { aiPacks, aiUseOf, keptFindings, legacyAiUse } from '../reports/aiUse.js';
 import { deidentifyReport } from '../reports/deidentify.js';
 import { draftFromTemplate } from '../reports/draftReport.js';
 import { deidentifySecret, exportsResourceHandler, fileStamp, FORMAT_FILE, writeExport } from '../reports/exportFiles.js';
@@ -16,9 +20,9 @@ import { renderDocx } from '../reports/export/docx.js';
 import { renderFhir } from '../reports/export/fhir.js';
 import { renderPdf } from '../reports/export/pdf.js';
 import { renderText } from '../reports/export/text.js';
-import { aiProvenance } from '../reports/model.js';
-import { toReportDocument } from '../reports/reportDocument.js';
+import { toReportDocument, type KeyImageExtras } from '../reports/reportDocument.js';
 import type { ReportSources } from '../reports/reportSources.js';
+import { signingProblems } from '../reports/signing.js';
 import { TemplateError } from '../reports/templateParser.js';
 import { summarize, toTemplate, type TemplateStore } from '../reports/templateStore.js';
 import type { Service } from './service.js';
@@ -52,21 +56,21 @@ export function createReportService(deps: ReportServiceDeps): Service {
   const { db, reports, studies, sources, templates, dataDir, clock } = deps;
 
   const audit = (actor: string, action: AuditAction, report: Report, detail: Record<string, unknown> = {}) => {
-    const ai = aiProvenance(report)[0];
+    const ai = aiPacks(report.ai)[0];
     deps.audit.record({
       actor,
       action,
       entityType: 'report',
       entityId: report.id,
       studyId: report.studyId,
-      modelPack: ai?.modelPack ?? null,
-      modelVersion: ai?.modelVersion ?? null,
+      modelPack: ai?.packId ?? null,
+      modelVersion: ai?.packVersion ?? null,
       thresholdVersion: ai?.thresholdVersion ?? null,
       detail: { state: report.state, ...detail },
     });
   };
   /** Keeps the worklist's read status in step with the report (the study may have left the index). */
-  const studyStatus = (report: Report) => {
+  const studyStatus = (report: Pick<Report, 'state' | 'studyId'>) => {
     const status = report.state === 'final' ? 'final' : report.state === 'preliminary' ? 'reported' : 'in_progress';
     try {
       studies.setStatus(report.studyId, status);
@@ -83,9 +87,59 @@ export function createReportService(deps: ReportServiceDeps): Service {
     }
   };
 
+  /** The study's images analysed now, each presented in `language` (as the viewer shows them). */
+  const analysesOf = async (study: StudyDetail | null, language: ReportLanguage): Promise<AnalysisResult[]> => {
+    const out: AnalysisResult[] = [];
+    for (const i of study?.series.flatMap((s) => s.instances) ?? []) {
+      const a = await sources.analysis(i.id, language);
+      if (a) out.push(a);
+    }
+    return out;
+  };
+  const imageCount = (study: StudyDetail | null) => study?.series.reduce((n, s) => n + s.instances.length, 0) ?? 0;
+
+  /**
+   * What the AI did for a report: frozen at signing for a final report (never recomputed), live for an unsigned one,
+   * and what little is known for a report signed before the record existed.
+   */
+  const aiOf = async (r: StoredReport): Promise<ReportAiUse> => {
+    if (r.frozenAi) return r.frozenAi;
+    const study = studyOrNull(r.studyId);
+    if (r.state === 'final') return legacyAiUse(r.aiFindings, r.signedAt, imageCount(study));
+    return aiUseOf(await analysesOf(study, r.language), (id, v) => sources.pack(id, v), imageCount(study));
+  };
+  /** The contract's Report: the stored one with its AI record and the AI section every export prints. */
+  const present = async (r: StoredReport): Promise<Report> => {
+    const { frozenAi: _frozen, ...rest } = r;
+    const ai = await aiOf(r);
+    return { ...rest, ai, aiSection: [aiSectionWords(r.language).title, ...aiSectionLines(ai, r.language), ...aiDetailsLines(ai, r.language)] };
+  };
+
+  /**
+   * What signing freezes: each image's analysis as the viewer shows it now, in every UI language (so the viewer
+   * shows it unchanged in any language afterwards), and the AI record in the report's language.
+   */
+  const signingSnapshot = async (r: StoredReport): Promise<SigningSnapshot> => {
+    const study = studyOrNull(r.studyId);
+    const analyses: SigningSnapshot['analyses'] = [];
+    const shown: AnalysisResult[] = [];
+    for (const i of study?.series.flatMap((s) => s.instances) ?? []) {
+      for (const language of LanguageSchema.options) {
+        const result = await sources.analysis(i.id, language);
+        if (!result) continue;
+        const { signed: _earlier, ...asShown } = result;
+        analyses.push({ instanceId: i.id, language, result: asShown });
+        if (language === r.language) shown.push(asShown);
+      }
+    }
+    // A study no longer in the index cannot say what its AI showed: freeze what the draft took in, never "not used".
+    const ai = study ? await aiUseOf(shown, (id, v) => sources.pack(id, v), imageCount(study)) : legacyAiUse(r.aiFindings, null, 0);
+    return { ai, analyses };
+  };
+
   return {
     async 'reports:get'({ reportId, author }) {
-      const r = reports.get(reportId);
+      const r = await present(reports.get(reportId));
       audit(author, 'view', r);
       return r;
     },
@@ -116,63 +170,77 @@ export function createReportService(deps: ReportServiceDeps): Service {
         author,
         now: clock(),
       });
-      const report = db.transaction(() => {
-        const r = reports.create(draft);
-        audit(author, 'draft', r, { templateId: id, aiFindings: r.aiFindings.length });
-        studyStatus(r);
-        return r;
+      const created = db.transaction(() => reports.create(draft));
+      const report = await present(created);
+      db.transaction(() => {
+        audit(author, 'draft', report, { templateId: id, aiFindings: report.aiFindings.length });
+        studyStatus(report);
       });
       return report;
     },
 
     async 'reports:save'({ reportId, sections, keyImages, expectedUpdatedAt, author }) {
-      return db.transaction(() => {
-        const r = reports.save(reportId, { sections, ...(keyImages ? { keyImages } : {}), ...(expectedUpdatedAt ? { expectedUpdatedAt } : {}) });
-        audit(author, 'edit', r, { sections: sections.map((s) => s.name) });
-        return r;
-      });
+      const saved = db.transaction(() => reports.save(reportId, { sections, ...(keyImages ? { keyImages } : {}), ...(expectedUpdatedAt ? { expectedUpdatedAt } : {}) }));
+      const r = await present(saved);
+      audit(author, 'edit', r, { sections: sections.map((s) => s.name) });
+      return r;
     },
 
     async 'reports:setState'({ reportId, state, signedBy, author }) {
-      return db.transaction(() => {
-        const r = reports.setState(reportId, state, signedBy);
-        audit(state === 'final' ? (signedBy ?? author) : author, state === 'final' ? 'sign' : 'preliminary', r, state === 'final' ? { signedBy: r.signedBy, signedAt: r.signedAt } : {});
+      const before = reports.get(reportId);
+      let snapshot: SigningSnapshot | undefined;
+      if (state === 'final' && before.state !== 'final') {
+        const problems = signingProblems(before.sections);
+        if (problems.length) throw new CoreError('invalid_input', `report ${reportId} cannot be signed: ${problems.join('; ')}. Write it and save before signing.`);
+        snapshot = await signingSnapshot(before);
+      }
+      const changed = db.transaction(() => reports.setState(reportId, state, signedBy, snapshot));
+      const r = await present(changed);
+      db.transaction(() => {
+        audit(
+          state === 'final' ? (signedBy ?? author) : author,
+          state === 'final' ? 'sign' : 'preliminary',
+          r,
+          state === 'final' ? { signedBy: r.signedBy, signedAt: r.signedAt, frozenImages: r.ai.images.length, aiKept: keptFindings(r.ai).length } : {},
+        );
         studyStatus(r);
-        return r;
       });
+      return r;
     },
 
     async 'reports:addendum'({ reportId, text, author }) {
-      return db.transaction(() => {
-        const r = reports.addAddendum(reportId, text, author);
-        audit(author, 'addendum', r, { addendumId: r.addenda[r.addenda.length - 1]!.id });
-        return r;
-      });
+      const added = db.transaction(() => reports.addAddendum(reportId, text, author));
+      const r = await present(added);
+      audit(author, 'addendum', r, { addendumId: r.addenda[r.addenda.length - 1]!.id });
+      return r;
     },
 
     async 'reports:export'({ reportId, format, deidentify, includeImages, author }) {
-      const report = reports.get(reportId);
+      const report = await present(reports.get(reportId));
       const study = studyOrNull(report.studyId);
-      const pngs = new Map<number, { png: Uint8Array | null; heatmapPng: Uint8Array | null; heatmapLabel: string | null }>();
-      if (includeImages && (format === 'pdf' || format === 'docx')) {
-        for (const k of report.keyImages) {
-          const png = await sources.thumbnailPng(k.instanceId);
-          let heatmapPng: Uint8Array | null = null;
-          let heatmapLabel: string | null = null;
+      const extras = new Map<number, KeyImageExtras>();
+      for (const k of report.keyImages) {
+        const wantPixels = includeImages && (format === 'pdf' || format === 'docx');
+        const extra: KeyImageExtras = { png: null, heatmapPng: null, heatmapLabel: null, burnedIn: await sources.burnedIn(k.instanceId) };
+        if (wantPixels) {
+          extra.png = await sources.thumbnailPng(k.instanceId);
           if (k.withHeatmap) {
-            // The heatmap of the most probable finding the reader kept on this image.
-            const top = report.aiFindings.filter((f) => f.instanceId === k.instanceId).sort((a, b) => b.probability - a.probability)[0];
+            // The heatmap of the most probable finding the reader kept on this image, as the (signed) view shows it:
+            // none when the analysis was redone after signing (the view then has no heatmap for it).
+            const top = keptFindings(report.ai)
+              .filter((f) => f.instanceId === k.instanceId)
+              .sort((a, b) => b.probability - a.probability)[0];
             const analysis = top ? await sources.analysis(k.instanceId, report.language) : null;
-            if (top && analysis) {
-              heatmapPng = await sources.heatmapPng(analysis.analysisId, top.label, k.instanceId);
-              heatmapLabel = top.label;
+            if (top && analysis?.findings.find((f) => f.label === top.label)?.heatmap) {
+              extra.heatmapPng = await sources.heatmapPng(analysis.analysisId, top.label, k.instanceId);
+              extra.heatmapLabel = top.label;
             }
           }
-          pngs.set(k.instanceId, { png, heatmapPng, heatmapLabel });
         }
+        extras.set(k.instanceId, extra);
       }
       const now = clock();
-      let doc = toReportDocument(report, study, pngs, now);
+      let doc = toReportDocument(report, study, extras, now);
       if (deidentify) doc = deidentifyReport(doc, { secret: deidentifySecret(dataDir) });
       let bytes: Uint8Array | string;
       switch (format) {
@@ -195,7 +263,13 @@ export function createReportService(deps: ReportServiceDeps): Service {
       const { ext, contentType } = FORMAT_FILE[format];
       const fileName = `report-${report.id}-${report.state}-${fileStamp(now)}${deidentify ? '-deid' : ''}.${ext}`;
       const written = writeExport(dataDir, String(report.id), fileName, bytes);
-      audit(author, 'export', report, { format, deidentified: deidentify, file: fileName, bytes: written.bytes });
+      audit(author, 'export', report, {
+        format,
+        deidentified: deidentify,
+        file: fileName,
+        bytes: written.bytes,
+        ...(doc.deidentification ? { freeTextCleaned: doc.deidentification.freeText, imagesOmitted: doc.deidentification.imagesOmitted } : {}),
+      });
       return { format, path: written.path, fileName, contentType, bytes: written.bytes, deidentified: deidentify };
     },
 

@@ -1,5 +1,7 @@
 import { CoreError } from '../api/envelope.js';
-import type { Addendum, KeyImage, Report, ReportAiFinding, ReportLanguage, ReportSection, ReportState, ReportSummary } from '../api/reports.js';
+import type { AnalysisResult } from '../api/analysis.js';
+import type { Language } from '../api/common.js';
+import type { Addendum, KeyImage, Report, ReportAiFinding, ReportAiUse, ReportLanguage, ReportSection, ReportState, ReportSummary } from '../api/reports.js';
 import { systemClock, type Clock } from './clock.js';
 import type { DbHandle } from './connection.js';
 import { toFtsQuery } from './ftsQuery.js';
@@ -16,6 +18,25 @@ export interface NewReport {
   aiFindings: ReportAiFinding[];
   keyImages: KeyImage[];
   author: string;
+}
+
+/** A report as stored: the contract's Report less what the service derives, plus the AI record frozen at signing. */
+export type StoredReport = Omit<Report, 'ai' | 'aiSection'> & {
+  /** What the AI did, frozen when the report was signed; null while unsigned (and for reports signed before 0900). */
+  frozenAi: ReportAiUse | null;
+};
+
+/** What signing freezes besides the report itself: the AI record, and each image's analysis as it was shown. */
+export interface SigningSnapshot {
+  ai: ReportAiUse;
+  analyses: Array<{ instanceId: number; language: Language; result: AnalysisResult }>;
+}
+
+/** The analysis of an image as a signed report froze it. */
+export interface SignedAnalysis {
+  reportId: number;
+  signedAt: string;
+  result: AnalysisResult;
 }
 
 interface ReportRow {
@@ -36,6 +57,7 @@ interface ReportRow {
   updated_at: string;
   signed_by: string | null;
   signed_at: string | null;
+  ai_use_json: string | null;
 }
 
 /** The text the full-text index holds: identification fields, then each section's title and text. */
@@ -54,7 +76,7 @@ export class ReportRepository {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  create(r: NewReport): Report {
+  create(r: NewReport): StoredReport {
     const now = this.clock().toISOString();
     const info = this.db
       .statement(
@@ -81,7 +103,7 @@ export class ReportRepository {
   }
 
   /** @throws CoreError('not_found') */
-  get(reportId: number): Report {
+  get(reportId: number): StoredReport {
     const row = this.db.statement('SELECT * FROM reports WHERE id = ?').get(reportId) as ReportRow | undefined;
     if (!row) throw new CoreError('not_found', `no report with id ${reportId}`);
     const addenda = this.db
@@ -105,16 +127,17 @@ export class ReportRepository {
       signedBy: row.signed_by,
       signedAt: row.signed_at,
       addenda,
+      frozenAi: row.ai_use_json ? (JSON.parse(row.ai_use_json) as ReportAiUse) : null,
     };
   }
 
   /** Reports of one study, newest first. */
-  forStudy(studyId: number): Report[] {
+  forStudy(studyId: number): StoredReport[] {
     const ids = this.db.statement('SELECT id FROM reports WHERE study_id = ? ORDER BY updated_at DESC, id DESC').pluck().all(studyId) as number[];
     return ids.map((id) => this.get(id));
   }
 
-  private assertEditable(report: Report, expectedUpdatedAt?: string): void {
+  private assertEditable(report: StoredReport, expectedUpdatedAt?: string): void {
     if (report.state === 'final') {
       throw new CoreError('conflict', `report ${report.id} is final (signed by ${report.signedBy} at ${report.signedAt}) and cannot be changed; add an addendum instead`);
     }
@@ -127,7 +150,7 @@ export class ReportRepository {
    * Saves the reader's edits: named sections get the new text (a section not in the template is refused), others
    * keep theirs. A section the reader edited keeps its AI-derived mark: the text began as the AI's.
    */
-  save(reportId: number, edits: { sections: Array<{ name: string; text: string }>; keyImages?: KeyImage[]; expectedUpdatedAt?: string }): Report {
+  save(reportId: number, edits: { sections: Array<{ name: string; text: string }>; keyImages?: KeyImage[]; expectedUpdatedAt?: string }): StoredReport {
     return this.db.transaction(() => {
       const report = this.get(reportId);
       this.assertEditable(report, edits.expectedUpdatedAt);
@@ -145,15 +168,24 @@ export class ReportRepository {
     });
   }
 
-  /** draft → preliminary → final; signing (final) needs the signer's name and stamps the time. */
-  setState(reportId: number, state: 'preliminary' | 'final', signedBy?: string): Report {
+  /**
+   * draft → preliminary → final; signing (final) needs the signer's name and stamps the time. `snapshot` is what the
+   * reader saw (the AI record and each image's analysis): it is written in the same transaction, by the same UPDATE
+   * that makes the report final, so a signed report never exists without it (migration 0900 keeps it immutable).
+   */
+  setState(reportId: number, state: 'preliminary' | 'final', signedBy?: string, snapshot?: SigningSnapshot): StoredReport {
     return this.db.transaction(() => {
       const report = this.get(reportId);
       this.assertEditable(report);
       if (state === 'final' && !signedBy?.trim()) throw new CoreError('invalid_input', `signing report ${reportId} needs the reader's name (signedBy)`);
       const now = this.nextTimestamp(report.updatedAt);
       if (state === 'final') {
-        this.db.statement("UPDATE reports SET state = 'final', signed_by = ?, signed_at = ?, updated_at = ? WHERE id = ?").run(signedBy!.trim(), now, now, reportId);
+        const ai = snapshot ? JSON.stringify({ ...snapshot.ai, frozenAt: now }) : null;
+        this.db
+          .statement("UPDATE reports SET state = 'final', signed_by = ?, signed_at = ?, updated_at = ?, ai_use_json = ? WHERE id = ?")
+          .run(signedBy!.trim(), now, now, ai, reportId);
+        const insert = this.db.statement('INSERT INTO report_signed_analyses (report_id, instance_id, language, analysis_id, result_json) VALUES (?, ?, ?, ?, ?)');
+        for (const a of snapshot?.analyses ?? []) insert.run(reportId, a.instanceId, a.language, a.result.analysisId, JSON.stringify(a.result));
       } else {
         this.db.statement("UPDATE reports SET state = 'preliminary', updated_at = ? WHERE id = ?").run(now, reportId);
       }
@@ -161,8 +193,23 @@ export class ReportRepository {
     });
   }
 
+  /**
+   * The analysis of an image as the most recently signed report of its study froze it, in `language`; null when no
+   * signed report froze one. The analysis views consult this first (see findings/analysisViews.ts).
+   */
+  signedView(instanceId: number, language: Language): SignedAnalysis | null {
+    const row = this.db
+      .statement(
+        `SELECT s.report_id AS reportId, r.signed_at AS signedAt, s.result_json AS json
+         FROM report_signed_analyses s JOIN reports r ON r.id = s.report_id
+         WHERE s.instance_id = ? AND s.language = ? ORDER BY r.signed_at DESC, s.report_id DESC LIMIT 1`,
+      )
+      .get(instanceId, language) as { reportId: number; signedAt: string; json: string } | undefined;
+    return row ? { reportId: row.reportId, signedAt: row.signedAt, result: JSON.parse(row.json) as AnalysisResult } : null;
+  }
+
   /** Appends an addendum to a final report (the only change a final report admits). */
-  addAddendum(reportId: number, text: string, author: string): Report {
+  addAddendum(reportId: number, text: string, author: string): StoredReport {
     return this.db.transaction(() => {
       const report = this.get(reportId);
       if (report.state !== 'final') throw new CoreError('conflict', `report ${reportId} is ${report.state}: edit it instead; addenda are for final reports`);

@@ -10,16 +10,43 @@ import { presentAnalysis } from './presentAnalysis.js';
 import { camPlaneOf } from './camPlane.js';
 
 /**
+ * What signed reports froze: the analysis of an image exactly as it was shown when its study's report was signed.
+ * Implemented by the report repository and wired in createCore; the analysis views consult it before anything live,
+ * so calibrations, new packs or forced re-analyses never change what a signed study shows.
+ */
+export interface SignedAnalyses {
+  signedView(instanceId: number, language: Language): { reportId: number; signedAt: string; result: AnalysisResult } | null;
+}
+
+/**
  * How stored analyses are shown, written once: `analysis:get`, report drafts and exports all read an analysis through
  * here, so they present the same findings under the same operating points, with the same heatmaps.
  */
 export class AnalysisViews {
   constructor(
-    private readonly deps: { analyses: AnalysisRepository; packs: PackRegistry; operatingPoints: OperatingPoints; dataDir: string },
+    private readonly deps: { analyses: AnalysisRepository; packs: PackRegistry; operatingPoints: OperatingPoints; dataDir: string; signed?: SignedAnalyses },
   ) {}
 
-  /** The newest analysis of an image (by `packId` when given), presented in `language`; null when there is none. */
+  /**
+   * The newest analysis of an image (by `packId` when given), presented in `language`; null when there is none.
+   * For an image of a signed study it is the analysis as signed (marked `signed`), unless another pack is asked for.
+   */
   async present(instanceId: number, language: Language, packId?: string): Promise<AnalysisResult | null> {
+    const frozen = this.deps.signed?.signedView(instanceId, language);
+    if (frozen && (packId === undefined || frozen.result.packId === packId)) {
+      // The heatmaps are drawn from the stored row: if it was analysed again since, they would not be what was signed.
+      const row = this.deps.analyses.get(frozen.result.analysisId);
+      const sameRow = row !== null && row !== undefined && row.createdAt === frozen.result.createdAt;
+      return {
+        ...frozen.result,
+        findings: frozen.result.findings.map((f) => (sameRow ? f : { ...f, heatmap: null })),
+        signed: { reportId: frozen.reportId, signedAt: frozen.signedAt },
+      };
+    }
+    return this.presentLive(instanceId, language, packId);
+  }
+
+  private async presentLive(instanceId: number, language: Language, packId?: string): Promise<AnalysisResult | null> {
     const row = this.deps.analyses.latestFor(instanceId, packId);
     if (!row) return null;
     const pack = await this.deps.packs.find(row.packId, row.packVersion);

@@ -1,10 +1,12 @@
 import { createHmac } from 'node:crypto';
+import type { ReportAiUse } from '../api/reports.js';
+import { createScrubber } from './deid/freeText.js';
 import type { ReportDocument } from './model.js';
 
 /**
- * De-identification of a report model (names and IDs replaced, dates shifted, UIDs remapped), in the spirit of the
- * DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile with the "Retain Longitudinal Temporal
- * Information with Modified Dates" and "Clean Structured Content" options:
+ * De-identification of a report model, in the spirit of the DICOM PS3.15 Annex E Basic Application Level
+ * Confidentiality Profile with the "Retain Longitudinal Temporal Information with Modified Dates" and "Clean
+ * Structured Content" options:
  *
  * - patient name → "ANONYMOUS"; patient ID → a pseudonym (`ANON-` + 10 hex) derived with an HMAC of the site
  *   secret, so the same patient always gets the same pseudonym at one site and no one without the secret can
@@ -14,9 +16,13 @@ import type { ReportDocument } from './model.js';
  *   between a patient's studies survive;
  * - every UID replaced by `2.25.<decimal of 128 bits of the HMAC>`: consistent (the same original UID maps to the
  *   same new UID in every export), so the SR, the FHIR bundle and a de-identified image set still match each other;
- * - free text (sections, AI finding text, addenda): the patient's and readers' known names (each word of 3+ letters),
- *   IDs, accession number, institution and every date above are replaced. Text that identifies the patient in
- *   other ways (a relative's name, a rare occupation) cannot be found this way: the reader is warned in the UI.
+ * - free text (sections, title, AI text, addenda): every identifier known for the patient in any spacing,
+ *   punctuation or accenting (the ID also as its bare number), the names of everyone in the report and the common
+ *   nicknames of their given names, and every phone number, street address, e-mail address, UID and date in the
+ *   common forms (deid/freeText.ts), counted per kind in `deidentification`;
+ * - key images: their pixels may carry the patient's name burned in, so a thumbnail is kept only when its file
+ *   says Burned In Annotation (0028,0301) = NO; others are left out (PNG/JPEG files cannot say, so they always are).
+ * What no rule can find (a relative's name, a rare occupation) is not cleaned, and every export says so.
  */
 export interface DeidentifyKey {
   /** The site secret (stored once in the data directory; see reportService). */
@@ -52,59 +58,70 @@ export function shiftDate(date: string | null, days: number): string | null {
 
 export function shiftTimestamp(iso: string, days: number): string {
   const t = new Date(iso).getTime();
-  return Number.isNaN(t) ? iso : new Date(t - days * 86_400_000).toISOString();
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Every spelling of a date that free text may hold: ISO, DICOM DA, dd/mm/yyyy, mm/dd/yyyy, dd.mm.yyyy. */
-function dateSpellings(date: string): string[] {
-  const [y, m, d] = date.split('-');
-  if (!y || !m || !d) return [date];
-  return [date, `${y}${m}${d}`, `${d}/${m}/${y}`, `${m}/${d}/${y}`, `${d}.${m}.${y}`, `${d}-${m}-${y}`];
+  return iso === '' || Number.isNaN(t) ? iso : new Date(t - days * 86_400_000).toISOString();
 }
 
 /** Returns a de-identified copy; the input is not changed. */
 export function deidentifyReport(doc: ReportDocument, key: DeidentifyKey): ReportDocument {
   const days = dateShiftDays(key, doc.patient.id);
   const pseudoId = pseudonymousPatientId(key, doc.patient.id);
-  const replacements: Array<[RegExp, string]> = [];
-  // Whole words only, so an ID "13" does not eat the 13 of "13 mm".
-  const whole = (v: string) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(v)}(?![\\p{L}\\p{N}])`, 'giu');
-  const literal = (value: string, by: string, wordsToo = false) => {
-    const v = value.trim();
-    if (v.length >= 2) replacements.push([whole(v), by]);
-    if (wordsToo) for (const w of v.split(/[\s,^]+/)) if (w.length >= 3) replacements.push([whole(w), by]);
-  };
-  // Longest first so "Doe, John" is replaced whole before "Doe".
-  literal(doc.patient.name, 'ANONYMOUS', true);
-  literal(doc.patient.id, pseudoId);
-  literal(doc.study.accessionNumber, '');
-  literal(doc.study.institution, '', false);
-  literal(doc.study.referringPhysician, 'PHYSICIAN', true);
-  for (const reader of new Set([doc.author, doc.signedBy ?? '', ...doc.addenda.map((a) => a.author)])) literal(reader, 'READER', true);
-  if (doc.patient.birthDate) for (const s of dateSpellings(doc.patient.birthDate)) literal(s, '');
-  literal(doc.study.studyInstanceUid, remapUid(key, doc.study.studyInstanceUid));
-  replacements.sort((a, b) => b[0].source.length - a[0].source.length);
-  // Any other date in the text (a prior study, an admission) is shifted like the header dates: ISO, DICOM DA
-  // (8 digits starting 19/20), and day-first d/m/y or d.m.y.
-  const shiftAll = (text: string) =>
-    text
-      .replace(/(?<!\d)((?:19|20)\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)/g, (_m, y: string, mo: string, d: string) => shiftDate(`${y}-${mo}-${d}`, days) ?? '')
-      .replace(/(?<!\d)(\d{1,2})([./])(\d{1,2})\2((?:19|20)\d{2})(?!\d)/g, (m, a: string, _s: string, b: string, y: string) => {
-        // Day-first unless that is impossible (05/17/2024 is month-first); the original never survives either way.
-        const [d, mo] = Number(b) <= 12 ? [a, b] : [b, a];
-        return shiftDate(`${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`, days) ?? m.replace(/\d/g, 'X');
-      });
-  const clean = (text: string) => shiftAll(replacements.reduce((t, [re, by]) => t.replace(re, by), text));
+  const readers = [...new Set([doc.author, doc.signedBy ?? '', ...doc.addenda.map((a) => a.author)])].filter((r) => r.trim());
+  const scrubber = createScrubber({
+    people: [
+      { name: doc.patient.name, replacement: 'ANONYMOUS' },
+      { name: doc.study.referringPhysician, replacement: 'PHYSICIAN' },
+      ...readers.map((r) => ({ name: r, replacement: 'READER' })),
+    ],
+    identifiers: [
+      { value: doc.patient.id, replacement: pseudoId },
+      { value: doc.study.accessionNumber, replacement: '' },
+    ].filter((i) => i.value.trim()),
+    institutions: [doc.study.institution],
+    uids: [doc.study.studyInstanceUid, ...doc.images.flatMap((i) => [i.sopInstanceUid, i.seriesInstanceUid])]
+      .filter(Boolean)
+      .map((value) => ({ value, replacement: remapUid(key, value) })),
+    removedDates: doc.patient.birthDate ? [doc.patient.birthDate] : [],
+    shiftDate: (d) => shiftDate(d, days),
+  });
+  const clean = (text: string) => scrubber.clean(text);
+  const cleanOrNull = (text: string | null) => (text === null ? null : clean(text));
 
-  return {
+  const ai: ReportAiUse = {
+    ...doc.ai,
+    frozenAt: doc.ai.frozenAt === null ? null : shiftTimestamp(doc.ai.frozenAt, days),
+    images: doc.ai.images.map((img) => ({
+      ...img,
+      instanceId: null,
+      analysisId: null,
+      analysedAt: shiftTimestamp(img.analysedAt, days),
+      withheld: cleanOrNull(img.withheld),
+      labels: img.labels.map((l) => ({ ...l, shownText: cleanOrNull(l.shownText), readerText: cleanOrNull(l.readerText) })),
+    })),
+  };
+
+  let imagesOmitted = 0;
+  let imagesKept = 0;
+  const images = doc.images.map((i) => {
+    const hasPixels = i.png !== null || i.heatmapPng !== null;
+    const keep = i.burnedIn === 'NO';
+    if (hasPixels) keep ? imagesKept++ : imagesOmitted++;
+    return {
+      ...i,
+      instanceId: null,
+      sopInstanceUid: remapUid(key, i.sopInstanceUid),
+      seriesInstanceUid: remapUid(key, i.seriesInstanceUid),
+      // A file name can hold the patient's number (NIH images do); the de-identified copy never names the file.
+      fileName: '',
+      png: keep ? i.png : null,
+      heatmapPng: keep ? i.heatmapPng : null,
+    };
+  });
+
+  const out: ReportDocument = {
     ...doc,
     title: clean(doc.title),
-    sections: doc.sections.map((s) => ({ ...s, text: clean(s.text) })),
-    aiFindings: doc.aiFindings.map((f) => ({ ...f, text: clean(f.text), location: f.location === null ? null : clean(f.location) })),
+    sections: doc.sections.map((s) => ({ ...s, title: clean(s.title), text: clean(s.text) })),
+    ai,
     addenda: doc.addenda.map((a) => ({ ...a, text: clean(a.text), author: 'READER', createdAt: shiftTimestamp(a.createdAt, days) })),
     author: 'READER',
     signedBy: doc.signedBy === null ? null : 'READER',
@@ -123,12 +140,8 @@ export function deidentifyReport(doc: ReportDocument, key: DeidentifyKey): Repor
       referringPhysician: '',
       indication: clean(doc.study.indication),
     },
-    images: doc.images.map((i) => ({
-      ...i,
-      instanceId: null,
-      sopInstanceUid: remapUid(key, i.sopInstanceUid),
-      seriesInstanceUid: remapUid(key, i.seriesInstanceUid),
-    })),
-    deidentified: true,
+    images,
+    deidentification: { freeText: { ...scrubber.counts }, imagesOmitted, imagesKept, shiftDays: days },
   };
+  return out;
 }

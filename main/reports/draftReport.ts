@@ -1,7 +1,9 @@
+import { basename } from 'node:path';
 import type { AnalysisResult } from '../api/analysis.js';
 import type { ReportAiFinding, ReportLanguage } from '../api/reports.js';
 import type { Instance, StudyDetail } from '../api/studies.js';
 import type { NewReport } from '../db/reportRepository.js';
+import { sideOf, thresholdVersionOf } from './aiUse.js';
 import { fillTemplate, type ParsedTemplate } from './templateParser.js';
 
 /**
@@ -9,7 +11,7 @@ import { fillTemplate, type ParsedTemplate } from './templateParser.js';
  * (the reader's wording). Rejected and unreviewed findings never enter a report on their own.
  */
 export function acceptedFindings(result: AnalysisResult): ReportAiFinding[] {
-  const thresholdVersion = result.calibrationId !== null ? `calibration #${result.calibrationId}` : `${result.packId} ${result.packVersion} shipped thresholds`;
+  const thresholdVersion = thresholdVersionOf(result);
   const out: ReportAiFinding[] = [];
   for (const f of result.findings) {
     const decision = f.review?.decision;
@@ -26,6 +28,8 @@ export function acceptedFindings(result: AnalysisResult): ReportAiFinding[] {
       modelPack: result.packId,
       modelVersion: result.packVersion,
       thresholdVersion,
+      certainty: f.certainty,
+      laterality: sideOf(f),
     });
   }
   return out;
@@ -33,9 +37,19 @@ export function acceptedFindings(result: AnalysisResult): ReportAiFinding[] {
 
 const SEX: Record<string, string> = { M: 'M', F: 'F', O: 'O' };
 
-/** The template fields' values for a study, its key image and the accepted findings (see TEMPLATE_FIELDS). */
-export function fieldValues(study: StudyDetail, key: { instance: Instance; modality: string; seriesUid: string } | null, findings: ReportAiFinding[], author: string, now: Date): Record<string, string> {
-  const packs = [...new Set(findings.map((f) => `${f.modelPack} ${f.modelVersion}`))];
+/**
+ * The template fields' values for a study, its key image and the accepted findings (see TEMPLATE_FIELDS). `ai.model`
+ * names every pack that ran on the study, accepted findings or not: "not used" is only ever true.
+ */
+export function fieldValues(
+  study: StudyDetail,
+  key: { instance: Instance; modality: string; seriesUid: string } | null,
+  findings: ReportAiFinding[],
+  author: string,
+  now: Date,
+  analyses: readonly AnalysisResult[] = [],
+): Record<string, string> {
+  const packs = [...new Set([...analyses.map((a) => `${a.packId} ${a.packVersion}`), ...findings.map((f) => `${f.modelPack} ${f.modelVersion}`)])];
   const imageCount = study.series.reduce((n, s) => n + s.instances.length, 0);
   const values: Record<string, string> = {
     'patient.name': study.patientName,
@@ -63,6 +77,8 @@ export function fieldValues(study: StudyDetail, key: { instance: Instance; modal
     values['image.sopInstanceUid'] = key.instance.sopInstanceUid;
     values['image.sopClassUid'] = key.instance.sopClassUid;
     values['image.seriesUid'] = key.seriesUid;
+    values['image.format'] = key.instance.format;
+    values['image.fileName'] = basename(key.instance.filePath);
   }
   return values;
 }
@@ -87,7 +103,7 @@ export function draftFromTemplate(input: {
   // Findings of the key image first, then the study's other images.
   const ordered = [...input.analyses].sort((a, b) => Number(b.instanceId === input.keyInstanceId) - Number(a.instanceId === input.keyInstanceId));
   const findings = ordered.flatMap(acceptedFindings);
-  const fields = fieldValues(study, key, findings, input.author, input.now);
+  const fields = fieldValues(study, key, findings, input.author, input.now, input.analyses);
   return {
     studyId: study.id,
     studyInstanceUid: study.studyInstanceUid,

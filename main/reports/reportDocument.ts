@@ -1,26 +1,33 @@
+import { basename } from 'node:path';
 import type { Report } from '../api/reports.js';
 import type { StudyDetail } from '../api/studies.js';
 import type { ReportDocument, ReportImage } from './model.js';
+import type { BurnedIn } from './reportSources.js';
+import { cleanText } from './plainText.js';
+
+/** Thumbnails and file facts of the key images, gathered by the service for one export. */
+export interface KeyImageExtras {
+  png: Uint8Array | null;
+  heatmapPng: Uint8Array | null;
+  heatmapLabel: string | null;
+  burnedIn: BurnedIn;
+}
 
 /**
  * The exporters' model of a stored report. Patient and study come from the report's own snapshot (`fields`), so a
  * signed report exports as it was signed even when the index changed; image UIDs come from the index when the study
- * is still there, else from the snapshot of the key image. `pngs` supplies thumbnails chosen for PDF/DOCX.
+ * is still there, else from the snapshot of the key image. Every typed text is cleaned of control and bidirectional
+ * override characters here, once, for all formats.
  */
-export function toReportDocument(
-  report: Report,
-  study: StudyDetail | null,
-  pngs: Map<number, { png: Uint8Array | null; heatmapPng: Uint8Array | null; heatmapLabel: string | null }>,
-  generatedAt: Date,
-): ReportDocument {
-  const f = report.fields;
+export function toReportDocument(report: Report, study: StudyDetail | null, extras: Map<number, KeyImageExtras>, generatedAt: Date): ReportDocument {
+  const f = Object.fromEntries(Object.entries(report.fields).map(([k, v]) => [k, cleanText(v)]));
   const sex = f['patient.sex'];
   const age = Number.parseFloat(f['patient.age'] ?? '');
   const instances = new Map((study?.series ?? []).flatMap((s) => s.instances.map((i) => [i.id, { i, s }] as const)));
   const images: ReportImage[] = [];
   for (const k of report.keyImages) {
     const hit = instances.get(k.instanceId);
-    const extra = pngs.get(k.instanceId) ?? { png: null, heatmapPng: null, heatmapLabel: null };
+    const extra = extras.get(k.instanceId) ?? { png: null, heatmapPng: null, heatmapLabel: null, burnedIn: null };
     if (hit) {
       images.push({
         instanceId: k.instanceId,
@@ -29,10 +36,13 @@ export function toReportDocument(
         seriesInstanceUid: hit.s.seriesInstanceUid,
         modality: hit.s.modality,
         viewPosition: hit.i.viewPosition,
+        format: hit.i.format,
+        fileName: basename(hit.i.filePath),
         ...extra,
         heatmapPng: k.withHeatmap ? extra.heatmapPng : null,
       });
     } else if (images.length === 0 && f['image.sopInstanceUid']) {
+      const format = f['image.format'];
       images.push({
         instanceId: k.instanceId,
         sopInstanceUid: f['image.sopInstanceUid'],
@@ -40,6 +50,10 @@ export function toReportDocument(
         seriesInstanceUid: f['image.seriesUid'] ?? '',
         modality: f['image.modality'] ?? '',
         viewPosition: f['image.view'] ?? '',
+        // Reports drafted before the format was recorded referred to their key image as DICOM.
+        format: format === 'png' || format === 'jpeg' ? format : 'dicom',
+        fileName: f['image.fileName'] ?? '',
+        burnedIn: null,
         png: null,
         heatmapPng: null,
         heatmapLabel: null,
@@ -48,16 +62,16 @@ export function toReportDocument(
   }
   return {
     id: report.id,
-    title: report.title,
+    title: cleanText(report.title),
     language: report.language,
     state: report.state,
-    sections: report.sections,
-    aiFindings: report.aiFindings,
-    addenda: report.addenda,
-    author: report.author,
+    sections: report.sections.map((s) => ({ ...s, title: cleanText(s.title), text: cleanText(s.text) })),
+    ai: report.ai,
+    addenda: report.addenda.map((a) => ({ ...a, text: cleanText(a.text), author: cleanText(a.author) })),
+    author: cleanText(report.author),
     createdAt: report.createdAt,
     updatedAt: report.updatedAt,
-    signedBy: report.signedBy,
+    signedBy: report.signedBy === null ? null : cleanText(report.signedBy),
     signedAt: report.signedAt,
     patient: {
       name: f['patient.name'] ?? '',
@@ -77,7 +91,7 @@ export function toReportDocument(
       indication: f['study.indication'] ?? '',
     },
     images,
-    deidentified: false,
+    deidentification: null,
     generatedAt: generatedAt.toISOString(),
   };
 }

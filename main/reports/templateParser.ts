@@ -5,8 +5,11 @@
  * study, the image or the accepted AI findings (its content, if any, is the default when the value is empty).
  *
  * This module parses that restricted HTML into plain sections and fills them. It is deliberately strict: a template
- * is code a user can add, so scripts, event handlers and unknown fields are rejected with a message naming the file.
+ * is code a user can add, so anything outside the allow-list of templateSafety.ts (scripts, event handlers, links,
+ * images, frames, meta refresh...) and unknown fields are rejected with a message naming the file and the problem.
  */
+import { checkTemplateHtml } from './templateSafety.js';
+
 
 /** Every field a template may use, and what fills it. */
 export const TEMPLATE_FIELDS = {
@@ -79,14 +82,13 @@ const FIELD_ELEMENT = /<([a-zA-Z][a-zA-Z0-9]*)\b([^>]*\bdata-field\s*=\s*["'][^"
  * use safely.
  */
 export function parseTemplate(rawHtml: string, source: string): ParsedTemplate {
-  // Comments may describe the syntax itself; they are never content.
-  const html = rawHtml.replace(/<!--[\s\S]*?-->/g, '');
   const fail = (problem: string): never => {
     throw new TemplateError(`${source}: ${problem}`);
   };
-  if (/<script\b/i.test(html)) fail('scripts are not allowed in a report template');
-  if (/\son[a-z]+\s*=/i.test(html)) fail('event handler attributes (on...) are not allowed in a report template');
-  if (/javascript:/i.test(html)) fail('javascript: URLs are not allowed in a report template');
+  const safety = checkTemplateHtml(rawHtml);
+  if (safety.problems.length) fail(`${safety.problems.join('; ')} in a report template (structure and text only)`);
+  // From here on the parser reads only what the sanitiser kept (comments, which may describe the syntax, are gone).
+  const html = safety.sanitized;
   if (/<section\b[^>]*>(?:(?!<\/section>)[\s\S])*<section\b/i.test(html)) fail('sections cannot be nested');
 
   const metas = new Map<string, string>();
@@ -116,7 +118,8 @@ export function parseTemplate(rawHtml: string, source: string): ParsedTemplate {
     const fields: string[] = [];
     for (const f of inner.matchAll(FIELD_ELEMENT)) {
       const field = attributes(f[2]!).get('data-field')!;
-      if (!(field in TEMPLATE_FIELDS)) {
+      // Own keys only: "constructor" or "__proto__" are not fields.
+      if (!Object.hasOwn(TEMPLATE_FIELDS, field)) {
         fail(`unknown field "${field}" in section "${name}" (known: ${Object.keys(TEMPLATE_FIELDS).join(', ')})`);
       }
       fields.push(field);

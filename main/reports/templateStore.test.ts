@@ -34,7 +34,7 @@ describe('TemplateStore', () => {
 
   it('refuses an invalid template without touching the stored one, and bad ids', () => {
     store.save('mine.en', '<html lang="en"><head><title>Mine</title></head><body><section data-section-name="a"></section></body></html>');
-    expect(() => store.save('mine.en', '<html lang="en"><head><title>Mine</title></head><body><script></script></body></html>')).toThrow(/template "mine.en": scripts/);
+    expect(() => store.save('mine.en', '<html lang="en"><head><title>Mine</title></head><body><script></script></body></html>')).toThrow(/template "mine.en": element <script> is not allowed/);
     expect(store.get('mine.en')!.title).toBe('Mine');
     expect(() => store.get('../etc/passwd')).toThrow(TemplateError);
     expect(store.get('absent.en')).toBeNull();

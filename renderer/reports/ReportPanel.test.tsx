@@ -29,6 +29,8 @@ function draft(): Report {
     signedBy: null,
     signedAt: null,
     addenda: [],
+    ai: { frozenAt: null, imagesInStudy: 1, images: [] },
+    aiSection: ['AI decision support', 'Not used: no image of this study was analysed by the AI.'],
   };
 }
 
@@ -49,6 +51,7 @@ describe('ReportPanel', () => {
     await waitFor(() => expect(client.callsOf('reports:draft')).toEqual([{ studyId: 2, instanceId: 20, language: 'en' }]));
     expect(((await screen.findByLabelText('Findings')) as HTMLTextAreaElement).value).toBe('Right pleural effusion.');
     expect(screen.getByText('Contains AI-generated text')).toBeTruthy();
+    expect(screen.getByTestId('report-ai-section').textContent).toBe('AI decision supportNot used: no image of this study was analysed by the AI.');
 
     const save = screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement;
     expect(save.disabled).toBe(true);

@@ -45,3 +45,8 @@ export function systemTool(name: string, debianPackage: string, versionArgs: rea
 /** poppler-utils: reads exported PDFs back as text and pages. */
 export const pdftotext = (): SystemTool => systemTool('pdftotext', 'poppler-utils');
 export const pdftoppm = (): SystemTool => systemTool('pdftoppm', 'poppler-utils');
+export const pdfimages = (): SystemTool => systemTool('pdfimages', 'poppler-utils');
+/** dicom3tools: dciodvfy, the reference validator every exported DICOM SR must pass with zero errors. */
+export const dciodvfy = (): SystemTool => systemTool('dciodvfy', 'dicom3tools', ['-version']);
+/** dcmtk: dsrdump, which checks an SR content tree against its IOD's relationship constraints. */
+export const dsrdump = (): SystemTool => systemTool('dsrdump', 'dcmtk', ['--version']);

@@ -37,7 +37,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('cxr report / cxr audit', () => {
   it('writes a signed SR that references the study image', async () => {
     const file = join(dir, 'out.dcm');
-    const r = await cxr('report', String(studyId), '--format', 'sr', '-o', file, '--sign', 'Dr Núñez');
+    const refused = await cxr('report', String(studyId), '--format', 'sr', '-o', file, '--sign', 'Dr Núñez');
+    expect(refused.err).toMatch(/cannot be signed: Findings is empty; Impression is empty/);
+    const r = await cxr('report', String(studyId), '--format', 'sr', '-o', file, '--findings', 'Clear lungs.', '--impression', 'Normal chest.', '--sign', 'Dr Núñez');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/signed by Dr Núñez/);
@@ -63,7 +65,7 @@ describe('cxr report / cxr audit', () => {
     expect((await cxr('report', String(studyId), '--format', 'txt')).code).toBe(2);
     expect((await cxr('report', '999', '--format', 'txt', '-o', join(dir, 'x.txt'))).err).toMatch(/not_found/);
     // What this test lists it makes itself: one signed text export.
-    expect((await cxr('report', String(studyId), '--format', 'txt', '-o', join(dir, 'signed.txt'), '--sign', 'Dr Núñez')).code).toBe(0);
+    expect((await cxr('report', String(studyId), '--format', 'txt', '-o', join(dir, 'signed.txt'), '--findings', 'Clear.', '--impression', 'Normal.', '--sign', 'Dr Núñez')).code).toBe(0);
     const list = await cxr('audit', '--study', String(studyId));
     expect(list.code).toBe(0);
     expect(list.out).toMatch(/Dr Núñez\s+sign\s+report/);

@@ -8,10 +8,24 @@ export const reportCommand: CliCommand = {
   name: 'report',
   usage:
     'cxr report STUDY_ID [--template T] [--language en|fr|es|pt] [--image INSTANCE_ID] [--heatmap] --format pdf|docx|txt|fhir|sr ' +
-    '-o FILE [--deidentify] [--sign "Dr Name"] [--no-images] [--author NAME]',
-  summary: 'Draft a report for a study from a template (with the accepted AI findings), optionally sign it, and export it.',
+    '-o FILE [--deidentify] [--findings TEXT] [--impression TEXT] [--sign "Dr Name"] [--no-images] [--author NAME]',
+  summary:
+    'Draft a report for a study from a template (with the accepted AI findings), optionally write its findings and impression, sign it (refused while either is empty), and export it.',
   async run(args, cli) {
-    const { values, positional } = parseCommandArgs(args, { template: { type: 'string' }, language: { type: 'string' }, image: { type: 'string' }, format: { type: 'string' }, output: { type: 'string', short: 'o' }, sign: { type: 'string' }, author: { type: 'string' }, deidentify: { type: 'boolean' }, heatmap: { type: 'boolean' }, 'no-images': { type: 'boolean' } });
+    const { values, positional } = parseCommandArgs(args, {
+      template: { type: 'string' },
+      language: { type: 'string' },
+      image: { type: 'string' },
+      format: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      findings: { type: 'string' },
+      impression: { type: 'string' },
+      sign: { type: 'string' },
+      author: { type: 'string' },
+      deidentify: { type: 'boolean' },
+      heatmap: { type: 'boolean' },
+      'no-images': { type: 'boolean' },
+    });
     const studyId = Number(positional[0]);
     if (!Number.isInteger(studyId) || studyId <= 0 || positional.length !== 1) throw new CliUsageError('give one study id (see cxr list)');
     const format = ExportFormatSchema.safeParse(values.format);
@@ -32,6 +46,9 @@ export const reportCommand: CliCommand = {
       withHeatmap: values.heatmap === true,
       author,
     });
+    // Signing is refused while Findings or Impression is empty: write them first when given.
+    const written = (['findings', 'impression'] as const).filter((name) => values[name] !== undefined).map((name) => ({ name, text: values[name]! }));
+    if (written.length) report = await cli.call('reports:save', { reportId: report.id, sections: written, author });
     if (values.sign) report = await cli.call('reports:setState', { reportId: report.id, state: 'final', signedBy: values.sign, author });
     const exported = await cli.call('reports:export', {
       reportId: report.id,

@@ -23,7 +23,8 @@ export const SHIPPED_MIGRATIONS: readonly string[] = [
   '0320-create-cohort-exports',
   '0330-patients-keyed-without-id',
   '0340-create-import-attempts',
+  '0350-create-report-signed-state',
 ];
 
 /** The newest shipped migration's number. */
-export const SHIPPED_SCHEMA_VERSION = 340;
+export const SHIPPED_SCHEMA_VERSION = 350;

@@ -1,9 +1,15 @@
 import { createRequire } from 'node:module';
+import { aiPacks, keptFindings, type KeptFinding } from '../aiUse.js';
+import { percent } from '../aiSection.js';
+import { CERTAINTY_CODES, CERTAINTY_OF_FINDING, findingCoding, LATERALITY_CODES, LATERALITY_CONCEPT } from '../findingCodes.js';
 import { reportLabels } from '../labels.js';
-import { aiProvenance, hasAiContent, type ReportDocument } from '../model.js';
+import { readerSections, type ReportDocument } from '../model.js';
 import { sectionCode } from '../sectionCodes.js';
-import { percent } from './text.js';
 import { uuidFrom } from './fhir.js';
+import { toPersonName } from './personName.js';
+import { aiBlock, deidLines } from './text.js';
+
+export { toPersonName } from './personName.js';
 
 // dcmjs ships no type declarations; this is the little of it used here.
 interface DcmjsSubset {
@@ -19,14 +25,22 @@ export const BASIC_TEXT_SR = '1.2.840.10008.5.1.4.1.1.88.11';
 const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 /** The implementation class UID of this workstation's writer (a 2.25 UUID-derived root). */
 export const IMPLEMENTATION_CLASS_UID = '2.25.207652301889366547203519380474862302815';
-/** Private coding scheme for concepts no standard scheme has (AI notices). */
-export const PRIVATE_SCHEME = '99CXRWS';
+/** De-identification Method (LO, at most 64 characters); the full statement is a TEXT item in the content tree. */
+export const DEIDENTIFICATION_METHOD = 'CXRWS: PS3.15 basic profile; dates shifted; text scrubbed';
 
 type Item = Record<string, unknown>;
-const code = (value: string, scheme: string, meaning: string) => [{ CodeValue: value, CodingSchemeDesignator: scheme, CodeMeaning: meaning.slice(0, 64) }];
+const code = (value: string, scheme: string, meaning: string) => [{ CodeValue: value, CodingSchemeDesignator: scheme, CodeMeaning: [...meaning].slice(0, 64).join('') }];
+/** Every concept is a standard one (DCM, SCT, LN): no private coding scheme to declare or to be unrecognised. */
+const COMMENT = code('121106', 'DCM', 'Comment');
+/** The AI's part of the report, as DICOM CAD SR templates name it. */
+const AI_SUMMARY = code('111017', 'DCM', 'CAD Processing and Findings Summary');
 
 function text(relationship: string, concept: ReturnType<typeof code>, value: string): Item {
   return { RelationshipType: relationship, ValueType: 'TEXT', ConceptNameCodeSequence: concept, TextValue: value };
+}
+
+function codeItem(relationship: string, concept: ReturnType<typeof code>, value: ReturnType<typeof code>, children: Item[] = []): Item {
+  return { RelationshipType: relationship, ValueType: 'CODE', ConceptNameCodeSequence: concept, ConceptCodeSequence: value, ...(children.length ? { ContentSequence: children } : {}) };
 }
 
 function container(relationship: string, concept: ReturnType<typeof code>, children: Item[]): Item {
@@ -44,48 +58,65 @@ function dt(iso: string): string {
   return `${da(iso)}${tm(iso)}`;
 }
 
-/** "Family, Given" display names back to DICOM PN "Family^Given". */
-export function toPersonName(display: string): string {
-  const [family, given] = display.split(/,\s*/, 2);
-  return given === undefined ? display : `${family}^${given}`;
-}
-
 function uid(seed: string): string {
   return `2.25.${BigInt(`0x${uuidFrom(seed).replace(/-/g, '')}`).toString()}`;
 }
 
 /**
- * DICOM Basic Text SR (TID 2000-like "Diagnostic Imaging Report"): one CONTAINER per report section with its text,
- * an IMAGE reference to each key image, an "AI-derived content" container whose observation context is the AI model
- * (Observer Type = Device, with the model name and version) listing the accepted findings, and one container per
- * addendum. The SR belongs to the image's study (same Study Instance UID), lists the images in the Current Requested
- * Procedure Evidence Sequence, and is VERIFIED with the signer as Verifying Observer when final.
- * When the model is de-identified, the header says so (Patient Identity Removed, De-identification Method codes).
+ * One finding the reader kept, coded: CODE "Finding" = the SNOMED CT concept, with its certainty (Certainty of
+ * Finding = probable/possible diagnosis) and side (Laterality) as concept modifiers, followed by a comment with the
+ * numbers behind the call and the reader's decision (Basic Text SR allows a CODE no other kind of child). A label
+ * without a checked code is a TEXT finding, never a made-up code.
+ */
+function findingItems(f: KeptFinding): Item[] {
+  const coding = findingCoding(f.label);
+  const name = f.label.replace(/_/g, ' ');
+  const numbers = `${name}: AI probability ${percent(f.probability)}, threshold ${f.threshold === null ? 'none' : percent(f.threshold)} (${f.thresholdVersion}); reader ${f.decision}: ${f.text}`;
+  const mods: Item[] = [];
+  if (f.certainty) mods.push(codeItem('HAS CONCEPT MOD', code(CERTAINTY_OF_FINDING.code, 'DCM', CERTAINTY_OF_FINDING.display), code(CERTAINTY_CODES[f.certainty].code, 'SCT', CERTAINTY_CODES[f.certainty].display)));
+  if (f.laterality) mods.push(codeItem('HAS CONCEPT MOD', code(LATERALITY_CONCEPT.code, 'SCT', LATERALITY_CONCEPT.display), code(LATERALITY_CODES[f.laterality].code, 'SCT', LATERALITY_CODES[f.laterality].display)));
+  const finding = coding
+    ? codeItem('CONTAINS', code('121071', 'DCM', 'Finding'), code(coding.snomed.code, 'SCT', coding.snomed.display), mods)
+    : { ...text('CONTAINS', code('121071', 'DCM', 'Finding'), name), ...(mods.length ? { ContentSequence: mods } : {}) };
+  return [finding, text('CONTAINS', COMMENT, numbers)];
+}
+
+/**
+ * DICOM Basic Text SR "Diagnostic Imaging Report": one CONTAINER per report section with its text; an IMAGE
+ * reference to each key image that is a DICOM object (a PNG/JPEG key image has no DICOM identity and is named as a
+ * file in a TEXT item instead, never by a UID that exists nowhere); an "AI decision support" container whose
+ * observation context is the AI model (Observer Type = Device), holding the generated AI section, each kept finding
+ * coded in SNOMED CT with certainty and laterality, and the AI details; one container per addendum. The SR belongs
+ * to the image's study (same Study Instance UID), lists its DICOM images as evidence, and is VERIFIED with the signer
+ * as Verifying Observer when final. A de-identified SR says so (Patient Identity Removed, method and codes of what
+ * was done, and the full statement of what was and was not cleaned).
  */
 export function renderDicomSr(doc: ReportDocument): Uint8Array {
-  const L = reportLabels(doc.language);
-  const seed = `${doc.study.studyInstanceUid}/report/${doc.id}/${doc.updatedAt}/${doc.addenda.length}/${doc.deidentified}`;
+  const seed = `${doc.study.studyInstanceUid}/report/${doc.id}/${doc.updatedAt}/${doc.addenda.length}/${doc.deidentification !== null}`;
   const sopInstanceUid = uid(`${seed}/sop`);
-  const seriesInstanceUid = uid(`${doc.study.studyInstanceUid}/report-series/${doc.deidentified}`);
+  const seriesInstanceUid = uid(`${doc.study.studyInstanceUid}/report-series/${doc.deidentification !== null}`);
   const content = dt(doc.signedAt ?? doc.updatedAt);
+  const dicomImages = doc.images.filter((i) => i.format === 'dicom');
+  const fileImages = doc.images.filter((i) => i.format !== 'dicom');
 
   const children: Item[] = [
-    { RelationshipType: 'HAS CONCEPT MOD', ValueType: 'CODE', ConceptNameCodeSequence: code('121049', 'DCM', 'Language of Content Item and Descendants'), ConceptCodeSequence: code(doc.language, 'RFC5646', doc.language) },
-    { RelationshipType: 'HAS OBS CONTEXT', ValueType: 'CODE', ConceptNameCodeSequence: code('121005', 'DCM', 'Observer Type'), ConceptCodeSequence: code('121006', 'DCM', 'Person') },
+    codeItem('HAS CONCEPT MOD', code('121049', 'DCM', 'Language of Content Item and Descendants'), code(doc.language, 'RFC5646', doc.language)),
+    codeItem('HAS OBS CONTEXT', code('121005', 'DCM', 'Observer Type'), code('121006', 'DCM', 'Person')),
     { RelationshipType: 'HAS OBS CONTEXT', ValueType: 'PNAME', ConceptNameCodeSequence: code('121008', 'DCM', 'Person Observer Name'), PersonName: toPersonName(doc.signedBy ?? doc.author) },
   ];
-  if (hasAiContent(doc)) children.push(text('CONTAINS', code('AI-NOTICE', PRIVATE_SCHEME, 'AI-derived content notice'), L.aiNotice));
+  const deid = deidLines(doc);
+  if (deid.length) children.push(text('CONTAINS', COMMENT, deid.join('\n')));
 
-  for (const s of doc.sections) {
-    if (s.name === 'patient') continue; // the SR header carries patient and study identification
+  for (const s of readerSections(doc)) {
     const c = sectionCode(s.name);
-    const concept = c ? code(c.code, 'LN', c.meaning) : code(s.name.toUpperCase().slice(0, 16), PRIVATE_SCHEME, s.title || s.name);
-    const items: Item[] = [text('CONTAINS', concept, s.text.trim() || '-')];
-    if (s.aiDerived) items.push(text('CONTAINS', code('AI-SECTION', PRIVATE_SCHEME, 'Contains AI-generated text'), L.aiSectionMark));
+    // A template section without a LOINC heading is a comment that carries its own title.
+    const concept = c ? code(c.code, 'LN', c.meaning) : COMMENT;
+    const items: Item[] = [text('CONTAINS', concept, c ? s.text.trim() || '-' : `${s.title || s.name}: ${s.text.trim() || '-'}`)];
+    if (s.aiDerived) items.push(text('CONTAINS', COMMENT, reportLabels(doc.language).aiSectionMark));
     children.push(container('CONTAINS', concept, items));
   }
 
-  for (const img of doc.images) {
+  for (const img of dicomImages) {
     children.push({
       RelationshipType: 'CONTAINS',
       ValueType: 'IMAGE',
@@ -93,28 +124,25 @@ export function renderDicomSr(doc: ReportDocument): Uint8Array {
       ReferencedSOPSequence: [{ ReferencedSOPClassUID: img.sopClassUid, ReferencedSOPInstanceUID: img.sopInstanceUid }],
     });
   }
-
-  if (doc.aiFindings.length) {
-    const ai: Item[] = [];
-    for (const p of aiProvenance(doc)) {
-      ai.push(
-        { RelationshipType: 'HAS OBS CONTEXT', ValueType: 'CODE', ConceptNameCodeSequence: code('121005', 'DCM', 'Observer Type'), ConceptCodeSequence: code('121007', 'DCM', 'Device') },
-        { RelationshipType: 'HAS OBS CONTEXT', ValueType: 'UIDREF', ConceptNameCodeSequence: code('121012', 'DCM', 'Device Observer UID'), UID: uid(`device/${p.modelPack}/${p.modelVersion}`) },
-        text('HAS OBS CONTEXT', code('121013', 'DCM', 'Device Observer Name'), p.modelPack),
-        text('HAS OBS CONTEXT', code('121015', 'DCM', 'Device Observer Model Name'), `${p.modelPack} ${p.modelVersion} (${L.threshold} ${p.thresholdVersion})`),
-      );
-    }
-    for (const f of doc.aiFindings) {
-      ai.push(
-        text(
-          'CONTAINS',
-          code('121071', 'DCM', 'Finding'),
-          `${f.label}: ${f.text} (${L.probability} ${percent(f.probability)}, ${L.threshold} ${percent(f.threshold)}; ${f.decision})`,
-        ),
-      );
-    }
-    children.push(container('CONTAINS', code('AI-FINDINGS', PRIVATE_SCHEME, L.aiFindings), ai));
+  for (const img of fileImages) {
+    const what = `${img.format.toUpperCase()} file${img.fileName ? ` ${img.fileName}` : ''}${img.viewPosition ? `, ${img.viewPosition}` : ''}: not a DICOM object, so not referenced by UID`;
+    children.push(text('CONTAINS', COMMENT, `${reportLabels(doc.language).keyImage}: ${what}`));
   }
+
+  const ai = aiBlock(doc);
+  const aiItems: Item[] = [];
+  for (const p of aiPacks(doc.ai)) {
+    aiItems.push(
+      codeItem('HAS OBS CONTEXT', code('121005', 'DCM', 'Observer Type'), code('121007', 'DCM', 'Device')),
+      { RelationshipType: 'HAS OBS CONTEXT', ValueType: 'UIDREF', ConceptNameCodeSequence: code('121012', 'DCM', 'Device Observer UID'), UID: uid(`device/${p.packId}/${p.packVersion}`) },
+      text('HAS OBS CONTEXT', code('121013', 'DCM', 'Device Observer Name'), p.packId),
+      text('HAS OBS CONTEXT', code('121015', 'DCM', 'Device Observer Model Name'), `${p.packTitle} ${p.packVersion}`),
+    );
+  }
+  aiItems.push(text('CONTAINS', COMMENT, [ai.title, ...ai.lines].join('\n')));
+  for (const f of keptFindings(doc.ai)) aiItems.push(...findingItems(f));
+  if (ai.details.length) aiItems.push(text('CONTAINS', COMMENT, ai.details.join('\n')));
+  children.push(container('CONTAINS', AI_SUMMARY, aiItems));
 
   for (const a of doc.addenda) {
     children.push(
@@ -127,7 +155,7 @@ export function renderDicomSr(doc: ReportDocument): Uint8Array {
   }
 
   const bySeries = new Map<string, ReportDocument['images']>();
-  for (const img of doc.images) bySeries.set(img.seriesInstanceUid, [...(bySeries.get(img.seriesInstanceUid) ?? []), img]);
+  for (const img of dicomImages) bySeries.set(img.seriesInstanceUid, [...(bySeries.get(img.seriesInstanceUid) ?? []), img]);
 
   const dataset: Record<string, unknown> = {
     SpecificCharacterSet: 'ISO_IR 192',
@@ -153,14 +181,17 @@ export function renderDicomSr(doc: ReportDocument): Uint8Array {
     SeriesInstanceUID: seriesInstanceUid,
     StudyID: '',
     SeriesNumber: '999',
+    // Type 2: this SR was not produced by a performed procedure step.
+    ReferencedPerformedProcedureStepSequence: [],
     InstanceNumber: String(doc.id),
     ValueType: 'CONTAINER',
     ConceptNameCodeSequence: code('18748-4', 'LN', 'Diagnostic Imaging Report'),
     ContinuityOfContent: 'SEPARATE',
-    ContentTemplateSequence: [{ MappingResource: 'DCMR', TemplateIdentifier: '2000' }],
     CompletionFlag: doc.state === 'final' ? 'COMPLETE' : 'PARTIAL',
     VerificationFlag: doc.state === 'final' ? 'VERIFIED' : 'UNVERIFIED',
     PreliminaryFlag: doc.state === 'final' ? 'FINAL' : 'PRELIMINARY',
+    // Type 2: the procedure performed is not coded by this workstation.
+    PerformedProcedureCodeSequence: [],
     CurrentRequestedProcedureEvidenceSequence: [
       {
         StudyInstanceUID: doc.study.studyInstanceUid,
@@ -174,14 +205,22 @@ export function renderDicomSr(doc: ReportDocument): Uint8Array {
   };
   if (doc.state === 'final' && doc.signedBy && doc.signedAt) {
     dataset.VerifyingObserverSequence = [
-      { VerifyingObserverName: toPersonName(doc.signedBy), VerificationDateTime: dt(doc.signedAt), VerifyingObserverIdentificationCodeSequence: [], VerifyingOrganization: doc.deidentified ? '' : doc.study.institution || 'Unknown' },
+      {
+        VerifyingObserverName: toPersonName(doc.signedBy),
+        VerificationDateTime: dt(doc.signedAt),
+        VerifyingObserverIdentificationCodeSequence: [],
+        // Type 1: a de-identified copy carries a dummy value (PS3.15 action D), never an empty one.
+        VerifyingOrganization: doc.deidentification ? 'REMOVED' : doc.study.institution || 'Unknown',
+      },
     ];
   }
   if (!bySeries.size) delete dataset.CurrentRequestedProcedureEvidenceSequence;
-  if (doc.deidentified) {
+  if (doc.deidentification) {
     dataset.PatientIdentityRemoved = 'YES';
     dataset.LongitudinalTemporalInformationModified = 'MODIFIED';
-    dataset.DeidentificationMethod = 'CXR Workstation: PS3.15 Basic Profile; dates shifted; UIDs remapped; known identifiers removed from text';
+    dataset.DeidentificationMethod = DEIDENTIFICATION_METHOD;
+    // What was done, and only that: the Basic Profile, cleaning of the structured content's text, and dates shifted
+    // (no pixel cleaning is claimed: an SR has none, and images whose pixels could identify are left out).
     dataset.DeidentificationMethodCodeSequence = [
       ...code('113100', 'DCM', 'Basic Application Confidentiality Profile'),
       ...code('113104', 'DCM', 'Clean Structured Content Option'),

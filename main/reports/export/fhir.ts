@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { aiPacks, keptFindings } from '../aiUse.js';
+import { CERTAINTY_CODES, findingCoding, LATERALITY_CODES, LATERALITY_CONCEPT, RADLEX_SYSTEM, SNOMED_SYSTEM } from '../findingCodes.js';
 import { reportLabels } from '../labels.js';
-import { aiProvenance, hasAiContent, type ReportDocument } from '../model.js';
+import { hasAiContent, type ReportDocument } from '../model.js';
 import { sectionCode } from '../sectionCodes.js';
 import { validateFhirBundle } from '../fhir/validate.js';
 import { renderText } from './text.js';
@@ -21,9 +23,10 @@ export const AI_ASSERTED = {
   display: 'Artificial Intelligence asserted',
 } as const;
 
+/** HL7 v3 ObservationValue "PSEUDED": pseudonymized; put in meta.security of a de-identified export's resources. */
+export const PSEUDONYMIZED = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'PSEUDED', display: 'pseudonymized' } as const;
+
 const DICOM_UID_SYSTEM = 'urn:dicom:uid';
-/** Where this workstation's finding labels (the ChestX-ray14 names) are coded; no standard system covers them all. */
-export const FINDING_LABEL_SYSTEM = 'urn:cxr-workstation:finding-label';
 
 const STATUS = { draft: 'partial', preliminary: 'preliminary', final: 'final' } as const;
 const GENDER = { M: 'male', F: 'female', O: 'other' } as const;
@@ -42,16 +45,20 @@ function toInstant(iso: string): string {
 
 /**
  * HL7 FHIR R4 export: a `collection` Bundle holding the DiagnosticReport, its Patient, the ImagingStudy it reports
- * on (by DICOM UIDs), one Observation per AI finding the reader kept (probability and threshold as components), and
- * a Device for each AI model pack used. AI-derived resources carry the AIAST security label; the DiagnosticReport
- * too when any of its text came from the AI. The full human-readable report (with addenda) is the presentedForm.
+ * on (by DICOM UIDs; PNG/JPEG images have none and are not listed as DICOM instances), one Observation per AI finding
+ * the reader kept, coded in SNOMED CT (and RadLex where a checked code exists) with its certainty as the value
+ * ("possible diagnosis" is never "present") and its side as a Laterality component, and a Device for each AI model
+ * pack used, with its intended use. AI-derived resources carry the AIAST security label; the DiagnosticReport too when
+ * any of its text came from the AI; a de-identified export's report and patient carry PSEUDED. The full
+ * human-readable report (with the AI section, the de-identification statement and addenda) is the presentedForm.
  * Throws when the result does not pass the R4 schema (fhir/validate.ts), so an invalid file is never written.
  */
 export function renderFhir(doc: ReportDocument): Record<string, unknown> {
   const L = reportLabels(doc.language);
   const seed = `${doc.study.studyInstanceUid}/report/${doc.id}`;
   const url = (kind: string, n = 0) => `urn:uuid:${uuidFrom(`${seed}/${kind}/${n}`)}`;
-  const aiSecurity = { security: [{ ...AI_ASSERTED }] };
+  const aiSecurity = { security: [{ ...AI_ASSERTED }, ...(doc.deidentification ? [{ ...PSEUDONYMIZED }] : [])] };
+  const deidSecurity = doc.deidentification ? { security: [{ ...PSEUDONYMIZED }] } : undefined;
   const entries: Array<{ fullUrl: string; resource: Record<string, unknown> }> = [];
 
   const patientUrl = url('patient');
@@ -59,8 +66,9 @@ export function renderFhir(doc: ReportDocument): Record<string, unknown> {
     fullUrl: patientUrl,
     resource: nonEmpty({
       resourceType: 'Patient',
+      meta: deidSecurity,
       identifier: doc.patient.id ? [{ value: doc.patient.id }] : [],
-      name: doc.patient.name ? [{ text: doc.patient.name, ...(doc.deidentified ? { use: 'anonymous' } : {}) }] : [],
+      name: doc.patient.name ? [{ text: doc.patient.name, ...(doc.deidentification ? { use: 'anonymous' } : {}) }] : [],
       gender: doc.patient.sex ? GENDER[doc.patient.sex] : 'unknown',
       birthDate: doc.patient.birthDate ?? undefined,
     }),
@@ -68,7 +76,8 @@ export function renderFhir(doc: ReportDocument): Record<string, unknown> {
 
   const studyUrl = url('imaging-study');
   const seriesByUid = new Map<string, ReportDocument['images']>();
-  for (const img of doc.images) seriesByUid.set(img.seriesInstanceUid, [...(seriesByUid.get(img.seriesInstanceUid) ?? []), img]);
+  // Only DICOM objects have instance UIDs a PACS knows; a PNG's UIDs are the index's own and would point nowhere.
+  for (const img of doc.images.filter((i) => i.format === 'dicom')) seriesByUid.set(img.seriesInstanceUid, [...(seriesByUid.get(img.seriesInstanceUid) ?? []), img]);
   entries.push({
     fullUrl: studyUrl,
     resource: nonEmpty({
@@ -80,7 +89,7 @@ export function renderFhir(doc: ReportDocument): Record<string, unknown> {
       started: doc.study.date ?? undefined,
       description: doc.study.description,
       numberOfSeries: seriesByUid.size,
-      numberOfInstances: doc.images.length,
+      numberOfInstances: [...seriesByUid.values()].reduce((n, images) => n + images.length, 0),
       series: [...seriesByUid.entries()].map(([uid, images]) => ({
         uid,
         modality: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: images[0]!.modality || 'OT' },
@@ -90,26 +99,31 @@ export function renderFhir(doc: ReportDocument): Record<string, unknown> {
   });
 
   const deviceUrls = new Map<string, string>();
-  aiProvenance(doc).forEach((p, n) => {
+  aiPacks(doc.ai).forEach((p, n) => {
     const fullUrl = url('device', n);
-    deviceUrls.set(`${p.modelPack}@${p.modelVersion}`, fullUrl);
+    deviceUrls.set(`${p.packId}@${p.packVersion}`, fullUrl);
     entries.push({
       fullUrl,
       resource: nonEmpty({
         resourceType: 'Device',
         meta: aiSecurity,
-        deviceName: [{ name: p.modelPack, type: 'model-name' }],
+        deviceName: [
+          { name: p.packId, type: 'model-name' },
+          ...(p.packTitle && p.packTitle !== p.packId ? [{ name: p.packTitle, type: 'user-friendly-name' }] : []),
+        ],
         type: { text: 'AI decision-support software (chest radiograph findings)' },
-        version: [{ value: p.modelVersion }],
-        note: [{ text: `Thresholds: ${p.thresholdVersion}` }],
+        version: [{ value: p.packVersion }],
+        note: [{ text: `Thresholds: ${p.thresholdVersion}` }, ...(p.intendedUse.trim() ? [{ text: `Intended use: ${p.intendedUse.trim()}` }] : [])],
       }),
     });
   });
 
   const status = STATUS[doc.state];
-  const observationUrls = doc.aiFindings.map((f, n) => {
+  const observationUrls = keptFindings(doc.ai).map((f, n) => {
     const fullUrl = url('observation', n);
     const quantity = (value: number) => ({ value: Math.round(value * 10000) / 10000, unit: '1', system: 'http://unitsofmeasure.org', code: '1' });
+    const coding = findingCoding(f.label);
+    const name = f.label.replace(/_/g, ' ');
     entries.push({
       fullUrl,
       resource: nonEmpty({
@@ -117,18 +131,26 @@ export function renderFhir(doc: ReportDocument): Record<string, unknown> {
         meta: aiSecurity,
         status: doc.state === 'final' ? 'final' : 'preliminary',
         category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'imaging', display: 'Imaging' }] }],
-        code: { coding: [{ system: FINDING_LABEL_SYSTEM, code: f.label.replace(/\s+/g, '_'), display: f.label }], text: f.label },
+        // A label without a checked standard code is sent as text only, never under a made-up code system.
+        code: coding
+          ? { coding: [{ system: SNOMED_SYSTEM, ...coding.snomed }, ...(coding.radlex ? [{ system: RADLEX_SYSTEM, ...coding.radlex }] : [])], text: name }
+          : { text: name },
         subject: { reference: patientUrl },
         effectiveDateTime: doc.study.date ?? undefined,
-        valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '52101004', display: 'Present' }], text: f.text || f.label },
-        bodySite: f.location ? { text: f.location } : undefined,
-        method: { text: `AI model ${f.modelPack} ${f.modelVersion}; reader ${f.decision}` },
-        device: { reference: deviceUrls.get(`${f.modelPack}@${f.modelVersion}`)! },
+        // How sure the AI's call was: a possible finding is never sent as "present".
+        valueCodeableConcept: f.certainty
+          ? { coding: [{ system: SNOMED_SYSTEM, ...CERTAINTY_CODES[f.certainty] }], text: f.text || name }
+          : { text: f.text || name },
+        method: { text: `AI model ${f.packId} ${f.packVersion}; reader ${f.decision}` },
+        device: { reference: deviceUrls.get(`${f.packId}@${f.packVersion}`)! },
         derivedFrom: [{ reference: studyUrl }],
         note: f.text ? [{ text: f.text }] : [],
         component: [
+          ...(f.laterality
+            ? [{ code: { coding: [{ system: SNOMED_SYSTEM, ...LATERALITY_CONCEPT }] }, valueCodeableConcept: { coding: [{ system: SNOMED_SYSTEM, ...LATERALITY_CODES[f.laterality] }] } }]
+            : []),
           { code: { text: 'AI probability' }, valueQuantity: quantity(f.probability) },
-          { code: { text: 'Decision threshold' }, valueQuantity: quantity(f.threshold) },
+          ...(f.threshold === null ? [] : [{ code: { text: 'Decision threshold' }, valueQuantity: quantity(f.threshold) }]),
         ],
       }),
     });
@@ -141,7 +163,7 @@ export function renderFhir(doc: ReportDocument): Record<string, unknown> {
     fullUrl: url('diagnostic-report'),
     resource: nonEmpty({
       resourceType: 'DiagnosticReport',
-      meta: hasAiContent(doc) ? aiSecurity : undefined,
+      meta: hasAiContent(doc) ? aiSecurity : deidSecurity,
       language: doc.language,
       status: doc.state === 'final' && doc.addenda.length ? 'appended' : status,
       category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0074', code: 'RAD', display: 'Radiology' }] }],

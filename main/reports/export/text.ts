@@ -1,16 +1,10 @@
-import { reportLabels } from '../labels.js';
-import { aiProvenance, hasAiContent, type ReportDocument } from '../model.js';
+import { aiDetailsLines, aiSectionLines, formatTimestamp } from '../aiSection.js';
+import { aiSectionWords } from '../aiSectionWords.js';
+import { deidentificationLines, reportLabels } from '../labels.js';
+import { readerSections, type ReportDocument } from '../model.js';
+import { cleanText } from '../plainText.js';
 
-/** Formats a probability as a percentage with one decimal (locale-neutral, so tests and parsers agree). */
-export function percent(p: number): string {
-  return `${(p * 100).toFixed(1)}%`;
-}
-
-/** A stored ISO timestamp as people read it: `2024-05-20 08:31 UTC`. */
-export function formatTimestamp(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+export { formatTimestamp, percent } from '../aiSection.js';
 
 /** The header lines (patient and study) every human-readable format prints, in the report's language. */
 export function headerLines(doc: ReportDocument): Array<[string, string]> {
@@ -37,39 +31,39 @@ export function signatureLine(doc: ReportDocument): string {
     : `${L.notSigned} (${L.state[doc.state]})`;
 }
 
-/** The AI block: notice, accepted findings with probability and threshold, model provenance. Empty when no AI. */
-export function aiLines(doc: ReportDocument): string[] {
-  if (!hasAiContent(doc)) return [];
-  const L = reportLabels(doc.language);
-  const lines = [L.aiNotice];
-  if (doc.aiFindings.length) {
-    lines.push(`${L.aiFindings}:`);
-    for (const f of doc.aiFindings) {
-      lines.push(`- ${f.label}: ${L.probability} ${percent(f.probability)}, ${L.threshold} ${percent(f.threshold)}${f.decision === 'edited' ? ' (edited)' : ''}`);
-    }
-  }
-  for (const p of aiProvenance(doc)) lines.push(`${L.model}: ${p.modelPack} ${p.modelVersion}, ${L.threshold} ${p.thresholdVersion}`);
-  return lines;
+/**
+ * The AI section every format prints, generated from the record of what the AI did: its title, the lines saying
+ * what ran, what was shown and what the reader decided, and the AI details appendix (probabilities, thresholds).
+ */
+export function aiBlock(doc: ReportDocument): { title: string; lines: string[]; details: string[] } {
+  return { title: aiSectionWords(doc.language).title, lines: aiSectionLines(doc.ai, doc.language), details: aiDetailsLines(doc.ai, doc.language) };
 }
 
-/** Plain text export (UTF-8, LF line ends). */
+/** The de-identification statement (empty for an identified export). */
+export function deidLines(doc: ReportDocument): string[] {
+  return doc.deidentification ? deidentificationLines(doc.deidentification, doc.language) : [];
+}
+
+/** Plain text export (UTF-8, LF line ends, no control or bidi-override characters). */
 export function renderText(doc: ReportDocument): string {
   const L = reportLabels(doc.language);
   const out: string[] = [];
   out.push(doc.title.toUpperCase(), `${L.state[doc.state]}`, '');
-  if (doc.deidentified) out.push(L.deidentified, '');
+  const deid = deidLines(doc);
+  if (deid.length) out.push(...deid, '');
   for (const [k, v] of headerLines(doc)) out.push(`${k}: ${v}`);
   out.push('');
-  for (const s of doc.sections) {
-    if (s.name === 'patient') continue; // the header above already says it, from the same data
+  for (const s of readerSections(doc)) {
     out.push(`${s.title.toUpperCase()}${s.aiDerived ? ` ${L.aiSectionMark}` : ''}`);
     out.push(s.text.trim() || '-', '');
   }
-  const ai = aiLines(doc);
-  if (ai.length) out.push('---', ...ai, '');
+  const ai = aiBlock(doc);
+  out.push(ai.title.toUpperCase(), ...ai.lines, '');
+  if (ai.details.length) out.push(...ai.details, '');
   out.push(signatureLine(doc));
   for (const a of doc.addenda) {
     out.push('', `${L.addendum.toUpperCase()} (${a.author}, ${formatTimestamp(a.createdAt)})`, a.text);
   }
-  return out.join('\n') + '\n';
+  // The model is cleaned when it is built; cleaning again here keeps this format safe whatever fed it.
+  return cleanText(out.join('\n')) + '\n';
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { deidentifyReport } from '../deidentify.js';
 import { renderFhir } from '../export/fhir.js';
-import { sampleReportDocument } from '../fixtures.js';
+import { sampleAiUse, sampleReportDocument } from '../fixtures.js';
 import { validateFhirBundle } from './validate.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -24,6 +25,7 @@ describe('FHIR R4 export and its schema check', () => {
     expect(study.series[0].instance[0]).toEqual({ uid: '1.2.826.0.1.3680043.8.498.1001.2.1', sopClass: { system: 'urn:ietf:rfc:3986', code: 'urn:oid:1.2.840.10008.5.1.4.1.1.1' } });
     const device = resourceOf(bundle, 'Device');
     expect(device.deviceName[0]).toEqual({ name: 'cxr14-densenet121-demo', type: 'model-name' });
+    expect(device.note).toContainEqual({ text: 'Intended use: Demonstration and testing only. Trained on 420 images. Not for clinical use.' });
     // same input, same ids: the export is reproducible
     expect(renderFhir(sampleReportDocument())).toEqual(bundle);
   });
@@ -38,9 +40,43 @@ describe('FHIR R4 export and its schema check', () => {
     expect(resourceOf(prelim, 'DiagnosticReport').status).toBe('preliminary');
   });
 
+  it('codes each kept finding in SNOMED CT (and RadLex), with its certainty as the value and its side; never a private system', () => {
+    const bundle = renderFhir(sampleReportDocument()) as Json;
+    const [consolidation, effusion] = bundle.entry.filter((e: Json) => e.resource.resourceType === 'Observation').map((e: Json) => e.resource);
+    expect(consolidation.code.coding).toEqual([
+      { system: 'http://snomed.info/sct', code: '95436008', display: 'Lung consolidation' },
+      { system: 'http://radlex.org', code: 'RID43255', display: 'consolidation' },
+    ]);
+    expect(consolidation.valueCodeableConcept.coding).toEqual([{ system: 'http://snomed.info/sct', code: '2931005', display: 'Probable diagnosis' }]);
+    // "possible" is never sent as "present"
+    expect(effusion.valueCodeableConcept.coding).toEqual([{ system: 'http://snomed.info/sct', code: '60022001', display: 'Possible diagnosis' }]);
+    expect(effusion.valueCodeableConcept.text).toBe('Pequeno derrame pleural à direita.');
+    expect(effusion.component[0]).toEqual({
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '272741003', display: 'Laterality' }] },
+      valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '24028007', display: 'Right' }] },
+    });
+    const json = JSON.stringify(bundle);
+    expect(json).not.toContain('52101004');
+    expect(json).not.toContain('urn:cxr-workstation');
+    // the rejected finding is not an observation
+    expect(json).not.toContain('8186001');
+  });
+
+  it('leaves PNG images out of the ImagingStudy (they have no DICOM identity) and marks a de-identified copy', () => {
+    const base = sampleReportDocument();
+    const png = renderFhir({ ...base, images: [{ ...base.images[0]!, format: 'png' }] }) as Json;
+    expect(validateFhirBundle(png)).toEqual({ valid: true, errors: [] });
+    expect(resourceOf(png, 'ImagingStudy').series).toBeUndefined();
+    expect(resourceOf(png, 'ImagingStudy').numberOfInstances).toBe(0);
+    const deid = renderFhir(deidentifyReport(base, { secret: 's' })) as Json;
+    expect(validateFhirBundle(deid)).toEqual({ valid: true, errors: [] });
+    expect(resourceOf(deid, 'Patient').meta.security[0].code).toBe('PSEUDED');
+    expect(resourceOf(deid, 'DiagnosticReport').meta.security.map((c: Json) => c.code)).toEqual(['AIAST', 'PSEUDED']);
+  });
+
   it('has no AI label, device or observation when no AI content is in the report', () => {
     const base = sampleReportDocument();
-    const bundle = renderFhir({ ...base, aiFindings: [], sections: base.sections.map((s) => ({ ...s, aiDerived: false })) }) as Json;
+    const bundle = renderFhir({ ...base, ai: sampleAiUse({ images: [] }), sections: base.sections.map((s) => ({ ...s, aiDerived: false })) }) as Json;
     expect(bundle.entry.map((e: Json) => e.resource.resourceType)).toEqual(['DiagnosticReport', 'Patient', 'ImagingStudy']);
     expect(resourceOf(bundle, 'DiagnosticReport').meta).toBeUndefined();
   });
@@ -58,7 +94,7 @@ describe('FHIR R4 export and its schema check', () => {
     ['a UID that is not an R4 id', (b) => (resourceOf(b, 'ImagingStudy').series[0].uid = '1.2.3 4'), /uid must match pattern/],
     ['a gender outside the value set', (b) => (resourceOf(b, 'Patient').gender = 'M'), /gender must be equal to one of the allowed values/],
     ['base64 that is not', (b) => (resourceOf(b, 'DiagnosticReport').presentedForm[0].data = 'not base64!'), /data must match pattern/],
-    ['a number as a string', (b) => (resourceOf(b, 'Observation').component[0].valueQuantity.value = '0.8'), /value must be number/],
+    ['a number as a string', (b) => (resourceOf(b, 'Observation').component.find((c: Json) => c.valueQuantity).valueQuantity.value = '0.8'), /value must be number/],
     ['a reference that does not resolve', (b) => (resourceOf(b, 'DiagnosticReport').subject.reference = 'urn:uuid:00000000-0000-5000-8000-000000000000'), /does not resolve inside the Bundle/],
     ['a duplicate fullUrl', (b) => (b.entry[1].fullUrl = b.entry[2].fullUrl), /appears twice/],
   ];
