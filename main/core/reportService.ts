@@ -5,6 +5,7 @@ import type { Report, ReportLanguage } from '../api/reports.js';
 import { ReportLanguageSchema } from '../api/reports.js';
 import type { StudyDetail } from '../api/studies.js';
 import type { AuditTrail } from '../audit/auditTrail.js';
+import type { EventBus } from '../platform/eventBus.js';
 import type { DbHandle } from '../db/connection.js';
 import type { ReportRepository } from '../db/reportRepository.js';
 import type { StudyRepository } from '../db/studyRepository.js';
@@ -32,6 +33,8 @@ export interface ReportServiceDeps {
   audit: AuditTrail;
   dataDir: string;
   clock: () => Date;
+  /** Where `reports:onDidSign` goes (the network node sends signed reports where a site asked for it). */
+  events?: Pick<EventBus, 'emit'>;
 }
 
 function templateError<T>(fn: () => T): T {
@@ -134,12 +137,14 @@ export function createReportService(deps: ReportServiceDeps): Service {
     },
 
     async 'reports:setState'({ reportId, state, signedBy, author }) {
-      return db.transaction(() => {
+      const signed = db.transaction(() => {
         const r = reports.setState(reportId, state, signedBy);
         audit(state === 'final' ? (signedBy ?? author) : author, state === 'final' ? 'sign' : 'preliminary', r, state === 'final' ? { signedBy: r.signedBy, signedAt: r.signedAt } : {});
         studyStatus(r);
         return r;
       });
+      if (signed.state === 'final') deps.events?.emit('reports:onDidSign', { reportId: signed.id, studyId: signed.studyId, signedBy: signed.signedBy ?? author });
+      return signed;
     },
 
     async 'reports:addendum'({ reportId, text, author }) {

@@ -1,0 +1,111 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startProcess, waitFor, type Started } from './processes.js';
+
+export const ORTHANC_BINARY = '/usr/sbin/Orthanc';
+export const DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
+
+/** A peer Orthanc knows (it checks calling AE titles and, for these, the host). */
+export interface OrthancModality {
+  aeTitle: string;
+  port: number;
+  host?: string;
+}
+
+export interface Orthanc {
+  aeTitle: string;
+  dicomPort: number;
+  httpPort: number;
+  /** REST API root, http://127.0.0.1:PORT */
+  url: string;
+  /** DICOMweb root (with the plugin): http://127.0.0.1:PORT/dicom-web */
+  dicomWebUrl: string;
+  pid: number;
+  process: Started;
+  /** GET on the REST API, parsed JSON. */
+  get<T = unknown>(path: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real Orthanc (a PACS) from its own configuration in a temporary folder, on free ports, and waits until
+ * its REST API answers. HTTP accepts loopback clients only (RemoteAccessAllowed false); Orthanc 1.10 has no bind
+ * address for DICOM, so DICOM is restricted the other way: only the listed modalities, from their host
+ * (127.0.0.1), may store, find, move or get. Stop it in the test's teardown (`orthanc.stop()`, kills by pid).
+ */
+export async function startOrthanc(options: { aeTitle?: string; modalities?: OrthancModality[]; dicomweb?: boolean } = {}): Promise<Orthanc> {
+  const dir = mkdtempSync(join(tmpdir(), 'cxr-orthanc-'));
+  const [dicomPort, httpPort] = [await freePort(), await freePort()];
+  const aeTitle = options.aeTitle ?? 'ORTHANC';
+  const modalities: Record<string, unknown> = {};
+  for (const m of options.modalities ?? []) {
+    modalities[m.aeTitle.toLowerCase()] = {
+      AET: m.aeTitle,
+      Host: m.host ?? '127.0.0.1',
+      Port: m.port,
+      AllowEcho: true,
+      AllowFind: true,
+      AllowMove: true,
+      AllowGet: true,
+      AllowStore: true,
+    };
+  }
+  const config = {
+    Name: 'cxr-test-pacs',
+    StorageDirectory: join(dir, 'storage'),
+    IndexDirectory: join(dir, 'index'),
+    DicomAet: aeTitle,
+    DicomPort: dicomPort,
+    HttpPort: httpPort,
+    RemoteAccessAllowed: false,
+    AuthenticationEnabled: false,
+    DicomAlwaysAllowEcho: true,
+    DicomAlwaysAllowStore: false,
+    DicomAlwaysAllowFind: false,
+    DicomAlwaysAllowGet: false,
+    DicomAlwaysAllowMove: false,
+    DicomCheckModalityHost: true,
+    DicomModalities: modalities,
+    DicomScuTimeout: 30,
+    StableAge: 1,
+    SaveJobs: false,
+    ConcurrentJobs: 1,
+    Plugins: options.dicomweb ? [DICOMWEB_PLUGIN] : [],
+    DicomWeb: { Enable: Boolean(options.dicomweb), Root: '/dicom-web/', EnableWado: true, Ssl: false, StudiesMetadata: 'Full' },
+  };
+  mkdirSync(join(dir, 'logs'));
+  const configFile = join(dir, 'orthanc.json');
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
+  const process = startProcess(ORTHANC_BINARY, [`--logdir=${join(dir, 'logs')}`, configFile]);
+  const url = `http://127.0.0.1:${httpPort}`;
+  const get = async <T>(path: string): Promise<T> => {
+    const res = await fetch(url + path);
+    if (!res.ok) throw new Error(`Orthanc GET ${path}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  try {
+    await waitFor('Orthanc to answer on its REST API', async () => {
+      if (process.child.exitCode !== null) throw new Error(`Orthanc exited (${process.child.exitCode}): ${process.output().slice(-2000)}`);
+      return (await fetch(`${url}/system`)).ok;
+    }, 30_000);
+  } catch (err) {
+    await process.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`Orthanc did not start: ${(err as Error).message}\n${process.output().slice(-2000)}`);
+  }
+  return {
+    aeTitle,
+    dicomPort,
+    httpPort,
+    url,
+    dicomWebUrl: `${url}/dicom-web`,
+    pid: process.pid,
+    process,
+    get,
+    async stop() {
+      await process.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
