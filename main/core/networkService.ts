@@ -30,7 +30,7 @@ import { fromCFindMatch, cFindKeys } from '../network/findQuery.js';
 import { admitObject, type Admission, type Sender } from '../network/incomingObject.js';
 import { IngestQueue, type BatchOutcome } from '../network/ingestQueue.js';
 import { NetworkSettingsStore, receiverConfig } from '../network/networkSettings.js';
-import { samePatientOnly } from '../network/priors.js';
+import { isMatchablePatientId, samePatientOnly } from '../network/priors.js';
 import { DicomReceiver } from '../network/receiver.js';
 import { renderAiCapture } from '../network/secondaryCapture.js';
 import { Spool } from '../network/spool.js';
@@ -299,7 +299,9 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
     }
     try {
       const destination = receiver?.currentConfig().aeTitle ?? settings.get().receiver.aeTitle;
-      const r = await toCoreError(() => moveStudy(node, caller(), destination, studyUid, progress(control), control.signal));
+      const report = progress(control);
+      const r = await toCoreError(() => moveStudy(node, caller(), destination, studyUid, report, control.signal));
+      report({ ...r, remaining: 0 });
       return { completed: r.completed + r.warnings, failed: r.failed, note };
     } finally {
       if (temporary) await stopReceiver();
@@ -308,7 +310,9 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
 
   const retrieveByGet = async (node: DimseNode, studyUid: string, control: JobControl) => {
     const classes = receiverConfig(settings.get()).storageClasses;
-    const r = await toCoreError(() => getStudy(node, caller(), classes, store, studyUid, progress(control), control.signal));
+    const report = progress(control);
+    const r = await toCoreError(() => getStudy(node, caller(), classes, store, studyUid, report, control.signal));
+    report({ ...r, remaining: 0 });
     return { completed: r.completed + r.warnings, failed: r.failed, note: '' };
   };
 
@@ -479,7 +483,7 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
     },
     async 'network:fetchPriors'({ studyId, node }) {
       const study = studies.get(studyId);
-      if (!study.patientId.trim()) throw new CoreError('conflict', `study ${studyId} has no Patient ID: priors cannot be matched to this patient safely`);
+      if (!isMatchablePatientId(study.patientId)) throw new CoreError('conflict', `study ${studyId} has no Patient ID: priors cannot be matched to this patient safely`);
       const nodes = node ? [settings.node(node)] : settings.get().nodes;
       const jobs: Job[] = [];
       const problems: Array<{ node: string; message: string }> = [];

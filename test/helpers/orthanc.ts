@@ -25,6 +25,10 @@ export interface Orthanc {
   process: Started;
   /** GET on the REST API, parsed JSON. */
   get<T = unknown>(path: string): Promise<T>;
+  /** POST on the REST API (JSON body), parsed JSON. */
+  post<T = unknown>(path: string, body: unknown): Promise<T>;
+  /** The SOP Class UIDs of the instances Orthanc holds in a study (by Study Instance UID). */
+  sopClassesInStudy(studyInstanceUid: string): Promise<Array<{ sopInstanceUid: string; sopClassUid: string }>>;
   stop(): Promise<void>;
 }
 
@@ -84,6 +88,20 @@ export async function startOrthanc(options: { aeTitle?: string; modalities?: Ort
     if (!res.ok) throw new Error(`Orthanc GET ${path}: HTTP ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
+  const post = async <T>(path: string, body: unknown): Promise<T> => {
+    const res = await fetch(url + path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+    if (!res.ok) throw new Error(`Orthanc POST ${path}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const sopClassesInStudy = async (studyInstanceUid: string) => {
+    const ids = await post<string[]>('/tools/find', { Level: 'Instance', Query: { StudyInstanceUID: studyInstanceUid } });
+    const out: Array<{ sopInstanceUid: string; sopClassUid: string }> = [];
+    for (const id of ids) {
+      const tags = await get<Record<string, string>>(`/instances/${id}/simplified-tags`);
+      out.push({ sopInstanceUid: tags.SOPInstanceUID ?? '', sopClassUid: tags.SOPClassUID ?? '' });
+    }
+    return out;
+  };
   try {
     await waitFor('Orthanc to answer on its REST API', async () => {
       if (process.child.exitCode !== null) throw new Error(`Orthanc exited (${process.child.exitCode}): ${process.output().slice(-2000)}`);
@@ -103,6 +121,8 @@ export async function startOrthanc(options: { aeTitle?: string; modalities?: Ort
     pid: process.pid,
     process,
     get,
+    post,
+    sopClassesInStudy,
     async stop() {
       await process.stop();
       rmSync(dir, { recursive: true, force: true });
