@@ -42,9 +42,25 @@ function xml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
+/** Splits a line into lines that fit `width` at `size` (DejaVu Sans Bold averages about 0.62 em per character). */
+function wrap(text: string, width: number, size: number): string[] {
+  const max = Math.max(10, Math.floor(width / (size * 0.62)));
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && (line + ' ' + word).length > max) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
 /** A band of text lines burned into the capture (so the label survives any viewer that ignores the header). */
-function band(width: number, lines: Array<{ text: string; colour: string; size: number }>): Buffer {
+function band(width: number, paragraphs: Array<{ text: string; colour: string; size: number }>): Buffer {
   const pad = Math.round(width / 80);
+  const lines = paragraphs.flatMap((p) => wrap(p.text, width - 2 * pad, p.size).map((text) => ({ ...p, text })));
   let y = pad;
   const texts = lines.map((l) => {
     y += l.size;
@@ -141,6 +157,7 @@ export async function renderAiCapture(input: AiCaptureInput): Promise<Uint8Array
     SeriesNumber: '998',
     InstanceNumber: String(input.report.id),
     PatientOrientation: '',
+    BodyPartExamined: 'CHEST',
     BurnedInAnnotation: 'YES',
     ImageComments: `AI OUTPUT - NOT A DIAGNOSIS. ${f.label} p=${f.probability.toFixed(2)}; accepted by ${input.report.signedBy} in the report signed ${input.report.signedAt}.`.slice(0, 10240),
     SamplesPerPixel: 3,
@@ -153,6 +170,7 @@ export async function renderAiCapture(input: AiCaptureInput): Promise<Uint8Array
     HighBit: 7,
     PixelRepresentation: 0,
     PixelData: [data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)],
+    _vrMap: { PixelData: 'OB' },
   };
   const { _meta, ...rest } = dataset;
   const dict = new dcmjs.data.DicomDict(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(_meta as Record<string, unknown>));

@@ -108,7 +108,7 @@ export class Spool {
    */
   async quarantine(file: string, entry: Omit<QuarantineEntry, 'id' | 'file' | 'at'>): Promise<QuarantineEntry> {
     const at = new Date();
-    const id = `${at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
+    const id = `${at.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
     const target = join(this.quarantineDir, `${id}.dcm`);
     await mkdir(this.quarantineDir, { recursive: true });
     try {

@@ -8,7 +8,7 @@ import { parseDicom } from '../../../main/dicom/index.js';
 import { storescu } from '../../helpers/dcmtk.js';
 import { writeDicomCopies } from '../../helpers/dicomCopies.js';
 import { ORTHANC_BINARY, startOrthanc, type Orthanc } from '../../helpers/orthanc.js';
-import { freePort, skipWithout } from '../../helpers/processes.js';
+import { freePort, skipWithout, waitFor } from '../../helpers/processes.js';
 import { hasShared, sharedPath } from '../../helpers/shared.js';
 import { tempCore, type TempCore } from '../../helpers/tempCore.js';
 
@@ -120,6 +120,20 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
     await expect(t.call('network:send', { studyId, node: 'pacs' })).rejects.toThrow(/no signed report/);
   });
 
+  it('sends automatically on sign where the site asked for it', async () => {
+    await t.call('network:updateSettings', { sendOnSign: { enabled: true, node: 'pacs' } });
+    try {
+      const studyId = localStudy(RSNA_STUDY)!;
+      await signedReport(t, studyId);
+      await waitFor('the automatic send to be audited', async () => (await t.call('audit:list', { action: 'send', studyId })).total === 1, 30_000);
+      const entry = (await t.call('audit:list', { action: 'send', studyId })).items[0]!;
+      expect(entry.detail).toMatchObject({ node: 'pacs', objects: [expect.objectContaining({ kind: 'sr', ok: true })] });
+      expect((await orthanc.sopClassesInStudy(RSNA_STUDY)).map((i) => i.sopClassUid)).toContain(BASIC_TEXT_SR);
+    } finally {
+      await t.call('network:updateSettings', { sendOnSign: { enabled: false } });
+    }
+  });
+
   it('does the same through DICOMweb: WADO-RS retrieve and STOW-RS send', async () => {
     const job = await t.call('network:retrieve', { node: 'pacs-web', studyInstanceUid: NIH_STUDY });
     const done = await t.core.ctx.jobs.wait(job.id);
@@ -131,6 +145,34 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
     expect(sent.objects).toEqual([expect.objectContaining({ kind: 'sr', ok: true, studyInstanceUid: NIH_STUDY })]);
     const inPacs = await orthanc.sopClassesInStudy(NIH_STUDY);
     expect(inPacs.map((i) => i.sopClassUid)).toContain(BASIC_TEXT_SR);
+  });
+
+  it('sends, with the report, the AI key image as a Secondary Capture labelled as AI output, into the same study', async () => {
+    const studyId = localStudy(NIH_STUDY)!;
+    await t.call('models:setSettings', { activePackId: 'cxr14-tiny-test', provider: 'cpu' });
+    const job = await t.core.ctx.jobs.wait((await t.call('analysis:start', { studyId })).id);
+    expect(job.state, job.message ?? '').toBe('done');
+    const instanceId = (await t.call('studies:get', { studyId })).series[0]!.instances[0]!.id;
+    const analysis = (await t.call('analysis:get', { instanceId }))!;
+    expect(analysis.findingsWithheld).toBe(false);
+    const top = [...analysis.findings].filter((f) => f.heatmap).sort((a, b) => b.probability - a.probability)[0]!;
+    await t.call('analysis:review', { analysisId: analysis.analysisId, label: top.label, decision: 'accepted' });
+    const draft = await t.call('reports:draft', { studyId, instanceId, withHeatmap: true, author: 'Dr Test' });
+    expect(draft.aiFindings.map((f) => f.label)).toEqual([top.label]);
+    await t.call('reports:setState', { reportId: draft.id, state: 'final', signedBy: 'Dr Test', author: 'Dr Test' });
+    const sent = await t.call('network:send', { studyId, node: 'pacs', secondaryCapture: true, author: 'Dr Test' });
+    expect(sent.objects.map((o) => [o.kind, o.ok])).toEqual([
+      ['sr', true],
+      ['secondary-capture', true],
+    ]);
+    const capture = sent.objects[1]!;
+    expect(capture.studyInstanceUid).toBe(NIH_STUDY);
+    const inPacs = await orthanc.sopClassesInStudy(NIH_STUDY);
+    expect(inPacs).toContainEqual({ sopInstanceUid: capture.sopInstanceUid, sopClassUid: '1.2.840.10008.5.1.4.1.1.7' });
+    const [id] = await orthanc.post<string[]>('/tools/find', { Level: 'Instance', Query: { SOPInstanceUID: capture.sopInstanceUid } });
+    const tags = await orthanc.get<Record<string, string>>(`/instances/${id}/simplified-tags`);
+    expect(tags).toMatchObject({ ImageType: 'DERIVED\\SECONDARY\\AI', BurnedInAnnotation: 'YES' });
+    expect(tags.SeriesDescription).toMatch(/^AI OUTPUT/);
   });
 
   it('fetches priors for the open patient: only that Patient ID, only studies not yet here', async () => {
