@@ -165,6 +165,9 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
     if (a.kind === 'stored') {
       if (a.duplicate) {
         state.counts.duplicates++;
+        // Stored before; indexed unless a crash came between its storing and its marker: check, never assume.
+        if (network.studyOfFile(a.path)) void spool.markIndexed([a.path]);
+        else ingest.add([a.path]);
         event({ kind: 'duplicate', ...sender, sopInstanceUid: a.ids.sopInstanceUid, studyInstanceUid: a.ids.studyInstanceUid, detail: 'already stored (same bytes): kept once' });
       } else {
         state.counts.stored++;
@@ -514,7 +517,12 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
       return status();
     },
     async 'network:receiverStart'({ aeTitle, port, bind, onlyIfEnabled }) {
-      if (onlyIfEnabled && !settings.get().receiver.enabled) return status();
+      if (onlyIfEnabled && !settings.get().receiver.enabled) {
+        // The workstation is starting (npm start, the app): objects a crash left pending are indexed even when the
+        // receiver has been turned off since.
+        openSpool();
+        return status();
+      }
       return startReceiver({ aeTitle, port, bind });
     },
     async 'network:receiverStop'() {

@@ -71,13 +71,19 @@ export class Spool {
   /**
    * Makes a complete, flushed partial file a stored object: renamed to received/, its pending marker written, and
    * both folders flushed. The same object already stored (same bytes) is not stored again: the partial file is
-   * dropped and `duplicate` is true. Another object under the same SOP Instance UID replaces the old one (a
-   * corrected resend) and is indexed again.
+   * dropped and `duplicate` is true (its marker is written too, for the caller to clear once it has checked that the
+   * object is indexed). Another object under the same SOP Instance UID replaces the old one (a corrected resend) and
+   * is indexed again.
    */
   async commit(partialPath: string, studyInstanceUid: string, sopInstanceUid: string): Promise<{ path: string; duplicate: boolean }> {
     const path = this.receivedPath(studyInstanceUid, sopInstanceUid);
+    const marker = join(this.pendingDir, `${studyInstanceUid}_${sopInstanceUid}`);
     if (await sameBytes(partialPath, path)) {
       await unlink(partialPath);
+      // The earlier copy may never have been indexed (a crash between its rename and its marker, before it was
+      // answered): keep it pending until the caller has checked the index.
+      await (await open(marker, 'w')).close();
+      await syncDir(this.pendingDir);
       return { path, duplicate: true };
     }
     const dir = dirname(path);
@@ -87,10 +93,9 @@ export class Spool {
       this.knownDirs.add(dir);
     }
     await rename(partialPath, path);
-    await syncDir(dir);
-    const marker = await open(join(this.pendingDir, `${studyInstanceUid}_${sopInstanceUid}`), 'w');
-    await marker.close();
-    await syncDir(this.pendingDir);
+    await (await open(marker, 'w')).close();
+    // Both entries flushed together: the file system commits them in one journal transaction.
+    await Promise.all([syncDir(dir), syncDir(this.pendingDir)]);
     return { path, duplicate: false };
   }
 
