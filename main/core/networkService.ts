@@ -166,7 +166,7 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
       if (a.duplicate) {
         state.counts.duplicates++;
         // Stored before; indexed unless a crash came between its storing and its marker: check, never assume.
-        if (network.studyOfFile(a.path)) void spool.markIndexed([a.path]);
+        if (network.studyOfFile(a.path)) spool.markIndexed([a.path]).catch((err: unknown) => console.error('[dicom] cannot clear a pending marker:', err));
         else ingest.add([a.path]);
         event({ kind: 'duplicate', ...sender, sopInstanceUid: a.ids.sopInstanceUid, studyInstanceUid: a.ids.studyInstanceUid, detail: 'already stored (same bytes): kept once' });
       } else {

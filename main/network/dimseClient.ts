@@ -212,7 +212,12 @@ export function getStudy(
     peer.on('connect', () => peer.sendAssociationRequest(association));
     peer.on('associationAccepted', () => peer.sendRequests(request));
     peer.on('associationRejected', (r: { result: number; source: number; reason: number }) => fail(`${where(node)} refused the association: ${rejectText(r)}`));
-    peer.on('done', () => void peer.settled().then(() => peer.sendAssociationReleaseRequest()));
+    peer.on('done', () =>
+      void peer
+        .settled()
+        .then(() => peer.sendAssociationReleaseRequest())
+        .catch(() => socket.destroy()),
+    );
     peer.on('associationReleaseResponse', () => socket.end());
     peer.on('networkError', (e: Error) => fail(`${where(node)}: ${e.message.replace(/^.*-> /, '')}`));
     socket.on('close', () => {

@@ -163,7 +163,9 @@ class ReceiverPeer extends SpoolingPeer {
 
   override associationReleaseRequested(): void {
     // Answer the release only once every object of this association is stored or refused.
-    void this.settled().then(() => this.sendAssociationReleaseResponse());
+    void this.settled()
+      .then(() => this.sendAssociationReleaseResponse())
+      .catch(() => this.#socket.destroy());
   }
 
   override cEchoRequest(request: CEchoRequest, callback: (response: CEchoResponse) => void): void {

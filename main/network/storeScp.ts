@@ -94,7 +94,11 @@ export class SpoolingPeer extends dimse.Scp {
         console.error('[dicom] admission handler failed:', err);
       }
       callback(new dimse.Dataset({ SOPInstanceUID: expected.sopInstanceUid }));
-    })();
+    })().catch((err: unknown) => {
+      // Nothing here may take the process down: this association ends, the others go on.
+      console.error(`[dicom] C-STORE from ${this.sender.callingAeTitle} (${this.sender.peer}) failed:`, err);
+      this.sendAbort();
+    });
     this.#inFlight.add(work);
     void work.finally(() => this.#inFlight.delete(work));
   }

@@ -45,6 +45,21 @@ describe.skipIf(skip)('DICOM receiver (Storage and Verification SCP) against dcm
     expect(r.code, r.output).toBe(0);
   });
 
+  it('keeps serving others while a peer sends garbage or connects and says nothing', async () => {
+    const idle = createConnection({ port, host: '127.0.0.1' });
+    const junk = createConnection({ port, host: '127.0.0.1' }, () => junk.end(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(50))));
+    junk.on('error', () => undefined);
+    idle.on('error', () => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    try {
+      const r = await echoscu('MODALITY', peer());
+      expect(r.code, r.output).toBe(0);
+    } finally {
+      idle.destroy();
+      junk.destroy();
+    }
+  });
+
   it('rejects an association from an unknown calling AE title, and says so', async () => {
     const r = await echoscu('STRANGER', peer());
     expect(r.code).not.toBe(0);
