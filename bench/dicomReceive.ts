@@ -10,7 +10,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForJob } from '../main/api/waitForJob.js';
 import { createCore } from '../main/createCore.js';
+import { openDatabase } from '../main/db/connection.js';
 import { storescu } from '../test/helpers/dcmtk.js';
 import { writeDicomCopies } from '../test/helpers/dicomCopies.js';
 import { ORTHANC_BINARY, startOrthanc } from '../test/helpers/orthanc.js';
@@ -68,9 +70,10 @@ try {
     await core.api['network:saveNode']({ node: { kind: 'dimse', name: 'modality', aeTitle: 'MODALITY', host: '127.0.0.1', port: 104, retrieveMethod: 'move' } });
     const status = await core.api['network:receiverStart']({ aeTitle: 'CXRWS', port: await freePort(), bind: '127.0.0.1', onlyIfEnabled: false });
     if (status.state !== 'listening') throw new Error(`receiver: ${status.error}`);
-    const indexed = () => core.ctx.db.statement('SELECT count(*) FROM instances').pluck().get() as number;
+    const db = openDatabase(join(work, 'data', 'index.sqlite'));
+    const indexed = () => db.statement('SELECT count(*) FROM instances').pluck().get() as number;
     // Warm up the import workers outside the timing, as Orthanc was started before its timing.
-    await core.api['import:start']({ paths: files.slice(0, 2) }).then((j) => core.ctx.jobs.wait(j.id));
+    await core.api['import:start']({ paths: files.slice(0, 2) }).then((j) => waitForJob(core, j.id));
     const before = indexed();
     t = performance.now();
     const sent = await storescu('MODALITY', { port: status.port, aeTitle: 'CXRWS' }, files);
@@ -80,6 +83,7 @@ try {
     await waitFor('every received object to be indexed', async () => indexed() - before >= expected && (await core.api['network:receiverStatus']({})).counts.pendingIndex === 0, 1_800_000, 50);
     oursSeconds = (performance.now() - t) / 1000;
     oursLost = files.length - indexed();
+    db.close();
   } finally {
     await core.close();
   }

@@ -15,13 +15,14 @@ import type {
   RemoteStudy,
   SendResult,
 } from '../api/network.js';
+import type { OperationName, CoreApi } from '../api/contract.js';
 import type { Report } from '../api/reports.js';
-import { appendAudit } from '../db/auditRepository.js';
-import { ImportJobRepository } from '../db/importJobRepository.js';
-import { IndexRepository } from '../db/indexRepository.js';
-import { NetworkRepository } from '../db/networkRepository.js';
-import { SettingsRepository } from '../db/settingsRepository.js';
-import { StudyRepository } from '../db/studyRepository.js';
+import type { AuditTrail } from '../audit/auditTrail.js';
+import type { ImportJobRepository } from '../db/importJobRepository.js';
+import type { IndexRepository } from '../db/indexRepository.js';
+import type { NetworkRepository } from '../db/networkRepository.js';
+import type { SettingsRepository } from '../db/settingsRepository.js';
+import type { StudyRepository } from '../db/studyRepository.js';
 import { parseDicom } from '../dicom/index.js';
 import { DicomwebPeer } from '../network/dicomweb.js';
 import { echo, findStudies, getStudy, moveStudy, storeFiles, type RetrieveProgress } from '../network/dimseClient.js';
@@ -35,11 +36,13 @@ import { DicomReceiver } from '../network/receiver.js';
 import { renderAiCapture } from '../network/secondaryCapture.js';
 import { Spool } from '../network/spool.js';
 import type { StoreHandler } from '../network/storeScp.js';
-import type { CoreContext, Service, ServicePeers } from './context.js';
-import type { JobControl } from './jobRunner.js';
+import type { EventBus } from '../platform/eventBus.js';
+import type { JobControl, JobRunner } from '../platform/jobRunner.js';
+import { createResourceRouter } from '../platform/resources.js';
+import type { Service } from './service.js';
 
-/** What the network node needs from the other domains, called at run time through the contract. */
-export interface NetworkDeps {
+/** What the network node uses of the other domains: their operations, bound by the composition root. */
+export interface NetworkPeers {
   /** Indexes files through the import pipeline (main/importer), as a folder import does; resolves with the job. */
   importFiles(paths: string[]): Promise<Job>;
   /** The study's newest signed (final) report, or null. */
@@ -52,23 +55,47 @@ export interface NetworkDeps {
   resourceBytes(path: string): Promise<Buffer | null>;
 }
 
-/** The dependencies from the other services of this core. */
-export function networkDepsFrom(peers: ServicePeers): NetworkDeps {
+/** The peers from the import, report and analysis services (and the files those serve). */
+export function networkPeers(services: { imports: Service; reports: Service; analysis: Service }): NetworkPeers {
+  const op = <N extends OperationName>(service: Service, name: N): CoreApi[N] => {
+    const fn = service[name];
+    if (!fn) throw new Error(`the network node needs ${name}, which this service does not implement`);
+    return fn as CoreApi[N];
+  };
+  const resource = createResourceRouter([...(services.reports.resources ?? []), ...(services.analysis.resources ?? [])]);
+  const search = op(services.reports, 'reports:search');
+  const get = op(services.reports, 'reports:get');
+  const exportReport = op(services.reports, 'reports:export');
+  const importStart = op(services.imports, 'import:start');
+  const analysisGet = op(services.analysis, 'analysis:get');
   return {
-    importFiles: (paths) => peers.api['import:start']({ paths }),
+    importFiles: (paths) => importStart({ paths }),
     async signedReport(studyId) {
-      const [summary] = await peers.api['reports:search']({ text: '', studyId, state: 'final', limit: 1 });
-      return summary ? peers.api['reports:get']({ reportId: summary.id, author: 'dicom-send' }) : null;
+      const [summary] = await search({ text: '', studyId, state: 'final', limit: 1 });
+      return summary ? get({ reportId: summary.id, author: 'dicom-send' }) : null;
     },
     async exportSr(reportId, author) {
-      const exported = await peers.api['reports:export']({ reportId, format: 'sr', deidentify: false, includeImages: false, author });
-      const file = await peers.resource(exported.path);
+      const exported = await exportReport({ reportId, format: 'sr', deidentify: false, includeImages: false, author });
+      const file = await resource(exported.path);
       if (!file) throw new CoreError('internal', `the SR export ${exported.path} cannot be read back`);
       return new Uint8Array(file.body);
     },
-    analysis: (instanceId) => (peers.api['analysis:get'] ? peers.api['analysis:get']({ instanceId, language: 'en' }) : Promise.resolve(null)),
-    resourceBytes: async (path) => (await peers.resource(path))?.body ?? null,
+    analysis: (instanceId) => analysisGet({ instanceId, language: 'en' }),
+    resourceBytes: async (path) => (await resource(path))?.body ?? null,
   };
+}
+
+export interface NetworkServiceDeps {
+  settings: SettingsRepository;
+  studies: StudyRepository;
+  index: IndexRepository;
+  importJobs: ImportJobRepository;
+  network: NetworkRepository;
+  audit: AuditTrail;
+  events: EventBus;
+  jobs: JobRunner;
+  dataDir: string;
+  peers: NetworkPeers;
 }
 
 const RECENT_EVENTS = 100;
@@ -79,13 +106,10 @@ const RECENT_EVENTS = 100;
  * opened (partial files of dead processes removed, pending objects resumed) when this process first receives or
  * retrieves, never merely because a core was created: `cxr list` must not touch what a running app is receiving.
  */
-export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Service {
-  const settings = new NetworkSettingsStore(new SettingsRepository(ctx.db));
-  const network = new NetworkRepository(ctx.db);
-  const studies = new StudyRepository(ctx.db);
-  const index = new IndexRepository(ctx.db);
-  const importJobs = new ImportJobRepository(ctx.db);
-  const spool = new Spool(ctx.config.dataDir);
+export function createNetworkService(deps: NetworkServiceDeps): Service {
+  const { studies, index, importJobs, network, events, jobs, peers } = deps;
+  const settings = new NetworkSettingsStore(deps.settings);
+  const spool = new Spool(deps.dataDir);
   let spoolOpen = false;
   let receiver: DicomReceiver | null = null;
   const state: Omit<ReceiverStatus, 'recent' | 'counts'> & { counts: Omit<ReceiverStatus['counts'], 'pendingIndex'> } = {
@@ -103,16 +127,16 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
     const full: ReceiverEvent = { at: new Date().toISOString(), studyId: null, ...e };
     recent.unshift(full);
     if (recent.length > RECENT_EVENTS) recent.length = RECENT_EVENTS;
-    ctx.events.emit('network:onDidReceive', full);
+    events.emit('network:onDidReceive', full);
   };
   const status = (): ReceiverStatus => ({ ...state, counts: { ...state.counts, pendingIndex: ingest.size }, recent: [...recent] });
-  const changed = () => ctx.events.emit('network:onDidChangeReceiver', status());
+  const changed = () => events.emit('network:onDidChangeReceiver', status());
 
   // Stored objects go to the import pipeline in batches; markers leave the spool only once a job recorded them.
   const ingest = new IngestQueue(
     async (paths): Promise<BatchOutcome & { jobId: string }> => {
-      const job = await deps.importFiles(paths);
-      const finished = await ctx.jobs.wait(job.id);
+      const job = await peers.importFiles(paths);
+      const finished = await jobs.wait(job.id);
       if (finished.state === 'failed') throw new Error(finished.message ?? 'import failed');
       const report = importJobs.report(job.id);
       return { jobId: job.id, failed: report.failed };
@@ -261,7 +285,7 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
   /** Retrieves one study into the spool (and through the importer) as a job with progress and cancel. */
   const retrieve = (nodeName: string, studyInstanceUid: string, method?: 'move' | 'get'): Job => {
     const node = settings.node(nodeName);
-    return ctx.jobs.start('retrieve', async (control) => {
+    return jobs.start('retrieve', async (control) => {
       openSpool();
       let result: { completed: number; failed: number; note: string };
       if (dimseNode(node)) {
@@ -269,8 +293,7 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
         result = how === 'get' ? await retrieveByGet(node, studyInstanceUid, control) : await retrieveByMove(node, studyInstanceUid, control);
       } else result = await retrieveByWado(new DicomwebPeer(node), node.name, studyInstanceUid, control);
       await ingest.whenIdle();
-      appendAudit(ctx.db, {
-        actor: 'reader',
+      deps.audit.record({
         action: 'retrieve',
         entityType: 'study',
         entityId: studyInstanceUid,
@@ -350,9 +373,9 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
   const send = async (studyId: number, nodeName: string, withCapture: boolean, author: string): Promise<SendResult> => {
     const node = settings.node(nodeName);
     const study = studies.get(studyId);
-    const report = await deps.signedReport(studyId);
+    const report = await peers.signedReport(studyId);
     if (!report) throw new CoreError('conflict', `study ${studyId} has no signed report to send: sign it first`);
-    const objects: Array<{ kind: 'sr' | 'secondary-capture'; bytes: Uint8Array }> = [{ kind: 'sr', bytes: await deps.exportSr(report.id, author) }];
+    const objects: Array<{ kind: 'sr' | 'secondary-capture'; bytes: Uint8Array }> = [{ kind: 'sr', bytes: await peers.exportSr(report.id, author) }];
     let captureNote: string | null = null;
     if (withCapture) {
       const capture = await aiCapture(report, study);
@@ -375,7 +398,7 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
       reportId: report.id,
       objects: described.map((d, i) => ({ kind: d.kind, sopClassUid: d.sopClassUid, sopInstanceUid: d.sopInstanceUid, studyInstanceUid: d.studyInstanceUid, ...outcomes[i]! })),
     };
-    appendAudit(ctx.db, {
+    deps.audit.record({
       actor: author,
       action: 'send',
       entityType: 'report',
@@ -409,11 +432,11 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
     const key = report.keyImages[0]?.instanceId ?? null;
     const accepted = report.aiFindings.filter((f) => f.instanceId !== null && (key === null || f.instanceId === key)).sort((a, b) => b.probability - a.probability)[0];
     if (!accepted || accepted.instanceId === null) return { reason: 'not sent: the signed report has no accepted AI finding on its key image' };
-    const analysis = await deps.analysis(accepted.instanceId);
+    const analysis = await peers.analysis(accepted.instanceId);
     if (!analysis) return { reason: 'not sent: the key image has no stored AI analysis' };
     if (analysis.findingsWithheld) return { reason: 'not sent: the image failed the quality gate, so it carries no AI findings' };
     const heatmap = analysis.findings.find((f) => f.label === accepted.label)?.heatmap;
-    const png = heatmap ? await deps.resourceBytes(heatmap) : null;
+    const png = heatmap ? await peers.resourceBytes(heatmap) : null;
     if (!png) return { reason: `not sent: no heatmap is stored for ${accepted.label}` };
     const file = index.instanceFile(accepted.instanceId);
     const instance = studies.getInstance(accepted.instanceId);
@@ -430,12 +453,12 @@ export function createNetworkService(ctx: CoreContext, deps: NetworkDeps): Servi
   };
 
   // Send automatically on sign, where the site asked for it. Every attempt is audited by `send`.
-  const offSign = ctx.events.subscribe('reports:onDidSign', ({ reportId, studyId, signedBy }) => {
+  const offSign = events.subscribe('reports:onDidSign', ({ reportId, studyId, signedBy }) => {
     const s = settings.get().sendOnSign;
     if (!s.enabled || !s.node) return;
     void send(studyId, s.node, s.secondaryCapture, signedBy).catch((err) => {
       console.error(`[dicom] sending report ${reportId} on sign failed:`, (err as Error).message);
-      appendAudit(ctx.db, { actor: signedBy, action: 'send', entityType: 'report', entityId: reportId, studyId, detail: { node: s.node, automatic: true, error: (err as Error).message } });
+      deps.audit.record({ actor: signedBy, action: 'send', entityType: 'report', entityId: reportId, studyId, detail: { node: s.node, automatic: true, error: (err as Error).message } });
     });
   });
 

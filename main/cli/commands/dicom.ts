@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Job } from '../../api/jobs.js';
+import { waitForJob } from '../../api/waitForJob.js';
 import type { ReceiverEvent, ReceiverStatus, RemoteNode } from '../../api/network.js';
 import { CliUsageError, type CliCommand, type CliContext } from '../command.js';
 import { duration, table } from '../format.js';
@@ -74,7 +75,7 @@ async function follow(job: Job, cli: CliContext): Promise<Job> {
   };
   process.once('SIGINT', onSigint);
   try {
-    return await cli.core.ctx.jobs.wait(job.id);
+    return await waitForJob(cli.core, job.id);
   } finally {
     process.off('SIGINT', onSigint);
     unsubscribe();

@@ -62,7 +62,7 @@ describe.skipIf(skip)('a workstation killed during a storescu', () => {
     await waitFor('the receiver to listen again', () => /listening as CXRWS/.test(second.output()), 60_000);
     const check = tempCore({ dataDir });
     try {
-      const indexed = (uid: string) => (check.core.ctx.db.statement('SELECT count(*) FROM instances WHERE sop_instance_uid = ?').pluck().get(uid) as number) > 0;
+      const indexed = (uid: string) => (check.db().statement('SELECT count(*) FROM instances WHERE sop_instance_uid = ?').pluck().get(uid) as number) > 0;
       const expected = answered.map(sopInstanceUidOf);
       await waitFor('every answered object to be indexed', () => expected.every(indexed), 180_000, 500);
       expect(expected.filter((u) => !indexed(u))).toEqual([]);

@@ -37,7 +37,7 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
   let orthanc: Orthanc;
   let t: TempCore;
   let receiverPort = 0;
-  const localStudy = (uid: string) => t.core.ctx.db.statement('SELECT id FROM studies WHERE study_instance_uid = ?').pluck().get(uid) as number | undefined;
+  const localStudy = (uid: string) => t.db().statement('SELECT id FROM studies WHERE study_instance_uid = ?').pluck().get(uid) as number | undefined;
 
   beforeAll(async () => {
     receiverPort = await freePort();
@@ -78,7 +78,7 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
 
   it('retrieves a study by C-MOVE to our receiver and imports it (the receiver is started for the move)', async () => {
     const job = await t.call('network:retrieve', { node: 'pacs', studyInstanceUid: RG1_STUDY, method: 'move' });
-    const done = await t.core.ctx.jobs.wait(job.id);
+    const done = await t.wait(job.id);
     expect(done.state, done.message ?? '').toBe('done');
     expect(done.done).toBe(1);
     const id = localStudy(RG1_STUDY);
@@ -136,7 +136,7 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
 
   it('does the same through DICOMweb: WADO-RS retrieve and STOW-RS send', async () => {
     const job = await t.call('network:retrieve', { node: 'pacs-web', studyInstanceUid: NIH_STUDY });
-    const done = await t.core.ctx.jobs.wait(job.id);
+    const done = await t.wait(job.id);
     expect(done.state, done.message ?? '').toBe('done');
     const id = localStudy(NIH_STUDY);
     expect(id).toBeDefined();
@@ -150,7 +150,7 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
   it('sends, with the report, the AI key image as a Secondary Capture labelled as AI output, into the same study', async () => {
     const studyId = localStudy(NIH_STUDY)!;
     await t.call('models:setSettings', { activePackId: 'cxr14-tiny-test', provider: 'cpu' });
-    const job = await t.core.ctx.jobs.wait((await t.call('analysis:start', { studyId })).id);
+    const job = await t.wait((await t.call('analysis:start', { studyId })).id);
     expect(job.state, job.message ?? '').toBe('done');
     const instanceId = (await t.call('studies:get', { studyId })).series[0]!.instances[0]!.id;
     const analysis = (await t.call('analysis:get', { instanceId }))!;
@@ -178,7 +178,7 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
   it('fetches priors for the open patient: only that Patient ID, only studies not yet here', async () => {
     // The MONO1 study has no Patient ID, so it can never be matched as a prior: refused, not guessed.
     const j = await t.call('network:retrieve', { node: 'pacs', studyInstanceUid: MONO1_STUDY, method: 'get' });
-    await t.core.ctx.jobs.wait(j.id);
+    await t.wait(j.id);
     await expect(t.call('network:fetchPriors', { studyId: localStudy(MONO1_STUDY)! })).rejects.toThrow(/no Patient ID/);
     // An earlier study of patient 9RG1 arrives on the PACS: fetch priors retrieves it, once.
     const dir = mkdtempSync(join(tmpdir(), 'cxr-prior-'));
@@ -189,7 +189,7 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
       const priors = await t.call('network:fetchPriors', { studyId: localStudy(RG1_STUDY)! });
       expect(priors.problems).toEqual([]);
       expect(priors.jobs).toHaveLength(1);
-      for (const j of priors.jobs) expect((await t.core.ctx.jobs.wait(j.id)).state).toBe('done');
+      for (const j of priors.jobs) expect((await t.wait(j.id)).state).toBe('done');
       const priorId = localStudy(priorUid);
       expect(priorId).toBeDefined();
       expect((await t.call('studies:get', { studyId: priorId! })).patientId).toBe('9RG1');

@@ -26,7 +26,7 @@ describe.skipIf(skip)('DICOM receiver (Storage and Verification SCP) against dcm
   const events: ReceiverEvent[] = [];
   const peer = () => ({ port, aeTitle: 'CXRWS' });
   const received = () => join(t.dataDir, 'dicom-node', 'received');
-  const instanceCount = () => t.core.ctx.db.statement('SELECT count(*) FROM instances').pluck().get() as number;
+  const instanceCount = () => t.db().statement('SELECT count(*) FROM instances').pluck().get() as number;
 
   beforeAll(async () => {
     t = tempCore();
@@ -76,7 +76,7 @@ describe.skipIf(skip)('DICOM receiver (Storage and Verification SCP) against dcm
     const list = await t.call('studies:list', { limit: 50 });
     expect(list.total).toBe(4);
     // Stored exactly as sent: the JPEG 2000 and JPEG baseline objects keep their transfer syntax.
-    const syntaxes = t.core.ctx.db.statement('SELECT transfer_syntax_uid FROM instances ORDER BY transfer_syntax_uid').pluck().all();
+    const syntaxes = t.db().statement('SELECT transfer_syntax_uid FROM instances ORDER BY transfer_syntax_uid').pluck().all();
     expect(syntaxes).toEqual(expect.arrayContaining(['1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.91']));
     const files = readdirSync(received(), { recursive: true }).filter((f) => String(f).endsWith('.dcm'));
     expect(files).toHaveLength(4);
