@@ -6,8 +6,12 @@ export interface BatchOutcome {
 
 /** Objects handed to the importer at once: one import job each, so its report stays readable. */
 const MAX_BATCH = 500;
-/** After the first object of a burst, wait this long for more before starting a job (a modality sends a series). */
-const GATHER_MS = 50;
+/**
+ * After the first object of a burst, wait this long for more before starting a job: a modality or a C-MOVE sends
+ * objects back to back, and one job for many objects costs less than many jobs for one (bench: 300 objects under
+ * load, 50 ms → 10–14 files/s, 400 ms → 13–18 files/s through indexing).
+ */
+const GATHER_MS = 400;
 /** After a batch failed as a whole (the index could not be written), wait before trying again. */
 const RETRY_MS = 5_000;
 
