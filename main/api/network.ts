@@ -58,28 +58,45 @@ export type DicomwebNode = z.infer<typeof DicomwebNodeSchema>;
 export const RemoteNodeSchema = z.discriminatedUnion('kind', [DimseNodeSchema, DicomwebNodeSchema]);
 export type RemoteNode = z.infer<typeof RemoteNodeSchema>;
 
-export const ReceiverSettingsSchema = z.object({
+/** The receiver's settings, each field without its default (what an update may name). */
+const receiverFields = {
   /** Off by default: a workstation listens only where a site turns it on. */
-  enabled: z.boolean().default(false),
-  aeTitle: AeTitleSchema.default('CXRWS'),
-  port: PortSchema.default(11112),
+  enabled: z.boolean(),
+  aeTitle: AeTitleSchema,
+  port: PortSchema,
   /** Address to listen on: 0.0.0.0 for every interface (an X-ray unit on the network), 127.0.0.1 for this computer only. */
-  bind: HostSchema.default('0.0.0.0'),
+  bind: HostSchema,
   /** Accept associations from any calling AE title; by default only the configured nodes' AE titles are accepted. */
-  acceptAnyCaller: z.boolean().default(false),
+  acceptAnyCaller: z.boolean(),
   /** Refuse associations addressed to another AE title than ours. */
-  checkCalledAeTitle: z.boolean().default(true),
+  checkCalledAeTitle: z.boolean(),
   /** Storage SOP classes accepted besides the chest ones (CR, DX, Secondary Capture). */
-  extraStorageClasses: z.array(UidSchema).max(100).default([]),
+  extraStorageClasses: z.array(UidSchema).max(100),
+};
+
+export const ReceiverSettingsSchema = z.object({
+  enabled: receiverFields.enabled.default(false),
+  aeTitle: receiverFields.aeTitle.default('CXRWS'),
+  port: receiverFields.port.default(11112),
+  bind: receiverFields.bind.default('0.0.0.0'),
+  acceptAnyCaller: receiverFields.acceptAnyCaller.default(false),
+  checkCalledAeTitle: receiverFields.checkCalledAeTitle.default(true),
+  extraStorageClasses: receiverFields.extraStorageClasses.default([]),
 });
 export type ReceiverSettings = z.infer<typeof ReceiverSettingsSchema>;
 
-export const SendOnSignSchema = z.object({
+const sendOnSignFields = {
   /** Send the signed report to `node` as soon as it is signed. */
-  enabled: z.boolean().default(false),
-  node: NodeNameSchema.nullable().default(null),
+  enabled: z.boolean(),
+  node: NodeNameSchema.nullable(),
   /** Also send the key image with the AI overlay as a Secondary Capture. */
-  secondaryCapture: z.boolean().default(false),
+  secondaryCapture: z.boolean(),
+};
+
+export const SendOnSignSchema = z.object({
+  enabled: sendOnSignFields.enabled.default(false),
+  node: sendOnSignFields.node.default(null),
+  secondaryCapture: sendOnSignFields.secondaryCapture.default(false),
 });
 
 export const NetworkSettingsSchema = z.object({
@@ -89,9 +106,10 @@ export const NetworkSettingsSchema = z.object({
 });
 export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
 
+/** Only the fields named change (no defaults here: an update of `enabled` must not reset the port). */
 export const NetworkSettingsUpdateSchema = z.object({
-  receiver: ReceiverSettingsSchema.partial().optional(),
-  sendOnSign: SendOnSignSchema.partial().optional(),
+  receiver: z.object(receiverFields).partial().optional(),
+  sendOnSign: z.object(sendOnSignFields).partial().optional(),
 });
 
 export const SaveNodeInputSchema = z.object({

@@ -112,6 +112,8 @@ export function createNetworkService(deps: NetworkServiceDeps): Service {
   const spool = new Spool(deps.dataDir);
   let spoolOpen = false;
   let receiver: DicomReceiver | null = null;
+  /** This process runs the receiver whenever the settings enable it (set by `receiverStart` with onlyIfEnabled). */
+  let hosting = false;
   const state: Omit<ReceiverStatus, 'recent' | 'counts'> & { counts: Omit<ReceiverStatus['counts'], 'pendingIndex'> } = {
     state: 'stopped',
     aeTitle: settings.get().receiver.aeTitle,
@@ -240,12 +242,16 @@ export function createNetworkService(deps: NetworkServiceDeps): Service {
     return status();
   };
 
-  /** Settings changed: a running receiver takes new nodes at once, and restarts when its address changed. */
+  /**
+   * Settings changed. In the process that hosts the receiver (the app, `npm start`: they asked to run it when
+   * enabled), it starts or stops with `enabled` and restarts when its address changed; a running receiver takes new
+   * nodes at once. A `cxr dicom config` run only stores the settings: the workstation applies them when it starts.
+   */
   const applySettings = async () => {
     const s = settings.get();
     if (!receiver) {
       Object.assign(state, { aeTitle: s.receiver.aeTitle, port: s.receiver.port, bind: s.receiver.bind });
-      if (s.receiver.enabled && state.state !== 'failed') await startReceiver();
+      if (s.receiver.enabled && hosting) await startReceiver();
       return;
     }
     if (!s.receiver.enabled) {
@@ -540,6 +546,7 @@ export function createNetworkService(deps: NetworkServiceDeps): Service {
       return status();
     },
     async 'network:receiverStart'({ aeTitle, port, bind, onlyIfEnabled }) {
+      if (onlyIfEnabled) hosting = true;
       if (onlyIfEnabled && !settings.get().receiver.enabled) {
         // The workstation is starting (npm start, the app): objects a crash left pending are indexed even when the
         // receiver has been turned off since.

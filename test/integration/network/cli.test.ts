@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli/main.js';
+import { freePort } from '../../helpers/processes.js';
+import { tempCore } from '../../helpers/tempCore.js';
 
 async function cxr(dataDir: string, ...argv: string[]) {
   const out: string[] = [];
@@ -40,5 +42,24 @@ describe('cxr dicom: nodes and settings', () => {
     // Removing the node sends were going to turns send-on-sign off rather than leaving it pointing nowhere.
     await cxr(dataDir, 'dicom', 'nodes', 'remove', 'pacs');
     expect((await cxr(dataDir, 'dicom', 'config')).out).toMatch(/send on sign: off/);
+  });
+});
+
+describe('the receiver in the process that hosts it', () => {
+  it('starts and stops with the settings there, while other processes only store the settings', async () => {
+    const t = tempCore();
+    try {
+      const port = await freePort();
+      await t.call('network:updateSettings', { receiver: { enabled: true, port, bind: '127.0.0.1' } });
+      expect((await t.call('network:receiverStatus', {})).state).toBe('stopped'); // not the hosting process (yet)
+      expect((await t.call('network:receiverStart', { onlyIfEnabled: true })).state).toBe('listening');
+      await t.call('network:updateSettings', { receiver: { enabled: false } });
+      expect((await t.call('network:receiverStatus', {})).state).toBe('stopped');
+      await t.call('network:updateSettings', { receiver: { enabled: true } });
+      const s = await t.call('network:receiverStatus', {});
+      expect(s).toMatchObject({ state: 'listening', port, bind: '127.0.0.1', aeTitle: 'CXRWS' });
+    } finally {
+      await t.close();
+    }
   });
 });
