@@ -196,7 +196,7 @@ export function getStudy(
   }
   return new Promise((resolve, reject) => {
     const socket = connect({ host: node.host, port: node.port });
-    const peer = new SpoolingPeer(socket, store, TIMEOUTS);
+    const peer = new SpoolingPeer(socket, store, TIMEOUTS, node.aeTitle);
     let last: MoveOrGetResponse | null = null;
     let failure: string | null = null;
     const fail = (message: string) => {

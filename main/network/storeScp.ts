@@ -40,9 +40,11 @@ export class SpoolingPeer extends dimse.Scp {
   /** The calling AE title of the association (set by the acceptor side when the association is requested). */
   protected peerAeTitle = '';
 
-  constructor(socket: Socket, store: StoreHandler, options: ScpOptions = ASSOCIATION_TIMEOUTS) {
+  /** `peerAeTitle`: who sends, when known before the association (C-GET: the PACS we call). */
+  constructor(socket: Socket, store: StoreHandler, options: ScpOptions = ASSOCIATION_TIMEOUTS, peerAeTitle = '') {
     super(socket, options);
     this.#store = store;
+    this.peerAeTitle = peerAeTitle;
     this.#peerAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     const dropPartial = () => void this.dropPartial();
     this.on('close', dropPartial);

@@ -56,8 +56,8 @@ function storescuArgs(callingAeTitle: string, peer: Peer, files: string[]): stri
 }
 
 /** Sends files with storescu on one association; answers the exit code and storescu's output (with each response's status when `verbose`). */
-export function storescu(callingAeTitle: string, peer: Peer, files: string[], verbose = false) {
-  return run('storescu', [...(verbose ? ['-v'] : []), ...storescuArgs(callingAeTitle, peer, files)], { timeoutMs: 300_000 });
+export function storescu(callingAeTitle: string, peer: Peer, files: string[], verbose = false, timeoutMs = 300_000) {
+  return run('storescu', [...(verbose ? ['-v'] : []), ...storescuArgs(callingAeTitle, peer, files)], { timeoutMs });
 }
 
 /** Starts storescu in the background (the crash test kills the receiver while it runs); verbose, so each response is logged. */
