@@ -8,20 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { StudyDetail } from '../api/studies.js';
 import { parseDicom } from '../dicom/index.js';
 import { hasShared, sharedPath } from '../../test/helpers/shared.js';
+import { systemTool } from '../../test/helpers/systemTools.js';
 import { renderAiCapture, SECONDARY_CAPTURE, type AiCaptureInput } from './secondaryCapture.js';
 
 const dcmjs = createRequire(import.meta.url)('dcmjs') as { data: { DicomMessage: { readFile(b: ArrayBuffer): { dict: unknown } }; DicomMetaDictionary: { naturalizeDataset(d: unknown): Record<string, unknown> } } };
 
-function hasTool(name: string): boolean {
-  try {
-    execFileSync('which', [name], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const dciodvfy = hasTool('dciodvfy');
-if (!dciodvfy && process.env.CI !== 'true') console.warn('[tests] dciodvfy (Debian package dicom3tools) not installed: the Secondary Capture is not validated against the IOD');
+const dciodvfy = systemTool('dciodvfy', 'dicom3tools');
 
 async function heatmap(): Promise<Buffer> {
   const w = 32;
@@ -52,6 +44,7 @@ const study = {
   birthDate: '1940-03-05',
   referringPhysician: '',
   series: [],
+  identityConflicts: [],
 } as StudyDetail;
 
 describe.skipIf(!hasShared)('AI key image as DICOM Secondary Capture', () => {
@@ -98,7 +91,8 @@ describe.skipIf(!hasShared)('AI key image as DICOM Secondary Capture', () => {
     expect(a.seriesInstanceUid).toBe(b.seriesInstanceUid);
   });
 
-  it.skipIf(!dciodvfy && process.env.CI !== 'true')('passes dciodvfy (Secondary Capture Image IOD) without errors', async () => {
+  it.skipIf(dciodvfy.skip)('passes dciodvfy (Secondary Capture Image IOD) without errors', async () => {
+    dciodvfy.require();
     const file = join(dir, 'sc.dcm');
     writeFileSync(file, await renderAiCapture(await input()));
     // dciodvfy exits non-zero on warnings too; its "Error" lines are what an IOD violation looks like.

@@ -1,10 +1,30 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startProcess, waitFor, type Started } from './processes.js';
+import { isCi, systemTool, type SystemTool } from './systemTools.js';
 
 export const ORTHANC_BINARY = '/usr/sbin/Orthanc';
 export const DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
+
+/** Orthanc (asked for its version: with no arguments it would start a server) and its DICOMweb plugin. */
+export function orthancTools(): SystemTool[] {
+  const plugin = existsSync(DICOMWEB_PLUGIN);
+  const message = `${DICOMWEB_PLUGIN} is not installed (Debian package orthanc-dicomweb: apt-get install orthanc-dicomweb)`;
+  if (!plugin) console.warn(`[tests] ${message}: ${isCi ? 'required under CI, the tests that need it fail' : 'the tests that need it are skipped'}`);
+  return [
+    systemTool(ORTHANC_BINARY, 'orthanc', ['--version']),
+    {
+      name: 'libOrthancDicomWeb.so',
+      debianPackage: 'orthanc-dicomweb',
+      available: plugin,
+      skip: !plugin && !isCi,
+      require() {
+        if (!plugin) throw new Error(message);
+      },
+    },
+  ];
+}
 
 /** A peer Orthanc knows (it checks calling AE titles and, for these, the host). */
 export interface OrthancModality {

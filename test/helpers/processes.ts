@@ -86,23 +86,6 @@ export function which(program: string): string | null {
   return null;
 }
 
-/**
- * Whether tests that need `program` (from the Debian package `debPackage`) must be skipped: yes, with a message
- * naming the package, where it is absent; but under CI (CI=true) a missing tool is a failure, not a skip, so the
- * answer is "run" and the test fails on the missing binary.
- */
-export function skipWithout(programs: Array<[program: string, debPackage: string]>): boolean {
-  const missing = programs.filter(([p]) => !which(p));
-  if (!missing.length) return false;
-  const list = missing.map(([p, pkg]) => `${p} (Debian package ${pkg}: apt-get install ${pkg})`).join(', ');
-  if (process.env.CI === 'true') {
-    console.error(`[tests] missing on CI: ${list}; the tests that need them will fail`);
-    return false;
-  }
-  console.warn(`[tests] skipping DICOM network tests: ${list} not installed`);
-  return true;
-}
-
 /** Polls `check` until it answers true or `timeoutMs` passes. */
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000, intervalMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;

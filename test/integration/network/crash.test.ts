@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startStorescu } from '../../helpers/dcmtk.js';
 import { sopInstanceUidOf, writeDicomCopies } from '../../helpers/dicomCopies.js';
-import { freePort, skipWithout, startProcess, waitFor, type Started } from '../../helpers/processes.js';
+import { freePort, startProcess, waitFor, type Started } from '../../helpers/processes.js';
+import { systemTool } from '../../helpers/systemTools.js';
 import { hasShared, projectRoot, sharedPath } from '../../helpers/shared.js';
 import { tempCore } from '../../helpers/tempCore.js';
 
-const skip = !hasShared || skipWithout([['storescu', 'dcmtk']]);
+const tools = [systemTool('storescu', 'dcmtk')];
+const skip = !hasShared || tools.some((t) => t.skip);
 const ENTRY = join(projectRoot, 'test', 'helpers', 'cxrEntry.ts');
 
 /** The workstation's receiver as its own process (`cxr dicom listen`), as `npm start` runs it. */
@@ -38,6 +40,7 @@ describe.skipIf(skip)('a workstation killed during a storescu', () => {
   });
 
   it('indexes after restart every object it had answered "success" for, and keeps no partial file', async () => {
+    for (const tool of tools) tool.require();
     const files = writeDicomCopies([sharedPath('data', 'dicom', 'cxr', 'rsna_CR_jpegbaseline_1024.dcm')], join(work, 'copies'), 400, 20);
     const setup = tempCore({ dataDir });
     await setup.call('network:saveNode', { node: { kind: 'dimse', name: 'modality', aeTitle: 'MODALITY', host: '127.0.0.1', port: 104 } });

@@ -7,12 +7,14 @@ import { BASIC_TEXT_SR } from '../../../main/reports/export/dicomSr.js';
 import { parseDicom } from '../../../main/dicom/index.js';
 import { storescu } from '../../helpers/dcmtk.js';
 import { writeDicomCopies } from '../../helpers/dicomCopies.js';
-import { ORTHANC_BINARY, startOrthanc, type Orthanc } from '../../helpers/orthanc.js';
-import { freePort, skipWithout, waitFor } from '../../helpers/processes.js';
+import { orthancTools, startOrthanc, type Orthanc } from '../../helpers/orthanc.js';
+import { freePort, waitFor } from '../../helpers/processes.js';
+import { systemTool } from '../../helpers/systemTools.js';
 import { hasShared, sharedPath } from '../../helpers/shared.js';
 import { tempCore, type TempCore } from '../../helpers/tempCore.js';
 
-const skip = !hasShared || skipWithout([[ORTHANC_BINARY, 'orthanc'], ['/usr/share/orthanc/plugins/libOrthancDicomWeb.so', 'orthanc-dicomweb'], ['storescu', 'dcmtk']]);
+const tools = [...orthancTools(), systemTool('storescu', 'dcmtk')];
+const skip = !hasShared || tools.some((t) => t.skip);
 const CXR = hasShared ? readdirSync(sharedPath('data', 'dicom', 'cxr')).filter((f) => f.endsWith('.dcm')).map((f) => sharedPath('data', 'dicom', 'cxr', f)) : [];
 
 const RG1_STUDY = '1.3.6.1.4.1.5962.1.2.9.20040826185059.5457'; // JPEG 2000, patient 9RG1
@@ -40,6 +42,7 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
   const localStudy = (uid: string) => t.db().statement('SELECT id FROM studies WHERE study_instance_uid = ?').pluck().get(uid) as number | undefined;
 
   beforeAll(async () => {
+    for (const tool of tools) tool.require();
     receiverPort = await freePort();
     orthanc = await startOrthanc({ modalities: [{ aeTitle: 'MODALITY', port: 104 }, { aeTitle: 'CXRWS', port: receiverPort }], dicomweb: true });
     const load = await storescu('MODALITY', { port: orthanc.dicomPort, aeTitle: orthanc.aeTitle }, CXR);

@@ -6,11 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceiverEvent } from '../../../main/api/network.js';
 import { runCli } from '../../../main/cli/main.js';
 import { echoscu, storescu } from '../../helpers/dcmtk.js';
-import { run, skipWithout, waitFor } from '../../helpers/processes.js';
+import { run, waitFor } from '../../helpers/processes.js';
+import { systemTool } from '../../helpers/systemTools.js';
 import { hasShared, sharedPath } from '../../helpers/shared.js';
 import { tempCore, type TempCore } from '../../helpers/tempCore.js';
 
-const skip = !hasShared || skipWithout([['storescu', 'dcmtk'], ['echoscu', 'dcmtk'], ['dcmodify', 'dcmtk']]);
+const tools = [systemTool('storescu', 'dcmtk'), systemTool('echoscu', 'dcmtk'), systemTool('dcmodify', 'dcmtk')];
+const skip = !hasShared || tools.some((t) => t.skip);
 const CXR = hasShared ? readdirSync(sharedPath('data', 'dicom', 'cxr')).filter((f) => f.endsWith('.dcm')).map((f) => sharedPath('data', 'dicom', 'cxr', f)) : [];
 
 async function cxr(dataDir: string, ...argv: string[]) {
@@ -29,6 +31,7 @@ describe.skipIf(skip)('DICOM receiver (Storage and Verification SCP) against dcm
   const instanceCount = () => t.db().statement('SELECT count(*) FROM instances').pluck().get() as number;
 
   beforeAll(async () => {
+    for (const tool of tools) tool.require();
     t = tempCore();
     t.core.subscribe('network:onDidReceive', (e) => events.push(e));
     await t.call('network:saveNode', { node: { kind: 'dimse', name: 'xray-room-1', aeTitle: 'MODALITY', host: '127.0.0.1', port: 104 } });
