@@ -94,6 +94,11 @@ if (electron) {
     process.exit(1);
   }
   console.log(mode.banner);
+  // The DICOM receiver (C-STORE from X-ray units and PACSs) runs with the workstation where the site enabled it.
+  const receiver = await mode.core.api['network:receiverStart']({ onlyIfEnabled: true });
+  if (receiver.state === 'listening') console.log(`DICOM receiver: AE title ${receiver.aeTitle}, listening on ${receiver.bind}:${receiver.port}`);
+  else if (receiver.state === 'failed') console.error(`DICOM receiver could not start: ${receiver.error}`);
+  else console.log('DICOM receiver: off (enable it in Settings, or with: npx cxr dicom config --enable)');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -56,6 +56,11 @@ async function start(): Promise<void> {
     isTrustedSender: createSenderCheck(() => BrowserWindow.getAllWindows(), isAppUrl),
     validateOutputs: !app.isPackaged,
   });
+  // The DICOM receiver runs with the app where the site enabled it (settings, or `cxr dicom config --enable`).
+  void core.api['network:receiverStart']({ onlyIfEnabled: true }).then(
+    (r) => r.state === 'failed' && console.error('[main] the DICOM receiver could not start:', r.error),
+    (err: unknown) => console.error('[main] the DICOM receiver could not start:', err),
+  );
 
   const runImport = async (properties: Electron.OpenDialogOptions['properties']) => {
     const win = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];

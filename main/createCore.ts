@@ -9,6 +9,7 @@ import { createImportService } from './core/importService.js';
 import { createIndexService } from './core/indexService.js';
 import { createJobService } from './core/jobService.js';
 import { createModelService } from './core/modelService.js';
+import { createNetworkService, networkPeers } from './core/networkService.js';
 import { createReportService } from './core/reportService.js';
 import { createSearchService } from './core/searchService.js';
 import type { Service } from './core/service.js';
@@ -74,32 +75,50 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
     const views = new AnalysisViews({ analyses: repos.analyses, packs, operatingPoints, dataDir, signed: repos.reports });
     const packContexts = new PackContextResolver(repos.search, packs, operatingPoints);
 
+    const importService = createImportService({
+      jobs,
+      events,
+      importJobs: repos.importJobs,
+      index: repos.index,
+      analyses: repos.analyses,
+      limitSettings: new ImportLimitSettings(repos.settings),
+      dataDir,
+    });
+    const analysisService = createAnalysisService({ db, analyses: repos.analyses, index: repos.index, packs, analyzers, operatingPoints, views, audit, events, jobs });
+    const reportService = createReportService({
+      db,
+      reports: repos.reports,
+      studies: repos.studies,
+      sources: options.reportSources ?? createReportSources({ studies: repos.studies, index: repos.index, views, packs, dataDir }),
+      templates: options.templates ?? new TemplateStore(shippedTemplatesDir(), join(dataDir, 'templates')),
+      audit,
+      dataDir,
+      clock,
+      events,
+    });
     services.push(
       createJobService({ jobs }),
-      createImportService({
-        jobs,
-        events,
-        importJobs: repos.importJobs,
-        index: repos.index,
-        analyses: repos.analyses,
-        limitSettings: new ImportLimitSettings(repos.settings),
-        dataDir,
-      }),
+      importService,
       createIndexService({ worklist: repos.worklist, studies: repos.studies, index: repos.index, audit, events, dataDir }),
       createModelService({ packs, aiSettings }),
-      createAnalysisService({ db, analyses: repos.analyses, index: repos.index, packs, analyzers, operatingPoints, views, audit, events, jobs }),
+      analysisService,
       createSearchService({ repo: repos.search, cohorts: repos.cohorts, packs: packContexts, events, dataDir }),
-      createReportService({
-        db,
-        reports: repos.reports,
-        studies: repos.studies,
-        sources: options.reportSources ?? createReportSources({ studies: repos.studies, index: repos.index, views, packs, dataDir }),
-        templates: options.templates ?? new TemplateStore(shippedTemplatesDir(), join(dataDir, 'templates')),
-        audit,
-        dataDir,
-        clock,
-      }),
+      reportService,
       createAuditService({ audit: repos.audit, dataDir, clock }),
+      // The DICOM network node indexes through the import pipeline, sends the SR the report domain writes and the
+      // AI key image the analysis domain describes: it gets those services' operations, nothing else.
+      createNetworkService({
+        settings: repos.settings,
+        studies: repos.studies,
+        index: repos.index,
+        importJobs: repos.importJobs,
+        network: repos.network,
+        audit,
+        events,
+        jobs,
+        dataDir,
+        peers: networkPeers({ imports: importService, reports: reportService, analysis: analysisService }),
+      }),
     );
     disposers.unshift(() => jobs.shutdown());
 

@@ -15,6 +15,8 @@ export const AuditActionSchema = z.enum([
   'import',
   'template_save',
   'calibrate',
+  'send',
+  'retrieve',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

@@ -12,6 +12,8 @@ export const ErrorCodeSchema = z.enum([
   'unsupported',
   'cancelled',
   'model_error',
+  /** A remote system (a PACS, a DICOM node) could not be reached, or refused or failed the request. */
+  'unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { JobSchema } from './jobs.js';
 import { IdSchema } from './common.js';
+import { ReceiverEventSchema, ReceiverStatusSchema } from './network.js';
 
 /** Events pushed from the core to subscribers (`subscribe` returns `unsubscribe`). Names are `domain:onDidX`. */
 export const events = {
   'jobs:onDidProgress': JobSchema,
   'jobs:onDidFinish': JobSchema,
   'studies:onDidChange': z.object({ studyIds: z.array(IdSchema) }),
+  /** A report was signed (final): the network node sends it where a site asked for send-on-sign. */
+  'reports:onDidSign': z.object({ reportId: IdSchema, studyId: IdSchema, signedBy: z.string() }),
+  'network:onDidReceive': ReceiverEventSchema,
+  'network:onDidChangeReceiver': ReceiverStatusSchema,
 } as const;
 
 export type EventMap = typeof events;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Long work (import, analysis, export) runs as a job with an id, progress events and cancellation. */
-export const JobKindSchema = z.enum(['import', 'analysis', 'calibration', 'export']);
+export const JobKindSchema = z.enum(['import', 'analysis', 'calibration', 'export', 'retrieve']);
 export const JobStateSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
 
 export const JobSchema = z.object({

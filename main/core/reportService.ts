@@ -6,6 +6,7 @@ import type { Report, ReportAiUse, ReportLanguage } from '../api/reports.js';
 import { ReportLanguageSchema } from '../api/reports.js';
 import type { StudyDetail } from '../api/studies.js';
 import type { AuditTrail } from '../audit/auditTrail.js';
+import type { EventBus } from '../platform/eventBus.js';
 import type { DbHandle } from '../db/connection.js';
 import type { ReportRepository, SigningSnapshot, StoredReport } from '../db/reportRepository.js';
 import type { StudyRepository } from '../db/studyRepository.js';
@@ -36,6 +37,8 @@ export interface ReportServiceDeps {
   audit: AuditTrail;
   dataDir: string;
   clock: () => Date;
+  /** Where `reports:onDidSign` goes (the network node sends signed reports where a site asked for it). */
+  events?: Pick<EventBus, 'emit'>;
 }
 
 function templateError<T>(fn: () => T): T {
@@ -205,6 +208,7 @@ export function createReportService(deps: ReportServiceDeps): Service {
         );
         studyStatus(r);
       });
+      if (r.state === 'final') deps.events?.emit('reports:onDidSign', { reportId: r.id, studyId: r.studyId, signedBy: r.signedBy ?? author });
       return r;
     },
 

@@ -1,6 +1,7 @@
-import { AppBar, Box, Chip, IconButton, Toolbar, Tooltip, Typography } from '@mui/material';
+import { AppBar, Box, Chip, IconButton, Tab, Tabs, Toolbar, Tooltip, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PacsView } from '../network/PacsView.js';
 import { SettingsDialog } from '../settings/SettingsDialog.js';
 import { ViewerScreen } from '../viewer/ViewerScreen.js';
 import { Worklist } from '../worklist/Worklist.js';
@@ -14,13 +15,20 @@ export function App() {
   const client = useCoreClient();
   const [openStudy, setOpenStudy] = useState<number | null>(null);
   const [settings, setSettings] = useState(false);
+  const [view, setView] = useState<'worklist' | 'pacs'>('worklist');
+  const showView = (v: 'worklist' | 'pacs') => {
+    setView(v);
+    setOpenStudy(null);
+  };
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }}>
       <AppBar position="static" color="default" elevation={1}>
         <Toolbar variant="dense" sx={{ gap: 1 }}>
-          <Typography variant="h6" sx={{ flex: 1 }}>
-            {t('app.title')}
-          </Typography>
+          <Typography variant="h6">{t('app.title')}</Typography>
+          <Tabs value={view} onChange={(_, v: 'worklist' | 'pacs') => showView(v)} sx={{ flex: 1, minHeight: 40 }}>
+            <Tab value="worklist" label={t('network.worklistTab')} sx={{ minHeight: 40 }} />
+            <Tab value="pacs" label={t('network.tab')} sx={{ minHeight: 40 }} />
+          </Tabs>
           <Tooltip title={t('ai.supportNotice')}>
             <Chip size="small" color="secondary" variant="outlined" label={t('ai.decisionSupport')} />
           </Tooltip>
@@ -30,7 +38,7 @@ export function App() {
         </Toolbar>
       </AppBar>
       {/* The worklist stays mounted so its filters and scroll position survive a reading. */}
-      <Box sx={{ flex: 1, minHeight: 0, p: 1, display: openStudy === null ? 'block' : 'none' }}>
+      <Box sx={{ flex: 1, minHeight: 0, p: 1, display: openStudy === null && view === 'worklist' ? 'block' : 'none' }}>
         <Worklist
           onOpen={(s) => {
             prefetchFromThumbnail(client, s.thumbnail);
@@ -38,6 +46,11 @@ export function App() {
           }}
         />
       </Box>
+      {openStudy === null && view === 'pacs' && (
+        <Box sx={{ flex: 1, minHeight: 0, p: 1 }}>
+          <PacsView onOpenStudy={setOpenStudy} />
+        </Box>
+      )}
       {openStudy !== null && (
         <Box sx={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
           <ViewerScreen studyId={openStudy} onBack={() => setOpenStudy(null)} onOpenStudy={setOpenStudy} />

@@ -2,6 +2,7 @@ import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuI
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, setLanguage, type Language } from '../i18n/index.js';
 import { ModelSettings } from './ModelSettings.js';
+import { NetworkSettings } from '../network/NetworkSettings.js';
 
 /** Settings: language (kept in this browser), and what the core lets the reader see or change. */
 export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -24,6 +25,7 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
             ))}
           </TextField>
           <ModelSettings />
+          <NetworkSettings />
           <Typography variant="subtitle2">{t('settings.dataDir')}</Typography>
           <Alert severity="info">{t('settings.dataDirReadOnly')}</Alert>
         </Stack>

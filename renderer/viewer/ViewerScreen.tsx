@@ -12,6 +12,7 @@ import { useFindings } from '../findings/useFindings.js';
 import { ImagePane, type PaneCommand } from './ImagePane.js';
 import { ReportPanel } from '../reports/ReportPanel.js';
 import { PriorTrendPanel } from '../similar/PriorTrendPanel.js';
+import { StudyNetworkActions } from '../network/StudyNetworkActions.js';
 import { SimilarCasesPanel } from '../similar/SimilarCasesPanel.js';
 import { usePriors } from './usePriors.js';
 import type { ViewerTool } from './ViewerCanvas.js';
@@ -123,6 +124,7 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
         <Typography variant="subtitle1" sx={{ flex: 1 }} noWrap>
           {[study.patientName, study.patientId, study.date, study.description].filter(Boolean).join(' · ')}
         </Typography>
+        <StudyNetworkActions studyId={study.id} />
         {instances.length > 1 &&
           instances.map((inst, i) => (
             <Chip

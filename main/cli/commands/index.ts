@@ -10,6 +10,7 @@ import { auditCommand } from './audit.js';
 import { analyzeCommand } from './analyze.js';
 import { calibrateCommand } from './calibrate.js';
 import { modelsCommand } from './models.js';
+import { dicomCommand } from './dicom.js';
 
 /** Every `cxr` subcommand; each domain appends its own. */
 export const commands: CliCommand[] = [
@@ -24,4 +25,5 @@ export const commands: CliCommand[] = [
   analyzeCommand,
   calibrateCommand,
   modelsCommand,
+  dicomCommand,
 ];
