@@ -70,7 +70,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
     const operatingPoints = new OperatingPoints(repos.analyses, packs);
     const analyzers = new AnalyzerHost(aiSettings);
     disposers.push(() => analyzers.dispose());
-    const views = new AnalysisViews({ analyses: repos.analyses, packs, operatingPoints, dataDir });
+    const views = new AnalysisViews({ analyses: repos.analyses, overrides: repos.qualityOverrides, packs, operatingPoints, dataDir });
     const packContexts = new PackContextResolver(repos.search, packs, operatingPoints);
 
     services.push(
@@ -86,7 +86,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
       }),
       createIndexService({ worklist: repos.worklist, studies: repos.studies, index: repos.index, audit, events, dataDir }),
       createModelService({ packs, aiSettings }),
-      createAnalysisService({ db, analyses: repos.analyses, index: repos.index, packs, analyzers, operatingPoints, views, audit, events, jobs }),
+      createAnalysisService({ db, analyses: repos.analyses, overrides: repos.qualityOverrides, index: repos.index, packs, analyzers, operatingPoints, views, audit, events, jobs }),
       createSearchService({ repo: repos.search, cohorts: repos.cohorts, packs: packContexts, events, dataDir }),
       createReportService({
         db,

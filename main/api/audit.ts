@@ -15,6 +15,7 @@ export const AuditActionSchema = z.enum([
   'import',
   'template_save',
   'calibrate',
+  'override_gate',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

@@ -5,6 +5,7 @@ import { CohortRepository } from './cohortRepository.js';
 import type { DbHandle } from './connection.js';
 import { ImportJobRepository } from './importJobRepository.js';
 import { IndexRepository } from './indexRepository.js';
+import { QualityOverrideRepository } from './qualityOverrideRepository.js';
 import { ReportRepository } from './reportRepository.js';
 import { SearchRepository } from './searchRepository.js';
 import { SettingsRepository } from './settingsRepository.js';
@@ -24,6 +25,7 @@ export interface Repositories {
   readonly audit: AuditRepository;
   readonly search: SearchRepository;
   readonly cohorts: CohortRepository;
+  readonly qualityOverrides: QualityOverrideRepository;
 }
 
 export function createRepositories(db: DbHandle, clock: Clock = systemClock): Repositories {
@@ -39,5 +41,6 @@ export function createRepositories(db: DbHandle, clock: Clock = systemClock): Re
     audit: new AuditRepository(db, clock),
     search: new SearchRepository(db),
     cohorts: new CohortRepository(db, clock),
+    qualityOverrides: new QualityOverrideRepository(db, clock),
   };
 }

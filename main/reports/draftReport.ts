@@ -9,17 +9,20 @@ import { fillTemplate, type ParsedTemplate } from './templateParser.js';
  * (the reader's wording). Rejected and unreviewed findings never enter a report on their own.
  */
 export function acceptedFindings(result: AnalysisResult): ReportAiFinding[] {
-  const thresholdVersion = result.calibrationId !== null ? `calibration #${result.calibrationId}` : `${result.packId} ${result.packVersion} shipped thresholds`;
+  // A withheld image has no findings; only labels with a validated operating point can carry a reader's decision.
+  if (result.status !== 'shown') return [];
+  const thresholdVersion = result.operatingPoints.version;
   const out: ReportAiFinding[] = [];
   for (const f of result.findings) {
     const decision = f.review?.decision;
     if (decision !== 'accepted' && decision !== 'edited') continue;
+    if (f.operatingPoint.status !== 'validated') continue;
     const text = decision === 'edited' ? (f.review!.text ?? '') : (f.sentence ?? f.label);
     out.push({
       instanceId: result.instanceId,
       label: f.label,
       probability: f.probability,
-      threshold: f.threshold,
+      threshold: f.operatingPoint.threshold,
       text,
       decision,
       location: f.locationText,

@@ -18,6 +18,7 @@ import { createSearchIndexFiles } from './0310-create-search-index-files.js';
 import { createCohortExports } from './0320-create-cohort-exports.js';
 import { patientsKeyedWithoutId } from './0330-patients-keyed-without-id.js';
 import { createImportAttempts } from './0500-create-import-attempts.js';
+import { createQualityOverrides } from './0700-create-quality-overrides.js';
 
 /** Every migration, in one rising sequence (see ../migration.ts); the order is checked when the database opens. */
 export const allMigrations: readonly Migration[] = [
@@ -40,4 +41,5 @@ export const allMigrations: readonly Migration[] = [
   createCohortExports,
   patientsKeyedWithoutId,
   createImportAttempts,
+  createQualityOverrides,
 ];

@@ -24,7 +24,9 @@ export const SHIPPED_MIGRATIONS: readonly string[] = [
   '0330-patients-keyed-without-id',
   // Numbered in the importer branch's block; the lead renumbers it at merge.
   '0500-create-import-attempts',
+  // Numbered in the operating-points branch's block; the lead renumbers it at merge.
+  '0700-create-quality-overrides',
 ];
 
 /** The newest shipped migration's number. */
-export const SHIPPED_SCHEMA_VERSION = 500;
+export const SHIPPED_SCHEMA_VERSION = 700;
