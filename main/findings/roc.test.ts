@@ -115,5 +115,6 @@ describe('ROC, thresholds and calibration', () => {
     const m = ModelManifestSchema.parse({ ...base, thresholds: { A: 0.3 }, provenance: { thresholds: { dataset: 'X', method: "Youden's J", images: 100 } } });
     expect(m.provenance?.thresholds?.images).toBe(100);
     expect(ModelManifestSchema.safeParse({ ...base, provenance: { thresholds: { dataset: '', method: 'x', images: 0 } } }).success).toBe(false);
+    expect(ModelManifestSchema.parse({ ...base, provenance: { thresholds: { dataset: 'published op_threshs', method: 'vendor' } } }).provenance?.thresholds?.images).toBeUndefined();
   });
 });

@@ -78,7 +78,7 @@ export function resolveOperatingPoints(labels: readonly string[], pack: ShippedT
         status: 'validated',
         threshold: shipped,
         source: 'pack',
-        provenance: `shipped with ${pack.packId} ${pack.packVersion}: ${p.method} on ${p.dataset} (${p.images} images${p.date ? `, ${p.date}` : ''})`,
+        provenance: `shipped with ${pack.packId} ${pack.packVersion}: ${p.method} on ${p.dataset}${p.images || p.date ? ` (${[p.images ? `${p.images} images` : '', p.date ?? ''].filter(Boolean).join(', ')})` : ''}`,
       };
       continue;
     }

@@ -16,7 +16,8 @@ export const ThresholdProvenanceSchema = z.object({
   dataset: z.string().min(1),
   /** e.g. "Youden's J", "sensitivity >= 0.9". */
   method: z.string().min(1),
-  images: z.number().int().positive(),
+  /** Size of that set, where known. */
+  images: z.number().int().positive().optional(),
   date: z.string().optional(),
   /** Per-label evidence where the pack maker published it. */
   labels: z.record(z.string(), z.object({ positives: z.number().int().nonnegative().optional(), auc: z.number().optional() })).optional(),
