@@ -207,7 +207,7 @@ export class SearchRepository {
       // shown (passed the gate or overridden); a reference label always counts.
       const { label, thresholds, pack } = filters.finding;
       const threshold = thresholds[label];
-      const shown = this.hasTable('quality_overrides') ? shownAnalysisSql('a') : 'a.quality_ok = 1';
+      const shown = shownAnalysisSql('a');
       const ai =
         threshold === undefined
           ? ''
@@ -329,7 +329,7 @@ export class SearchRepository {
       const analyses = this.db
         .statement(
           `SELECT a.id, a.instance_id, a.pack_id, a.pack_version, a.labels, a.probabilities, a.localisations, a.image_width, a.image_height,
-             ${this.hasTable('quality_overrides') ? shownAnalysisSql('a') : 'a.quality_ok = 1'} AS shown
+             ${shownAnalysisSql('a')} AS shown
            FROM json_each(?) j JOIN analyses a ON a.id = (
              SELECT b.id FROM analyses b WHERE b.instance_id = j.value AND (? IS NULL OR (b.pack_id = ? AND b.pack_version = ?))
              ORDER BY b.created_at DESC, b.id DESC LIMIT 1)`,
