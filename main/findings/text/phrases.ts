@@ -2,7 +2,7 @@ import { LanguageSchema, type Language } from '../../api/common.js';
 import type { AnatomyRule, Site } from '../anatomyRules.js';
 import type { Place, UnstatedReason } from '../place.js';
 import type { Certainty, Severity } from '../structuredFinding.js';
-import type { ThresholdSource } from '../thresholds.js';
+import type { LabelThreshold } from '../thresholds.js';
 
 export const LANGUAGES = LanguageSchema.options;
 export type { Language };
@@ -30,7 +30,7 @@ export interface DetailWords {
   name: string;
   p: string;
   t: string;
-  source: ThresholdSource;
+  source: LabelThreshold['source'];
   called: Certainty | null;
   place: Place | null;
   unstated: UnstatedReason | null;
