@@ -86,9 +86,9 @@ try {
     const findings = findingsOf(row, op.thresholds, { localisationValidated: pack?.manifest.localisation?.validated === true });
     for (const language of LANGUAGES) {
       const r = (await core.api['analysis:get']({ instanceId: id, language })) as AnalysisResult;
-      if (language === 'en' && r.findingsWithheld) withheld++;
+      if (language === 'en' && r.status === 'withheld') withheld++;
       const text: FindingsText = { language, aiGenerated: true, header: r.text.header, sentences: r.text.sentences, details: r.text.details };
-      const shown = r.findingsWithheld ? findings.map((f) => ({ ...f, positive: false })) : findings;
+      const shown = r.status === 'withheld' ? findings.map((f) => ({ ...f, positive: false })) : findings;
       auditText(served[language]!, shown, text);
       texts++;
       // Every map as if its finding were called, and as if the pack's localisation were validated: the rules meet

@@ -6,8 +6,10 @@
  *    (decode, preprocess, infer in the worker, quality gate, CAM localisation, store). Goal: ratio <= 1.3.
  * 2. Batches: full analysis of N images in batches vs bare batched `session.run` on prepared tensors.
  *    Goal: throughput ratio >= 0.75. Images/s printed for both.
- * 3. Calibration on the `calibration` split (Youden's J) and the thresholds' sensitivity/specificity on the
- *    `development` split; CAM localisation hit rate against the expert boxes of bboxes.csv.
+ * 3. Calibration on the `calibration` split (Youden's J, each label validated or refused) and the thresholds'
+ *    sensitivity/specificity on the `training` split — which was part of the demo pack's training set, so every
+ *    figure measured there is OPTIMISTIC (mean AUROC about 0.82 there against 0.67 on held-out images; see the model
+ *    card); CAM localisation hit rate against the expert boxes of bboxes.csv.
  * No GPU is lent to this task's machine, so only CPU is measured here; the provider used is printed.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -93,6 +95,7 @@ try {
   rt = {
     db,
     analyses: repos.analyses,
+    overrides: repos.qualityOverrides,
     index: repos.index,
     analyzers: new AnalyzerHost(aiSettings),
     operatingPoints: new OperatingPoints(repos.analyses, packs),
@@ -158,11 +161,11 @@ try {
   console.log(`  throughput ratio          ${median(rounds.map((x) => x.bare / x.full)).toFixed(2)}  (goal >= 0.75)`);
 
   if (!skipQuality) {
-    // Calibration on the calibration split, checked on the development split.
+    // Calibration on the calibration split, checked on the training split (optimistic: the pack was trained on it).
     const labelsCsv = sharedPath('data', 'nih-cxr14', 'labels.csv');
     const calId = await runCalibration(rt, pack, { labelsCsv, split: 'calibration', method: 'youden' }, null);
     const cal = rt.analyses.latestCalibration(manifest.id, manifest.version)!;
-    const dev = await readLabelledSet(labelsCsv, manifest.labels, 'development');
+    const dev = await readLabelledSet(labelsCsv, manifest.labels, 'training');
     const analyzer = await rt.analyzers.analyzer(pack);
     const devScores: Float32Array[] = [];
     for (let i = 0; i < dev.length; i += ANALYSIS_BATCH) {
@@ -170,10 +173,11 @@ try {
       for (const r of await analyzer.analyseBatch(batch)) devScores.push(r.probabilities);
     }
     console.log('');
-    console.log(`calibration ${calId}: Youden's J on ${cal.imageCount} images (calibration split); checked on ${dev.length} development images`);
-    console.log('  label               thr    cal sens/spec   dev sens/spec   dev AUC  dev pos');
+    console.log(`calibration ${calId}: Youden's J on ${cal.imageCount} images (calibration split); checked on ${dev.length} training-split images`);
+    console.log('  NOTE: the training split was part of the demo pack\'s training set: its figures are OPTIMISTIC (mean AUROC about 0.82 there, 0.67 held out).');
+    console.log('  label               thr    verdict    cal sens/spec   train sens/spec  train AUC (optimistic)  train pos');
     const devAucs: number[] = [];
-    (cal.labels as { label: string; threshold: number | null; sensitivity: number | null; specificity: number | null }[]).forEach((l, k) => {
+    (cal.labels as { label: string; threshold: number | null; validated: boolean; sensitivity: number | null; specificity: number | null }[]).forEach((l, k) => {
       const truth = dev.map((r) => r.truth[k]!);
       const scores = devScores.map((s) => s[k]!);
       const pos = truth.filter(Boolean).length;
@@ -185,9 +189,9 @@ try {
         sens = truth.filter((t, i) => t && scores[i]! >= l.threshold!).length / pos;
         spec = truth.filter((t, i) => !t && scores[i]! < l.threshold!).length / (truth.length - pos);
       }
-      console.log(`  ${l.label.padEnd(18)}  ${f3(l.threshold)}  ${f3(l.sensitivity)}/${f3(l.specificity)}     ${f3(sens)}/${f3(spec)}     ${f3(a)}    ${pos}`);
+      console.log(`  ${l.label.padEnd(18)}  ${f3(l.threshold)}  ${l.validated ? 'validated' : 'refused  '}  ${f3(l.sensitivity)}/${f3(l.specificity)}     ${f3(sens)}/${f3(spec)}      ${f3(a)}                  ${pos}`);
     });
-    console.log(`  mean development AUC over ${devAucs.length} labels with positives: ${(devAucs.reduce((s, v) => s + v, 0) / devAucs.length).toFixed(3)}`);
+    console.log(`  mean training-split AUC over ${devAucs.length} labels with positives: ${(devAucs.reduce((s, v) => s + v, 0) / devAucs.length).toFixed(3)} (OPTIMISTIC: these images trained the pack)`);
 
     // CAM localisation against the expert boxes.
     const rows = readFileSync(sharedPath('data', 'nih-cxr14', 'bboxes.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));

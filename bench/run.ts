@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const ALL = ['import', 'hostileImport', 'worklist', 'inference', 'search', 'viewer', 'findingsText', 'camLocalisation', 'dicomReceive'];
+const ALL = ['import', 'hostileImport', 'worklist', 'inference', 'gate', 'search', 'viewer', 'findingsText', 'camLocalisation', 'dicomReceive'];
 const args = process.argv.slice(2);
 const names = args.filter((a) => !a.startsWith('-'));
 const flags = args.filter((a) => a.startsWith('-'));

@@ -72,7 +72,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
     const analyzers = new AnalyzerHost(aiSettings);
     disposers.push(() => analyzers.dispose());
     // Signed reports froze what they showed: the views consult that before anything live (findings/analysisViews.ts).
-    const views = new AnalysisViews({ analyses: repos.analyses, packs, operatingPoints, dataDir, signed: repos.reports });
+    const views = new AnalysisViews({ analyses: repos.analyses, overrides: repos.qualityOverrides, packs, operatingPoints, dataDir, signed: repos.reports });
     const packContexts = new PackContextResolver(repos.search, packs, operatingPoints);
 
     const importService = createImportService({
@@ -84,7 +84,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
       limitSettings: new ImportLimitSettings(repos.settings),
       dataDir,
     });
-    const analysisService = createAnalysisService({ db, analyses: repos.analyses, index: repos.index, packs, analyzers, operatingPoints, views, audit, events, jobs });
+    const analysisService = createAnalysisService({ db, analyses: repos.analyses, overrides: repos.qualityOverrides, index: repos.index, packs, analyzers, operatingPoints, views, audit, events, jobs });
     const reportService = createReportService({
       db,
       reports: repos.reports,

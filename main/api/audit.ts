@@ -17,6 +17,7 @@ export const AuditActionSchema = z.enum([
   'calibrate',
   'send',
   'retrieve',
+  'override_gate',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

@@ -14,17 +14,22 @@ export const PixelBoxSchema = z.object({
   h: z.number().positive(),
 });
 
-/** One finding of an image as the AI called it, with the threshold that makes it positive. */
-export const FindingValueSchema = z.object({
-  label: z.string(),
-  probability: z.number(),
-  threshold: z.number(),
-  positive: z.boolean(),
-});
+/**
+ * One finding of an image as the AI called it: positive only at a validated operating point (`threshold`); a label
+ * without one has threshold null ("not calibrated") and is never positive.
+ */
+export const FindingValueSchema = z
+  .object({
+    label: z.string(),
+    probability: z.number(),
+    threshold: z.number().nullable(),
+    positive: z.boolean(),
+  })
+  .refine((f) => f.threshold !== null || !f.positive, { message: 'a label without a validated operating point is never positive' });
 export type FindingValue = z.infer<typeof FindingValueSchema>;
 
 export const SimilarFiltersSchema = z.object({
-  /** Only neighbours where this finding is positive (AI at its threshold, or a reference label). */
+  /** Only neighbours where this finding is positive (AI at a validated operating point, or a reference label). */
   finding: z.string().min(1).max(64).optional(),
   dateFrom: IsoDateSchema.optional(),
   dateTo: IsoDateSchema.optional(),
@@ -111,6 +116,7 @@ export const PriorPointSchema = z.object({
   /** The image whose probability is plotted (the study's most positive analysed image for this label). */
   instanceId: IdSchema.nullable(),
   probability: z.number().nullable(),
+  /** Called at a validated operating point; null when not analysed, withheld, or the label is not calibrated. */
   positive: z.boolean().nullable(),
   /** Change from the latest earlier study with a value; null for the first one or a study not analysed. */
   change: ChangeKindSchema.nullable(),
@@ -120,8 +126,9 @@ export const PriorPointSchema = z.object({
 
 export const PriorSeriesSchema = z.object({
   label: z.string(),
-  threshold: z.number(),
-  /** Smallest probability change reported as increased/decreased. */
+  /** The validated operating point's threshold; null when the label is not calibrated (never positive, never new/resolved). */
+  threshold: z.number().nullable(),
+  /** The stated minimum difference: a smaller probability change is `stable`, whatever boundary it crosses. */
   margin: z.number(),
   points: z.array(PriorPointSchema),
 });

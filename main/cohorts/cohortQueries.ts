@@ -150,7 +150,7 @@ export async function exportCohort(deps: CohortDeps, input: { query: string; pac
 /** The documented language, for `cohorts:syntax` and `cxr cohort --help`. */
 export const COHORT_SYNTAX = `Cohort queries: conditions joined with AND, OR, NOT and parentheses (AND binds tighter than OR).
   Effusion>0.6          AI probability of a finding (latest analysis by the active pack); = != > >= < <=, 0..1
-  Effusion | ai:Effusion  AI positive at the pack's operating threshold (site calibration, else pack, else 0.5)
+  Effusion | ai:Effusion  AI called at a validated operating point (site calibration or shipped with provenance; never for a label not calibrated)
   ref:Cardiomegaly      reference (ground-truth) label of the image; ref:normal = no reference finding
   sex=F  age>=60  date>=2020-01-01  view=PA  modality=CR  patient=ID  status=final
   report:"pleural effusion"  phrase in the study's report text (full-text index)

@@ -24,8 +24,9 @@ export interface CohortExportRow {
   width: number;
   height: number;
   referenceFindings: { label: string; box: BoxSpec | null }[];
-  /** AI probabilities by label (empty when not analysed) and the thresholds used. */
+  /** AI probabilities by label (empty when not analysed or withheld by the quality gate). */
   probabilities: Record<string, number>;
+  /** Validated operating points only: a label missing here is not calibrated, and its `ai_` column stays empty. */
   thresholds: Record<string, number>;
   /** CAM boxes per label from the analysis (image pixels). */
   aiBoxes: Record<string, BoxSpec[]>;
@@ -33,7 +34,10 @@ export interface CohortExportRow {
   readerBoxes: { label: string; box: BoxSpec }[];
 }
 
-/** CSV: fixed columns, then `p_<label>` and `ai_<label>` (0/1 at the threshold) per label, then `ref_<label>` (0/1). */
+/**
+ * CSV: fixed columns, then `p_<label>` and `ai_<label>` (0/1 at a validated operating point, empty when the label is not
+ * calibrated) per label, then `ref_<label>` (0/1).
+ */
 export function cohortCsv(rows: readonly CohortExportRow[], labels: readonly string[]): string {
   const header = [
     'instance_id',
@@ -67,7 +71,7 @@ export function cohortCsv(rows: readonly CohortExportRow[], labels: readonly str
         r.thumbnail,
         [...new Set(r.referenceFindings.map((f) => f.label))].join('|'),
         ...labels.map((l) => (p(l) === undefined ? null : Number(p(l)!.toFixed(6)))),
-        ...labels.map((l) => (p(l) === undefined ? null : p(l)! >= (r.thresholds[l] ?? 0.5) ? 1 : 0)),
+        ...labels.map((l) => (p(l) === undefined || r.thresholds[l] === undefined ? null : p(l)! >= r.thresholds[l]! ? 1 : 0)),
         ...labels.map((l) => (refs.has(l.toLowerCase()) ? 1 : 0)),
       ],
     );
@@ -132,7 +136,8 @@ export function cohortCoco(
   for (const r of rows) {
     for (const label of labels) {
       const p = r.probabilities[label];
-      if (p === undefined || p < (r.thresholds[label] ?? 0.5)) continue;
+      const t = r.thresholds[label];
+      if (p === undefined || t === undefined || p < t) continue;
       for (const box of r.aiBoxes[label] ?? []) add(r.instanceId, label, box, 'ai-cam', p);
     }
     for (const f of r.referenceFindings) if (f.box) add(r.instanceId, f.label, f.box, 'reference');

@@ -8,7 +8,7 @@
  * and       := unary ("AND" unary)*
  * unary     := "NOT" unary | "(" or ")" | term
  * term      := LABEL op NUMBER        AI probability of a finding (latest analysis by the active pack), 0..1
- *            | LABEL | ai:LABEL       AI positive at the pack's operating threshold
+ *            | LABEL | ai:LABEL       AI called at a validated operating point (never for a label not calibrated)
  *            | ref:LABEL              reference (ground-truth) label of the image; ref:normal = no positive label
  *            | FIELD op VALUE         sex (M/F/O), age (years), date (YYYY-MM-DD), view (PA/AP/LL...),
  *                                     modality (CR/DX...), patient (ID), status (unread/in_progress/reported/final)

@@ -440,7 +440,7 @@ export function createNetworkService(deps: NetworkServiceDeps): Service {
     if (!accepted || accepted.instanceId === null) return { reason: 'not sent: the signed report has no accepted AI finding on its key image' };
     const analysis = await peers.analysis(accepted.instanceId);
     if (!analysis) return { reason: 'not sent: the key image has no stored AI analysis' };
-    if (analysis.findingsWithheld) return { reason: 'not sent: the image failed the quality gate, so it carries no AI findings' };
+    if (analysis.status === 'withheld') return { reason: 'not sent: the image failed the quality gate, so it carries no AI findings' };
     const heatmap = analysis.findings.find((f) => f.label === accepted.label)?.heatmap;
     const png = heatmap ? await peers.resourceBytes(heatmap) : null;
     if (!png) return { reason: `not sent: no heatmap is stored for ${accepted.label}` };

@@ -68,7 +68,7 @@ beforeAll(async () => {
   for (let i = 0; i < grey.length; i++) grey[i] = (i % w) * 2;
   writeFileSync(join(dir, rec.instance.thumbnailPath), await sharp(grey, { raw: { width: w, height: w, channels: 1 } }).png().toBuffer());
 
-  // A stored analysis as the AI engine writes it: Effusion above the default threshold, a CAM hot in the lower right.
+  // A stored analysis as the AI engine writes it: Effusion above its operating point, a CAM hot in the lower right.
   const labels = ['Effusion', 'Pneumonia'];
   const cam = new Float32Array(2 * 7 * 7);
   cam[5 * 7 + 1] = 1;
@@ -95,6 +95,16 @@ beforeAll(async () => {
     provider: 'cpu',
     inferenceMs: 1,
     totalMs: 2,
+  });
+  // Effusion has a validated operating point (a site calibration): only then is it called, reviewable and reported.
+  repo.saveCalibration({
+    packId: 'cxr14-tiny-test',
+    packVersion: '0.1.0',
+    method: 'youden',
+    targetSensitivity: null,
+    source: 'test set',
+    imageCount: 100,
+    labels: [{ label: 'Effusion', threshold: 0.5, validated: true, refusal: null, positives: 20, negatives: 80, auc: 0.8, aucCi: { low: 0.7, high: 0.9 } }],
   });
   repo.setReview(analysisId, 'Effusion', 'accepted', null);
 });
@@ -295,7 +305,8 @@ describe('report workflow through the contract', () => {
     for (const a of ['view', 'draft', 'edit', 'preliminary', 'sign', 'addendum', 'export'] as const) expect(actions).toContain(a);
     const sign = page.items.find((e) => e.action === 'sign')!;
     expect(sign).toMatchObject({ actor: 'Dr Ana Lefèvre', entityType: 'report', entityId: String(reportId), modelPack: 'cxr14-tiny-test', modelVersion: '0.1.0' });
-    expect(sign.thresholdVersion).toMatch(/cxr14-tiny-test 0.1.0/);
+    // Exactly which operating points were in force, and where they came from (not a "pack thresholds" the pack never shipped).
+    expect(sign.thresholdVersion).toBe('site calibration #1: 1 of 2 labels validated (Effusion 0.500)');
     const exp = page.items.find((e) => e.action === 'export' && e.detail.deidentified === true)!;
     expect(exp.detail.format).toBeDefined();
     expect((await call('audit:list', { action: 'template_save' })).items[0]).toMatchObject({ entityId: 'breve.es', actor: 'Dr Ana' });

@@ -235,7 +235,7 @@ export function createReportService(deps: ReportServiceDeps): Service {
               .filter((f) => f.instanceId === k.instanceId)
               .sort((a, b) => b.probability - a.probability)[0];
             const analysis = top ? await sources.analysis(k.instanceId, report.language) : null;
-            if (top && analysis?.findings.find((f) => f.label === top.label)?.heatmap) {
+            if (top && analysis?.status === 'shown' && analysis.findings.find((f) => f.label === top.label)?.heatmap) {
               extra.heatmapPng = await sources.heatmapPng(analysis.analysisId, top.label, k.instanceId);
               extra.heatmapLabel = top.label;
             }

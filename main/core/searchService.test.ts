@@ -38,7 +38,9 @@ function writeManifest(modelsDir: string, extraOutputs: Record<string, unknown> 
         cam: { shape: ['batch', 3, 7, 7] },
         ...extraOutputs,
       },
+      // Shipped with its provenance: a validated operating point for Cardiomegaly; the other labels are not calibrated.
       thresholds: { Cardiomegaly: 0.6 },
+      provenance: { thresholds: { dataset: 'test validation set', method: "Youden's J", images: 100 } },
     }),
   );
 }
@@ -114,8 +116,10 @@ describe('search service (similar:*, priors:get, cohorts:*)', () => {
   it('applies finding, sex, age and date filters', async () => {
     const { q, near, mid, far } = seedNeighbourhood();
     const ids = async (filters: object) => (await call('similar:find', { instanceId: q.instanceId, filters })).neighbours.map((n: any) => n.instanceId);
-    // Effusion positive: mid by the AI (0.8), near by its reference label.
-    expect(await ids({ finding: 'effusion' })).toEqual([near.instanceId, mid.instanceId]);
+    // Effusion is not calibrated (the pack ships a validated threshold for Cardiomegaly only): the AI's 0.8 on mid is
+    // never a call, so only near's reference label matches. Cardiomegaly: the AI calls near (0.7 >= 0.6).
+    expect(await ids({ finding: 'effusion' })).toEqual([near.instanceId]);
+    expect(await ids({ finding: 'cardiomegaly' })).toEqual([near.instanceId]);
     expect(await ids({ sex: 'F' })).toEqual([mid.instanceId, far.instanceId]);
     expect(await ids({ ageMin: 65, ageMax: 90 })).toEqual([mid.instanceId, far.instanceId]);
     expect(await ids({ dateFrom: '2022-06-01' })).toEqual([far.instanceId]);
@@ -165,9 +169,12 @@ describe('search service (similar:*, priors:get, cohorts:*)', () => {
     const byLabel = Object.fromEntries(r.series.map((s: any) => [s.label, s]));
     expect(byLabel.Cardiomegaly.threshold).toBe(0.6);
     expect(byLabel.Cardiomegaly.points.map((p: any) => p.change)).toEqual([null, 'resolved', 'decreased']);
-    expect(byLabel.Effusion.points.map((p: any) => p.change)).toEqual([null, 'new', 'increased']);
+    // Effusion has no validated operating point: a rise is "increased", never "new", and nothing is positive.
+    expect(byLabel.Effusion.threshold).toBeNull();
+    expect(byLabel.Effusion.points.map((p: any) => p.change)).toEqual([null, 'increased', 'increased']);
     expect(byLabel.Atelectasis.points.map((p: any) => p.change)).toEqual([null, 'stable', 'stable']);
-    expect(byLabel.Effusion.points[2]).toMatchObject({ previousStudyId: s2.studyId, instanceId: s3.instanceId, positive: true });
+    expect(byLabel.Effusion.points[2]).toMatchObject({ previousStudyId: s2.studyId, instanceId: s3.instanceId, positive: null });
+    expect(byLabel.Cardiomegaly.points[0]).toMatchObject({ positive: true });
     await expect(call('priors:get', {})).rejects.toThrow(/exactly one of studyId or instanceId/);
     expect((await call('priors:get', { studyId: s1.studyId })).studies).toHaveLength(3);
   });
@@ -189,7 +196,27 @@ describe('search service (similar:*, priors:get, cohorts:*)', () => {
     const r = await call('priors:get', { instanceId: f2.instanceId });
     expect(r.studies.map((s: any) => s.studyId)).toEqual([f0.studyId, f1.studyId, f2.studyId]);
     const effusion = r.series.find((s: any) => s.label === 'Effusion');
-    expect(effusion.points.map((p: any) => p.change)).toEqual([null, 'new', 'increased']);
+    expect(effusion.points.map((p: any) => p.change)).toEqual([null, 'increased', 'increased']);
+  });
+
+  it('an image withheld by the quality gate has no findings in similar cases, priors or cohorts until a reader overrides', async () => {
+    const { q, near } = seedNeighbourhood();
+    db.sqlite.prepare('UPDATE analyses SET quality_ok = 0 WHERE instance_id = ?').run(near.instanceId);
+    const neighbour = async () => (await call('similar:find', { instanceId: q.instanceId })).neighbours.find((n: any) => n.instanceId === near.instanceId);
+    expect((await neighbour()).findings).toEqual([]);
+    // near's AI Cardiomegaly call (0.7) no longer counts; its reference Effusion still does.
+    expect((await call('cohorts:query', { query: 'ai:Cardiomegaly' })).total).toBe(0);
+    expect((await call('cohorts:query', { query: 'Cardiomegaly>0.5' })).total).toBe(0);
+    expect((await call('cohorts:query', { query: 'ref:Effusion' })).total).toBe(1);
+    const ids = (await call('similar:find', { instanceId: q.instanceId, filters: { finding: 'cardiomegaly' } })).neighbours.map((n: any) => n.instanceId);
+    expect(ids).toEqual([]);
+    const priors = await call('priors:get', { instanceId: near.instanceId });
+    expect(priors.series.every((s: any) => s.points.every((p: any) => p.probability === null))).toBe(true);
+
+    const analysisId = db.sqlite.prepare('SELECT id FROM analyses WHERE instance_id = ?').pluck().get(near.instanceId) as number;
+    createRepositories(db).qualityOverrides.record(analysisId, 'Dr Test', 'PA film, tag wrong');
+    expect((await neighbour()).findings.find((f: any) => f.label === 'Cardiomegaly')).toMatchObject({ positive: true, threshold: 0.6 });
+    expect((await call('cohorts:query', { query: 'ai:Cardiomegaly' })).total).toBe(1);
   });
 
   it('cohorts: query, CSV and COCO exports served by resource path, clear errors', async () => {
@@ -211,7 +238,7 @@ describe('search service (similar:*, priors:get, cohorts:*)', () => {
       'instance_id,study_id,patient_id,study_date,sex,age,view,file_path,thumbnail,reference_labels,' +
         'p_Atelectasis,p_Cardiomegaly,p_Effusion,ai_Atelectasis,ai_Cardiomegaly,ai_Effusion,ref_Atelectasis,ref_Cardiomegaly,ref_Effusion',
     );
-    expect(row).toBe(`${near.instanceId},${near.studyId},P1,2019-01-01,M,40,PA,/data/images/near.dcm,/files/instances/${near.instanceId}/thumbnail.png,Effusion,0.1,0.7,0.2,0,1,0,0,0,1`);
+    expect(row).toBe(`${near.instanceId},${near.studyId},P1,2019-01-01,M,40,PA,/data/images/near.dcm,/files/instances/${near.instanceId}/thumbnail.png,Effusion,0.1,0.7,0.2,,1,,0,0,1`);
 
     const coco = await call('cohorts:export', { query: 'ai:Cardiomegaly OR ref:Effusion', format: 'coco' });
     expect(coco.boxes).toBe(2);

@@ -1,4 +1,5 @@
 import type { DbHandle } from './connection.js';
+import { shownAnalysisSql } from './qualityOverrideRepository.js';
 import type { PackKey } from './searchRepository.js';
 
 /** Parts of a cohort statement built by main/cohorts/cohortSql.ts: fixed SQL text plus bound values. */
@@ -72,13 +73,15 @@ export class CohortRepository {
 
   /**
    * The SELECT the `ai_findings` CTE of a cohort statement reads: (instance_id, label, probability, threshold) for
-   * one pack version. Thresholds travel as one bound JSON object.
+   * one pack version, only for analyses shown (passed the quality gate, or overridden by a reader: a withheld image
+   * has no probabilities to query). `threshold` is the validated operating point, NULL for a label without one, so
+   * that label is never "called" (a comparison with NULL is never true). Thresholds travel as one bound JSON object.
    */
   findingsSource(pack: PackKey, thresholds: Record<string, number>): { sql: string; params: unknown[] } {
     return {
-      sql: `SELECT cf.instance_id, cf.label, cf.probability, coalesce(t.value, 0.5) AS threshold
-            FROM cohort_findings cf LEFT JOIN json_each(?) t ON t.key = cf.label
-            WHERE cf.pack_id = ? AND cf.pack_version = ?`,
+      sql: `SELECT cf.instance_id, cf.label, cf.probability, t.value AS threshold
+            FROM cohort_findings cf JOIN analyses a ON a.id = cf.analysis_id LEFT JOIN json_each(?) t ON t.key = cf.label
+            WHERE cf.pack_id = ? AND cf.pack_version = ? AND ${shownAnalysisSql('a')}`,
       params: [JSON.stringify(thresholds), pack.packId, pack.packVersion],
     };
   }

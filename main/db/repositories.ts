@@ -6,6 +6,7 @@ import type { DbHandle } from './connection.js';
 import { ImportJobRepository } from './importJobRepository.js';
 import { IndexRepository } from './indexRepository.js';
 import { NetworkRepository } from './networkRepository.js';
+import { QualityOverrideRepository } from './qualityOverrideRepository.js';
 import { ReportRepository } from './reportRepository.js';
 import { SearchRepository } from './searchRepository.js';
 import { SettingsRepository } from './settingsRepository.js';
@@ -26,6 +27,7 @@ export interface Repositories {
   readonly search: SearchRepository;
   readonly cohorts: CohortRepository;
   readonly network: NetworkRepository;
+  readonly qualityOverrides: QualityOverrideRepository;
 }
 
 export function createRepositories(db: DbHandle, clock: Clock = systemClock): Repositories {
@@ -42,5 +44,6 @@ export function createRepositories(db: DbHandle, clock: Clock = systemClock): Re
     search: new SearchRepository(db),
     cohorts: new CohortRepository(db, clock),
     network: new NetworkRepository(db),
+    qualityOverrides: new QualityOverrideRepository(db, clock),
   };
 }

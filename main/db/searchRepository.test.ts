@@ -101,7 +101,9 @@ describe('CohortRepository with the query language', () => {
     expect(run('Effusion>0.6 AND sex=F AND age>=60 AND ref:Cardiomegaly AND date>=2020-01-01')).toEqual({ total: 1, ids: [a.instanceId] });
     expect(run('Effusion>0.6')).toEqual({ total: 3, ids: [c.instanceId, a.instanceId, b.instanceId] });
     expect(run('ai:Cardiomegaly', { Cardiomegaly: 0.75 }).total).toBe(0);
-    expect(run('ai:Cardiomegaly').ids).toEqual([a.instanceId]);
+    expect(run('ai:Cardiomegaly', { Cardiomegaly: 0.5 }).ids).toEqual([a.instanceId]);
+    // No validated operating point for the label: never called (no 0.5 default).
+    expect(run('ai:Cardiomegaly').total).toBe(0);
     expect(run('ref:normal AND NOT sex=M').ids).toEqual([b.instanceId]);
     expect(run("sex=F OR patient=\"x' OR 1=1 --\"").total).toBe(2);
     seedAnalysis(db, b.instanceId, [0.1, 0.2, 0.1], null, { createdAt: '2026-01-01T00:00:00.000Z' });

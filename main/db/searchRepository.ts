@@ -1,4 +1,5 @@
 import type { DbHandle } from './connection.js';
+import { shownAnalysisSql } from './qualityOverrideRepository.js';
 
 /**
  * Reads for similar-case search and priors: embeddings of a pack version straight from `analyses` (own SQL, no
@@ -25,11 +26,14 @@ export interface CandidateFilters {
    * cohort_findings, which the caller syncs first) or by a reference label.
    */
   finding?: { label: string; thresholds: Record<string, number>; pack: PackKey };
+  // thresholds: only labels with a validated operating point (see main/findings/operatingPoints.ts).
 }
 
 /** The AI analysis of one image as search, priors and cohorts read it (not the analyzer's in-memory result). */
 export interface StoredAnalysisSummary {
   analysisId: number;
+  /** Passed the quality gate, or a reader overrode it: only then may its probabilities be shown or counted. */
+  shown: boolean;
   packId: string;
   packVersion: string;
   labels: string[];
@@ -199,11 +203,19 @@ export class SearchRepository {
       params.push(filters.ageMax);
     }
     if (filters.finding) {
+      // The AI's call counts only at a validated operating point (a threshold in `thresholds`) and only on an image
+      // shown (passed the gate or overridden); a reference label always counts.
       const { label, thresholds, pack } = filters.finding;
-      where.push(`(i.id IN (SELECT cf.instance_id FROM cohort_findings cf
-                    WHERE cf.pack_id = ? AND cf.pack_version = ? AND cf.label = ? AND cf.probability >= ?)
-                OR EXISTS (SELECT 1 FROM reference_findings rf WHERE rf.instance_id = i.id AND rf.label = ? COLLATE NOCASE))`);
-      params.push(pack.packId, pack.packVersion, label, thresholds[label] ?? 0.5, label);
+      const threshold = thresholds[label];
+      const shown = shownAnalysisSql('a');
+      const ai =
+        threshold === undefined
+          ? ''
+          : `i.id IN (SELECT cf.instance_id FROM cohort_findings cf JOIN analyses a ON a.id = cf.analysis_id
+                    WHERE cf.pack_id = ? AND cf.pack_version = ? AND cf.label = ? AND cf.probability >= ? AND ${shown}) OR `;
+      where.push(`(${ai}EXISTS (SELECT 1 FROM reference_findings rf WHERE rf.instance_id = i.id AND rf.label = ? COLLATE NOCASE))`);
+      if (threshold !== undefined) params.push(pack.packId, pack.packVersion, label, threshold);
+      params.push(label);
     }
     if (!where.length) return null;
     const sql = `SELECT i.id FROM instances i JOIN series se ON se.id = i.series_id JOIN studies st ON st.id = se.study_id
@@ -316,7 +328,8 @@ export class SearchRepository {
       }
       const analyses = this.db
         .statement(
-          `SELECT a.id, a.instance_id, a.pack_id, a.pack_version, a.labels, a.probabilities, a.localisations, a.image_width, a.image_height
+          `SELECT a.id, a.instance_id, a.pack_id, a.pack_version, a.labels, a.probabilities, a.localisations, a.image_width, a.image_height,
+             ${shownAnalysisSql('a')} AS shown
            FROM json_each(?) j JOIN analyses a ON a.id = (
              SELECT b.id FROM analyses b WHERE b.instance_id = j.value AND (? IS NULL OR (b.pack_id = ? AND b.pack_version = ?))
              ORDER BY b.created_at DESC, b.id DESC LIMIT 1)`,
@@ -331,12 +344,14 @@ export class SearchRepository {
         localisations: string;
         image_width: number;
         image_height: number;
+        shown: number;
       }[];
       for (const a of analyses) {
         const d = out.get(a.instance_id);
         if (!d) continue;
         d.analysis = {
           analysisId: a.id,
+          shown: a.shown === 1,
           packId: a.pack_id,
           packVersion: a.pack_version,
           labels: JSON.parse(a.labels) as string[],

@@ -2,7 +2,8 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AnalysisResult } from '../api/analysis.js';
 import type { Language } from '../api/common.js';
-import type { AnalysisRepository } from '../db/analysisRepository.js';
+import type { AnalysisRepository, AnalysisRow } from '../db/analysisRepository.js';
+import type { QualityOverrideRepository } from '../db/qualityOverrideRepository.js';
 import type { PackRegistry } from '../inference/packRegistry.js';
 import { HEATMAP_RENDER_VERSION, renderHeatmapPng } from './heatmap.js';
 import type { OperatingPoints } from './operatingPoints.js';
@@ -24,7 +25,14 @@ export interface SignedAnalyses {
  */
 export class AnalysisViews {
   constructor(
-    private readonly deps: { analyses: AnalysisRepository; packs: PackRegistry; operatingPoints: OperatingPoints; dataDir: string; signed?: SignedAnalyses },
+    private readonly deps: {
+      analyses: AnalysisRepository;
+      overrides: QualityOverrideRepository;
+      packs: PackRegistry;
+      operatingPoints: OperatingPoints;
+      dataDir: string;
+      signed?: SignedAnalyses;
+    },
   ) {}
 
   /**
@@ -37,11 +45,10 @@ export class AnalysisViews {
       // The heatmaps are drawn from the stored row: if it was analysed again since, they would not be what was signed.
       const row = this.deps.analyses.get(frozen.result.analysisId);
       const sameRow = row !== null && row !== undefined && row.createdAt === frozen.result.createdAt;
-      return {
-        ...frozen.result,
-        findings: frozen.result.findings.map((f) => (sameRow ? f : { ...f, heatmap: null })),
-        signed: { reportId: frozen.reportId, signedAt: frozen.signedAt },
-      };
+      const signed = { reportId: frozen.reportId, signedAt: frozen.signedAt };
+      // A withheld image froze its reason only: there is nothing else to show for it.
+      if (frozen.result.status === 'withheld') return { ...frozen.result, signed };
+      return { ...frozen.result, findings: frozen.result.findings.map((f) => (sameRow ? f : { ...f, heatmap: null })), signed };
     }
     return this.presentLive(instanceId, language, packId);
   }
@@ -52,23 +59,28 @@ export class AnalysisViews {
     const pack = await this.deps.packs.find(row.packId, row.packVersion);
     const points = await this.deps.operatingPoints.inForce(row.packId, row.packVersion, row.labels);
     return presentAnalysis(row, {
-      thresholds: points.thresholds,
+      points,
       reviews: this.deps.analyses.reviewsFor(row.id),
       language,
       title: pack?.manifest.title ?? row.packId,
-      calibrationId: points.calibrationId,
       localisationValidated: pack?.manifest.localisation?.validated === true,
+      override: row.qualityOk ? null : this.deps.overrides.get(row.id),
     });
+  }
+
+  /** Whether an analysis may be shown: it passed the quality gate, or a reader overrode the gate for it. */
+  shown(row: AnalysisRow): boolean {
+    return row.qualityOk || this.deps.overrides.get(row.id) !== null;
   }
 
   /**
    * The RGBA heatmap PNG of one label of an analysis, rendered from the stored CAM on first request and kept under
-   * the data folder; null when there is no such analysis, label or CAM.
+   * the data folder; null when there is no such analysis, label or CAM, or when the quality gate withheld it.
    */
   async heatmapPng(analysisId: number, label: string): Promise<Buffer | null> {
     const row = this.deps.analyses.get(analysisId);
     const cam = row ? camPlaneOf(row, label) : null;
-    if (!row || !cam) return null;
+    if (!row || !cam || !this.shown(row)) return null;
     // The render version is in the path: a heatmap drawn by an earlier version on another scale is never served.
     const file = join(this.deps.dataDir, 'analyses', String(row.id), `heatmap-v${HEATMAP_RENDER_VERSION}`, `${label}.png`);
     const cached = await stat(file).catch(() => null);

@@ -1,25 +1,55 @@
 import { readFile } from 'node:fs/promises';
 import { parseCsv } from '../platform/csv.js';
-import { auc, sensitivityThreshold, youdenThreshold } from './roc.js';
+import { OPERATING_POINT_RULE } from '../api/analysis.js';
+import { auc, aucInterval, BOOTSTRAP, sensitivityThreshold, wilsonInterval, youdenThreshold, type Interval } from './roc.js';
 
+/**
+ * A label's calibration on a labelled set, and whether it yields a validated operating point. A threshold is only
+ * set (and the label only called afterwards) when the set had at least MIN_POSITIVES positive and MIN_NEGATIVES
+ * negative cases and the AUC's bootstrap 95% interval lies above 0.5 (the model ranks that label better than
+ * chance, with that much evidence); otherwise `threshold` is null and `refusal` says why.
+ */
 export interface LabelCalibration {
   label: string;
-  /** null when the set has no positive (or no negative) case of this label: the pack/default threshold stays. */
+  /** The operating threshold, or null when refused (the label is then shown "not calibrated", never called). */
   threshold: number | null;
   method: string;
+  validated: boolean;
+  /** Why no operating point was set; null when validated. */
+  refusal: string | null;
+  /** At the chosen threshold (on the set it was chosen on, so optimistic), with Wilson 95% intervals. */
   sensitivity: number | null;
+  sensitivityCi: Interval | null;
   specificity: number | null;
+  specificityCi: Interval | null;
   auc: number | null;
+  /** Stratified percentile bootstrap (BOOTSTRAP resamples and seed). */
+  aucCi: Interval | null;
   positives: number;
   negatives: number;
 }
 
 /** Default sensitivity target when the `sensitivity` method is chosen without one. */
 export const DEFAULT_SENSITIVITY_TARGET = 0.9;
+/** Fewest positive (and negative) cases a label needs in the set for its threshold to be used. */
+export const MIN_POSITIVES = OPERATING_POINT_RULE.minPositives;
+export const MIN_NEGATIVES = OPERATING_POINT_RULE.minNegatives;
+
+const f2 = (v: number) => v.toFixed(2);
+
+/** Why a label's calibration cannot be used, or null when it can. */
+export function refusalReason(positives: number, negatives: number, a: number | null, ci: Interval | null, chosen: boolean): string | null {
+  if (positives < MIN_POSITIVES) return `${positives} positive case${positives === 1 ? '' : 's'} in the set (needs at least ${MIN_POSITIVES})`;
+  if (negatives < MIN_NEGATIVES) return `${negatives} negative case${negatives === 1 ? '' : 's'} in the set (needs at least ${MIN_NEGATIVES})`;
+  if (a === null || ci === null) return 'no AUC (one class missing)';
+  if (ci.low <= 0.5) return `AUC ${f2(a)} (95% CI ${f2(ci.low)}–${f2(ci.high)}) does not lie above 0.5: not better than chance on this set`;
+  if (!chosen) return 'no threshold reaches the sensitivity target';
+  return null;
+}
 
 /**
- * Per-label thresholds from model scores and reference labels. `scores[i][k]` is image i's probability for label k,
- * `truth[i][k]` whether the reference calls it positive.
+ * Per-label thresholds from model scores and reference labels, each with its evidence and a verdict. `scores[i][k]`
+ * is image i's probability for label k, `truth[i][k]` whether the reference calls it positive.
  */
 export function calibrateLabels(
   labels: readonly string[],
@@ -34,13 +64,23 @@ export function calibrateLabels(
     const positives = t.filter(Boolean).length;
     const negatives = t.length - positives;
     const chosen = method === 'youden' ? youdenThreshold(s, t) : sensitivityThreshold(s, t, target);
+    const a = auc(s, t);
+    const ci = aucInterval(s, t);
+    const refusal = refusalReason(positives, negatives, a, ci, chosen !== null);
+    const tp = chosen ? Math.round(chosen.sensitivity * positives) : 0;
+    const tn = chosen ? Math.round(chosen.specificity * negatives) : 0;
     return {
       label,
-      threshold: chosen?.threshold ?? null,
-      method: chosen ? (method === 'youden' ? "Youden's J" : `sensitivity >= ${target}`) : positives === 0 ? 'no positive case in the set' : 'no negative case in the set',
+      threshold: refusal === null ? chosen!.threshold : null,
+      method: `${method === 'youden' ? "Youden's J" : `sensitivity >= ${target}`}; AUC interval: stratified bootstrap, ${BOOTSTRAP.resamples} resamples, seed ${BOOTSTRAP.seed}`,
+      validated: refusal === null,
+      refusal,
       sensitivity: chosen?.sensitivity ?? null,
+      sensitivityCi: chosen ? wilsonInterval(tp, positives) : null,
       specificity: chosen?.specificity ?? null,
-      auc: auc(s, t),
+      specificityCi: chosen ? wilsonInterval(tn, negatives) : null,
+      auc: a,
+      aucCi: ci,
       positives,
       negatives,
     };

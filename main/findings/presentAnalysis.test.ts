@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisResultSchema } from '../api/analysis.js';
+import { AnalysisResultSchema, type AnalysisResult, type ShownAnalysis } from '../api/analysis.js';
+import { describeOperatingPoints } from './operatingPoints.js';
 import type { AnalysisRow } from '../db/analysisRepository.js';
 import { localisation, region } from './localisationFixture.js';
 import { presentAnalysis } from './presentAnalysis.js';
@@ -35,17 +36,29 @@ function row(): AnalysisRow {
 }
 
 const ctx = (localisationValidated: boolean) => ({
-  thresholds: { Effusion: { threshold: 0.4, source: 'calibration' as const }, Nodule: { threshold: 0.3, source: 'calibration' as const } },
+  points: describeOperatingPoints(
+    {
+      Effusion: { status: 'validated', threshold: 0.4, source: 'calibration', provenance: 'site calibration #1' },
+      Nodule: { status: 'validated', threshold: 0.3, source: 'calibration', provenance: 'site calibration #1' },
+    },
+    1,
+    'demo 1',
+  ),
   reviews: [],
   language: 'en' as const,
   title: 'Demo',
-  calibrationId: 1,
   localisationValidated,
+  override: null,
 });
+
+const shown = (r: AnalysisResult): ShownAnalysis => {
+  if (r.status !== 'shown') throw new Error('expected a shown analysis');
+  return r;
+};
 
 describe('presenting a stored analysis', () => {
   it('gives the clinical text in words, the numbers in the details, the place and the contours of each finding', () => {
-    const r = AnalysisResultSchema.parse(presentAnalysis(row(), ctx(true)));
+    const r = shown(AnalysisResultSchema.parse(presentAnalysis(row(), ctx(true))));
     expect(r.text.sentences.map((s) => s.text)).toEqual(['Probable small right pleural effusion.']);
     expect(r.text.details.title).toBe('AI details');
     expect(r.text.details.lines.map((l) => l.label)).toEqual(['Effusion', 'Nodule']);
@@ -59,7 +72,7 @@ describe('presenting a stored analysis', () => {
   });
 
   it('names no place when the pack has not validated its localisation', () => {
-    const r = presentAnalysis(row(), ctx(false));
+    const r = shown(presentAnalysis(row(), ctx(false)));
     expect(r.text.sentences[0]!.text).toBe('Probable pleural effusion.');
     expect(r.findings[0]).toMatchObject({ location: { stated: false, side: null, site: null, reason: 'localisation_not_validated' }, locationText: null, severity: null });
     expect(r.text.details.lines[0]!.text).toContain("location not stated: the model's localisation is not validated");

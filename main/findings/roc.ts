@@ -1,3 +1,5 @@
+import { OPERATING_POINT_RULE } from '../api/analysis.js';
+
 /**
  * Operating thresholds from a labelled set: ROC points, AUC, Youden's J and a sensitivity target.
  * Pure functions over (score, truth) pairs so they can be checked by hand.
@@ -75,4 +77,72 @@ function midpoint(pts: RocPoint[], i: number): number {
   const here = pts[i]!.threshold;
   const lower = pts[i + 1]?.threshold;
   return lower === undefined ? here : (here + lower) / 2;
+}
+
+/** A deterministic pseudo-random generator (mulberry32): bootstrap intervals must not change between runs. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Mann–Whitney AUC from positive and negative scores sorted ascending, O(P + N). */
+function aucSorted(pos: Float64Array, neg: Float64Array): number {
+  let won = 0;
+  let j = 0; // negatives strictly below the current positive
+  let k = 0; // negatives at or below it
+  for (const p of pos) {
+    while (j < neg.length && neg[j]! < p) j++;
+    if (k < j) k = j;
+    while (k < neg.length && neg[k]! <= p) k++;
+    won += j + (k - j) / 2;
+  }
+  return won / (pos.length * neg.length);
+}
+
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+/** Bootstrap settings; fixed so that a calibration's intervals are reproducible (and tests deterministic). */
+export const BOOTSTRAP = { resamples: OPERATING_POINT_RULE.bootstrapResamples, seed: OPERATING_POINT_RULE.bootstrapSeed, level: OPERATING_POINT_RULE.level } as const;
+
+/**
+ * Percentile bootstrap interval of the AUC, resampling positives and negatives separately (stratified, so every
+ * resample has both classes). Null when one class is missing.
+ */
+export function aucInterval(scores: readonly number[], truth: readonly boolean[], options: { resamples?: number; seed?: number; level?: number } = {}): Interval | null {
+  const pos = scores.filter((_, i) => truth[i]);
+  const neg = scores.filter((_, i) => !truth[i]);
+  if (!pos.length || !neg.length) return null;
+  const resamples = options.resamples ?? BOOTSTRAP.resamples;
+  const level = options.level ?? BOOTSTRAP.level;
+  const random = seededRandom(options.seed ?? BOOTSTRAP.seed);
+  const draw = (from: number[]) => {
+    const out = new Float64Array(from.length);
+    for (let i = 0; i < from.length; i++) out[i] = from[Math.floor(random() * from.length)]!;
+    return out.sort();
+  };
+  const values = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) values[r] = aucSorted(draw(pos), draw(neg));
+  values.sort();
+  const tail = (1 - level) / 2;
+  const at = (q: number) => values[Math.min(resamples - 1, Math.max(0, Math.round(q * (resamples - 1))))]!;
+  return { low: at(tail), high: at(1 - tail) };
+}
+
+/** Wilson score interval of a proportion k/n (95% by default); null when n = 0. */
+export function wilsonInterval(k: number, n: number, z = 1.959963984540054): Interval | null {
+  if (n <= 0) return null;
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / d;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }

@@ -2,6 +2,7 @@ import type { AuditTrail } from '../audit/auditTrail.js';
 import type { AnalysisRepository } from '../db/analysisRepository.js';
 import type { DbHandle } from '../db/connection.js';
 import type { IndexRepository } from '../db/indexRepository.js';
+import type { QualityOverrideRepository } from '../db/qualityOverrideRepository.js';
 import { findingsOf } from '../findings/presentAnalysis.js';
 import type { OperatingPoints } from '../findings/operatingPoints.js';
 import { loadDisplayImage } from '../images/loadImage.js';
@@ -18,6 +19,8 @@ export const ANALYSIS_BATCH = 8;
 export interface AnalysisPipelineDeps {
   db: Pick<DbHandle, 'transaction'>;
   analyses: AnalysisRepository;
+  /** Readers' overrides of the quality gate: an overridden image counts as shown. */
+  overrides: QualityOverrideRepository;
   index: IndexRepository;
   analyzers: AnalyzerHost;
   operatingPoints: OperatingPoints;
@@ -45,7 +48,8 @@ export async function analyseInstances(
   const failures: string[] = [];
   const studies = new Set<number>();
   const batchSize = options.batchSize ?? ANALYSIS_BATCH;
-  // Who ran it, with which model and thresholds: one audit entry per image analysed.
+  // Who ran it, with which model and operating points (each label's threshold and where it came from, or "not
+  // calibrated"): one audit entry per image analysed.
   const actor = deps.audit.actor();
   const points = await deps.operatingPoints.inForce(packId, version, pack.manifest.labels);
 
@@ -110,7 +114,12 @@ export async function analyseInstances(
           modelPack: packId,
           modelVersion: version,
           thresholdVersion: points.version,
-          detail: { provider: r.provider, qualityOk: r.quality.ok },
+          detail: {
+            provider: r.provider,
+            qualityOk: r.quality.ok,
+            ...(r.quality.ok ? {} : { withheld: r.quality.flags.map((f) => f.code) }),
+            operatingPoints: points.audit,
+          },
         });
       });
     });
@@ -159,11 +168,12 @@ export async function analyseInstances(
 }
 
 /**
- * Recomputes the worklist's AI summary of each study from its stored analyses by this pack (only images that passed
- * the quality gate count), then tells subscribers the studies changed.
+ * Recomputes the worklist's AI summary of each study from its stored analyses by this pack, then tells subscribers
+ * the studies changed. Only images shown count (passed the quality gate, or overridden by a reader); only labels
+ * with a validated operating point can be among the called labels.
  */
 export async function updateStudySummaries(
-  deps: Pick<AnalysisPipelineDeps, 'analyses' | 'index' | 'operatingPoints' | 'events'>,
+  deps: Pick<AnalysisPipelineDeps, 'analyses' | 'overrides' | 'index' | 'operatingPoints' | 'events'>,
   pack: Pack,
   studyIds: Iterable<number>,
 ): Promise<void> {
@@ -171,14 +181,12 @@ export async function updateStudySummaries(
   const { thresholds } = await deps.operatingPoints.inForce(pack.manifest.id, pack.manifest.version, pack.manifest.labels);
   for (const studyId of studyIds) {
     const rows = deps.analyses.latestForStudy(studyId, pack.manifest.id);
-    const shown = rows.filter((r) => r.qualityOk);
+    const shown = rows.filter((r) => r.qualityOk || deps.overrides.get(r.id) !== null);
     let max: number | null = null;
     const positive = new Set<string>();
     for (const row of shown) {
-      for (const f of findingsOf(row, thresholds)) {
-        max = max === null ? f.probability : Math.max(max, f.probability);
-        if (f.positive) positive.add(f.label);
-      }
+      for (const p of row.probabilities) max = max === null ? p : Math.max(max, p);
+      for (const f of findingsOf(row, thresholds)) if (f.positive) positive.add(f.label);
     }
     deps.index.setStudyAiSummary(studyId, { aiStatus: rows.length ? 'done' : 'failed', maxProbability: max, positiveLabels: [...positive].sort() });
     changed.push(studyId);

@@ -116,7 +116,7 @@ export class Analyzer {
     const camSize = camGrid ? L * camGrid.rows * camGrid.cols : 0;
 
     const results: ImageAnalysis[] = images.map((img, i) => {
-      const quality = assessQuality(img.meta, resized[i]!, W, H);
+      const quality = assessQuality(img.meta, resized[i]!, W, H, img);
       const gw = Math.max(1, Math.round((LOCALISATION_GRID * W) / Math.max(W, H)));
       const gh = Math.max(1, Math.round((LOCALISATION_GRID * H) / Math.max(W, H)));
       const field = lungField(downsample(resized[i]!, W, H, gw, gh), gw, gh);

@@ -10,6 +10,20 @@ const OutputSpecSchema = z.object({
   meaning: z.string().optional(),
 });
 
+/** The record of how a pack's shipped thresholds were set. */
+export const ThresholdProvenanceSchema = z.object({
+  /** The labelled set they were set on (name, version, split): not the model's training data. */
+  dataset: z.string().min(1),
+  /** e.g. "Youden's J", "sensitivity >= 0.9". */
+  method: z.string().min(1),
+  /** Size of that set, where known. */
+  images: z.number().int().positive().optional(),
+  date: z.string().optional(),
+  /** Per-label evidence where the pack maker published it. */
+  labels: z.record(z.string(), z.object({ positives: z.number().int().nonnegative().optional(), auc: z.number().optional() })).optional(),
+});
+export type ThresholdProvenance = z.infer<typeof ThresholdProvenanceSchema>;
+
 /**
  * The manifest of a model pack (`manifest.json`). Everything the application knows about a model comes from here:
  * labels and their order, input size and normalisation, output names and shapes, optional operating thresholds.
@@ -43,13 +57,23 @@ export const ModelManifestSchema = z.object({
     })
     .catchall(OutputSpecSchema),
   card: z.string().nullable().optional(),
-  /** Operating thresholds per label shipped with the pack; a site's calibration overrides them. */
+  /**
+   * Operating thresholds per label shipped with the pack. They are used (a label called at them) only with their
+   * provenance below; a site calibration's validated operating point takes precedence.
+   */
   thresholds: z.record(z.string(), z.number().min(0).max(1)).optional(),
   /**
    * Whether the pack's CAM localisation was validated against expert annotations, and how. The findings text names a
    * side or a zone only for a pack that says so (absent: never), as findings are called only at validated thresholds.
    */
   localisation: z.object({ validated: z.boolean(), evidence: z.string().min(1) }).optional(),
+  /** Where what the pack ships comes from. */
+  provenance: z
+    .object({
+      /** How the shipped thresholds were set: on which data, by which method. Without it they are not used. */
+      thresholds: ThresholdProvenanceSchema.optional(),
+    })
+    .optional(),
 });
 export type ModelManifest = z.infer<typeof ModelManifestSchema>;
 

@@ -19,6 +19,19 @@ describe('classifyChange', () => {
     expect(classifyChange(0.25, 0.35, 0.3)).toBe('new');
     expect(classifyChange(0.6, 0.65, 0.5, 0.03)).toBe('increased');
   });
+
+  it('does not call noise change: below the stated minimum difference it is stable, whatever boundary it crosses', () => {
+    // The reported defect: Cardiomegaly 0.05 → 0.11 → 0.06 was called "new", then "resolved" (threshold 0.08).
+    expect(classifyChange(0.05, 0.11, 0.08)).toBe('stable');
+    expect(classifyChange(0.11, 0.06, 0.08)).toBe('stable');
+    expect(classifyChange(0.45, 0.52, 0.5)).toBe('stable');
+  });
+
+  it('without a validated operating point there is no boundary: never new or resolved, only increased/decreased', () => {
+    expect(classifyChange(0.2, 0.7, null)).toBe('increased');
+    expect(classifyChange(0.7, 0.2, null)).toBe('decreased');
+    expect(classifyChange(0.05, 0.11, null)).toBe('stable');
+  });
 });
 
 describe('buildFindingSeries', () => {
@@ -41,8 +54,9 @@ describe('buildFindingSeries', () => {
     expect(effusion.points[2]!.delta).toBeCloseTo(0.6, 10);
     expect(effusion.points[2]!.instanceId).toBe(30);
     expect(effusion.points[1]).toMatchObject({ probability: null, positive: null, change: null });
-    // A label without a pack threshold falls back to 0.5.
-    expect(series[1]!.threshold).toBe(0.5);
+    // A label without a validated operating point has no threshold and is never positive (no 0.5 fallback).
+    expect(series[1]!.threshold).toBeNull();
+    expect(series[1]!.points.map((p) => p.positive)).toEqual([null, null, null, null]);
     expect(series[1]!.points.map((p) => p.change)).toEqual([null, null, 'stable', 'stable']);
   });
 });

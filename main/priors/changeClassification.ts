@@ -1,22 +1,28 @@
 /**
- * How a finding changed between two studies of the same patient. The threshold is the pack's operating point for
- * that label (the one that makes a finding "positive"); the margin is the smallest probability change reported as
- * a change at all, because probabilities of the same unchanged chest vary by a few hundredths between exposures.
+ * How a finding changed between two studies of the same patient, decided so that noise is not called change:
+ * - nothing is a change unless the probability moved by at least the stated minimum difference (`margin`):
+ *   probabilities of the same unchanged chest vary by a few hundredths between exposures, so 0.05 → 0.11 → 0.06 is
+ *   stable, not "new" then "resolved";
+ * - `new` and `resolved` also need the probability to cross the called/not-called boundary of a validated operating
+ *   point (a label without one has no boundary: it can only have increased or decreased);
+ * - otherwise a change of at least the margin is `increased` or `decreased`.
  */
 export type ChangeKind = 'new' | 'resolved' | 'increased' | 'decreased' | 'stable';
 
-/** Default smallest change in probability that counts as increased/decreased. */
+/** The stated minimum difference in probability that counts as a change at all. */
 export const DEFAULT_CHANGE_MARGIN = 0.1;
 
-export function classifyChange(previous: number, current: number, threshold: number, margin = DEFAULT_CHANGE_MARGIN): ChangeKind {
-  const wasPositive = previous >= threshold;
-  const isPositive = current >= threshold;
-  if (!wasPositive && isPositive) return 'new';
-  if (wasPositive && !isPositive) return 'resolved';
+export function classifyChange(previous: number, current: number, threshold: number | null, margin = DEFAULT_CHANGE_MARGIN): ChangeKind {
   const delta = current - previous;
-  if (delta >= margin) return 'increased';
-  if (delta <= -margin) return 'decreased';
-  return 'stable';
+  // (a hair of tolerance: 0.35 − 0.25 is 0.0999… in floating point, and is a change of 0.1)
+  if (Math.abs(delta) < margin - 1e-9) return 'stable';
+  if (threshold !== null) {
+    const wasCalled = previous >= threshold;
+    const isCalled = current >= threshold;
+    if (!wasCalled && isCalled) return 'new';
+    if (wasCalled && !isCalled) return 'resolved';
+  }
+  return delta > 0 ? 'increased' : 'decreased';
 }
 
 /** One study of the patient with the AI's probabilities (max over its analysed images), or null when not analysed. */
@@ -47,7 +53,8 @@ export interface PriorPoint {
 
 export interface FindingSeries {
   label: string;
-  threshold: number;
+  /** The validated operating point's threshold; null when the label is not calibrated (then never positive). */
+  threshold: number | null;
   margin: number;
   points: PriorPoint[];
 }
@@ -65,7 +72,10 @@ export function compareStudies(a: StudyProbabilities, b: StudyProbabilities): nu
   return a.studyId - b.studyId;
 }
 
-/** One series per label over the patient's studies, oldest first (see `compareStudies`), ready to plot. */
+/**
+ * One series per label over the patient's studies, oldest first (see `compareStudies`), ready to plot. `thresholds`
+ * holds only labels with a validated operating point.
+ */
 export function buildFindingSeries(
   studies: readonly StudyProbabilities[],
   labels: readonly string[],
@@ -74,7 +84,7 @@ export function buildFindingSeries(
 ): FindingSeries[] {
   const ordered = [...studies].sort(compareStudies);
   return labels.map((label) => {
-    const threshold = thresholds[label] ?? 0.5;
+    const threshold = thresholds[label] ?? null;
     let previous: { studyId: number; probability: number } | null = null;
     const points = ordered.map((s): PriorPoint => {
       const probability = s.probabilities?.[label] ?? null;
@@ -83,7 +93,7 @@ export function buildFindingSeries(
         date: s.date,
         instanceId: s.instanceIds[label] ?? null,
         probability,
-        positive: probability === null ? null : probability >= threshold,
+        positive: probability === null || threshold === null ? null : probability >= threshold,
         change: null,
         delta: null,
         previousStudyId: null,

@@ -40,7 +40,8 @@ export async function getPriors(deps: PriorsDeps, input: { studyId?: number; ins
     const instanceIds: Record<string, number> = {};
     for (const id of s.instanceIds) {
       const a = details.get(id)?.analysis;
-      if (!a || !pack || a.packId !== pack.packId || a.packVersion !== pack.packVersion) continue;
+      // A withheld image (quality gate, not overridden) has no probabilities to compare.
+      if (!a || !a.shown || !pack || a.packId !== pack.packId || a.packVersion !== pack.packVersion) continue;
       probabilities ??= {};
       a.labels.forEach((label: string, i: number) => {
         const p = a.probabilities[i];

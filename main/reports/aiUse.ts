@@ -3,8 +3,9 @@ import type { AiImageUse, AiLabelUse, ReportAiFinding, ReportAiUse } from '../ap
 import type { PackInfo } from './reportSources.js';
 
 /** How the report names the operating points an analysis was presented with. */
-export function thresholdVersionOf(result: Pick<AnalysisResult, 'calibrationId' | 'packId' | 'packVersion'>): string {
-  return result.calibrationId !== null ? `calibration #${result.calibrationId}` : `${result.packId} ${result.packVersion} shipped thresholds`;
+export function thresholdVersionOf(result: AnalysisResult): string {
+  // A withheld image was shown no operating points at all; a shown one names the set the audit names.
+  return result.status === 'shown' ? result.operatingPoints.version : 'none (withheld by the quality gate)';
 }
 
 /** The side of a called finding as the text states it (only when the localisation is validated), else null. */
@@ -19,17 +20,16 @@ export function sideOf(f: Pick<Finding, 'location'>): 'right' | 'left' | 'bilate
  * was called and the reason is what was shown.
  */
 export function aiImageUse(result: AnalysisResult, pack: PackInfo | null): AiImageUse {
-  const withheld = result.findingsWithheld
-    ? result.quality.flags.map((f) => f.message).join('; ') || (result.text.sentences[0]?.text ?? 'withheld by the quality gate')
-    : null;
-  const labels: AiLabelUse[] = result.findings.map((f) => {
-    const called = withheld === null && f.positive;
+  const withheld = result.status === 'withheld' ? result.withheld.reason : null;
+  const findings = result.status === 'shown' ? result.findings : [];
+  const labels: AiLabelUse[] = findings.map((f) => {
+    const called = f.positive;
     const decision = f.review?.decision ?? 'unreviewed';
     return {
       label: f.label,
       probability: Math.min(1, Math.max(0, f.probability)),
-      threshold: Number.isFinite(f.threshold) ? Math.min(1, Math.max(0, f.threshold)) : null,
-      thresholdSource: f.thresholdSource,
+      threshold: f.threshold === null ? null : Math.min(1, Math.max(0, f.threshold)),
+      thresholdSource: f.operatingPoint.status === 'validated' ? `${f.operatingPoint.source}: ${f.operatingPoint.provenance}` : 'not calibrated',
       called,
       certainty: called ? f.certainty : null,
       laterality: called ? sideOf(f) : null,

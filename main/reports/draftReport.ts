@@ -3,7 +3,7 @@ import type { AnalysisResult } from '../api/analysis.js';
 import type { ReportAiFinding, ReportLanguage } from '../api/reports.js';
 import type { Instance, StudyDetail } from '../api/studies.js';
 import type { NewReport } from '../db/reportRepository.js';
-import { sideOf, thresholdVersionOf } from './aiUse.js';
+import { sideOf } from './aiUse.js';
 import { fillTemplate, type ParsedTemplate } from './templateParser.js';
 
 /**
@@ -11,17 +11,20 @@ import { fillTemplate, type ParsedTemplate } from './templateParser.js';
  * (the reader's wording). Rejected and unreviewed findings never enter a report on their own.
  */
 export function acceptedFindings(result: AnalysisResult): ReportAiFinding[] {
-  const thresholdVersion = thresholdVersionOf(result);
+  // A withheld image has no findings; only labels with a validated operating point can carry a reader's decision.
+  if (result.status !== 'shown') return [];
+  const thresholdVersion = result.operatingPoints.version;
   const out: ReportAiFinding[] = [];
   for (const f of result.findings) {
     const decision = f.review?.decision;
     if (decision !== 'accepted' && decision !== 'edited') continue;
+    if (f.operatingPoint.status !== 'validated') continue;
     const text = decision === 'edited' ? (f.review!.text ?? '') : (f.sentence ?? f.label);
     out.push({
       instanceId: result.instanceId,
       label: f.label,
       probability: f.probability,
-      threshold: f.threshold,
+      threshold: f.operatingPoint.threshold,
       text,
       decision,
       location: f.locationText,

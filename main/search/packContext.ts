@@ -8,7 +8,10 @@ import type { PackRegistry } from '../inference/packRegistry.js';
 export interface PackContext {
   pack: PackKey;
   labels: string[];
-  /** Operating threshold per label, as the analysis presentation calls it (see OperatingPoints). */
+  /**
+   * Threshold per label that has a validated operating point (see OperatingPoints); a label missing here is not
+   * calibrated and is never called: not in a cohort's or a similar-case filter's "called", not "new" in priors.
+   */
   thresholds: Record<string, number>;
   /** The pack's manifest when the pack is still installed (null when only its analyses remain). */
   manifest: ModelManifest | null;
@@ -39,7 +42,6 @@ export class PackContextResolver {
     const labels = manifest?.labels ?? this.repo.storedLabels(pack);
     if (!labels) throw new CoreError('not_found', `no analyses by ${pack.packId} ${pack.packVersion} in the index`);
     const points = await this.operatingPoints.inForce(pack.packId, pack.packVersion, labels);
-    const thresholds = Object.fromEntries(Object.entries(points.thresholds).map(([label, t]) => [label, t.threshold]));
-    return { pack, labels, thresholds, manifest };
+    return { pack, labels, thresholds: points.thresholds, manifest };
   }
 }

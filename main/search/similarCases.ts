@@ -12,14 +12,17 @@ import type { SearchIndexCache } from './searchIndexCache.js';
 
 type SimilarFindInput = z.output<typeof SimilarFindInputSchema>;
 
-/** An image's findings by the pack, with thresholds; empty when it has no analysis by that pack. */
+/**
+ * An image's findings by the pack, each called only at a validated operating point (threshold null and never positive
+ * without one); empty when it has no analysis by that pack, or when the quality gate withheld it.
+ */
 export function findingValues(detail: ImageDetail, context: PackContext): FindingValue[] {
   const a = detail.analysis;
-  if (!a || a.packId !== context.pack.packId || a.packVersion !== context.pack.packVersion) return [];
+  if (!a || !a.shown || a.packId !== context.pack.packId || a.packVersion !== context.pack.packVersion) return [];
   return a.labels.map((label, i) => {
     const probability = a.probabilities[i] ?? 0;
-    const threshold = context.thresholds[label] ?? 0.5;
-    return { label, probability, threshold, positive: probability >= threshold };
+    const threshold = context.thresholds[label] ?? null;
+    return { label, probability, threshold, positive: threshold !== null && probability >= threshold };
   });
 }
 

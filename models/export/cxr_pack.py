@@ -84,6 +84,7 @@ def export_pack(
     intended_use: str,
     card: str,
     thresholds: dict[str, float] | None = None,
+    threshold_provenance: dict | None = None,
 ) -> str:
     """Exports model.onnx into out_dir, checks it against PyTorch, writes manifest.json and MODEL_CARD.md."""
     os.makedirs(out_dir, exist_ok=True)
@@ -135,6 +136,9 @@ def export_pack(
     }
     if thresholds:
         manifest["thresholds"] = {k: float(v) for k, v in thresholds.items() if k in labels}
+        # Without provenance (dataset, method, images) the workstation shows these labels "not calibrated".
+        if threshold_provenance:
+            manifest["provenance"] = {"thresholds": threshold_provenance}
     with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=1)
     with open(os.path.join(out_dir, "MODEL_CARD.md"), "w", encoding="utf-8") as f:

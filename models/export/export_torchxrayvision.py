@@ -67,6 +67,12 @@ def main() -> None:
             "Pack thresholds are torchxrayvision's op_threshs; run `cxr calibrate` on local labelled data to override them.\n"
         ),
         thresholds=thresholds,
+        threshold_provenance={
+            "dataset": f"torchxrayvision's own validation data for the {args.weights} weights (op_threshs, as published with the weights)",
+            "method": "torchxrayvision op_threshs",
+        }
+        if thresholds
+        else None,
     )
     print(f"pack written to {args.out}; install with: cxr models install {args.out}")
 

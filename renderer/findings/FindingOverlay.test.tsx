@@ -11,9 +11,11 @@ import { findingOverlayLabels } from './FindingOverlay.js';
 const ring = (x: number, y: number, s: number) => [x, y, x + s, y, x + s, y + s, x, y + s, x, y];
 
 function finding(over: Partial<Finding> & { label: string }): Finding {
+  const threshold = over.threshold ?? 0.5;
   return {
     probability: 0.05,
-    threshold: 0.5,
+    operatingPoint: { status: 'validated', threshold, source: 'calibration', provenance: 'site calibration #1' },
+    threshold,
     thresholdSource: 'calibration',
     positive: false,
     certainty: null,
@@ -43,9 +45,10 @@ const analysis: AnalysisResult = {
   totalMs: 2,
   imageSize: { width: 64, height: 64 },
   quality: { ok: true, flags: [] },
-  findingsWithheld: false,
+  status: 'shown',
+  override: null,
   lungFieldSource: 'image',
-  calibrationId: 1,
+  operatingPoints: { calibrationId: 1, version: 'site calibration #1: 2 of 2 labels validated' },
   findings: [
     finding({ label: 'Effusion', probability: 0.9, threshold: 0.4, positive: true, certainty: 'probable', sentence: 'Probable pleural effusion.', contours: [ring(5, 40, 15)] }),
     finding({ label: 'Nodule' }),
@@ -144,8 +147,8 @@ describe('AI overlays on the image', () => {
 
 describe('overlay state', () => {
   const views: FindingView[] = [
-    { id: 'A', label: 'A', probability: 0.9, threshold: 0.5, positive: true, location: null, text: null, heatmap: null, box: null, contours: [ring(0, 0, 1)], review: { decision: 'pending', editedText: null } },
-    { id: 'B', label: 'B', probability: 0.1, threshold: 0.5, positive: false, location: null, text: null, heatmap: null, box: { x: 1, y: 2, w: 3, h: 4 }, contours: [ring(0, 0, 1)], review: { decision: 'pending', editedText: null } },
+    { id: 'A', label: 'A', probability: 0.9, threshold: 0.5, positive: true, notCalibrated: null, location: null, text: null, heatmap: null, box: null, contours: [ring(0, 0, 1)], review: { decision: 'pending', editedText: null } },
+    { id: 'B', label: 'B', probability: 0.1, threshold: 0.5, positive: false, notCalibrated: null, location: null, text: null, heatmap: null, box: { x: 1, y: 2, w: 3, h: 4 }, contours: [ring(0, 0, 1)], review: { decision: 'pending', editedText: null } },
   ];
 
   it('defaults to the called findings’ outlines; hiding keeps the choices', () => {

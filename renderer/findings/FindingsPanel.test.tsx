@@ -14,6 +14,7 @@ function finding(over: Partial<FindingView> & { label: string }): FindingView {
     probability: 0.1,
     threshold: 0.3,
     positive: false,
+    notCalibrated: null,
     location: null,
     text: null,
     heatmap: `/files/heatmaps/1/${over.label}.png`,
@@ -131,5 +132,63 @@ describe('FindingsPanel', () => {
     );
     expect(screen.getByText('L’analyse IA n’est pas disponible dans cette version du noyau.')).toBeTruthy();
     expect(screen.getByText('Généré par IA')).toBeTruthy();
+  });
+  it('a label without a validated operating point shows its probability as not calibrated: no threshold mark, no call, no review buttons', () => {
+    renderWithProviders(
+      <FindingsPanel
+        findings={[finding({ label: 'Pneumothorax', probability: 0.91, threshold: null, notCalibrated: 'no site calibration; the pack ships no threshold' })]}
+        state="ready"
+        overlays={emptyOverlays}
+        onOverlaysChange={() => undefined}
+        onReview={() => undefined}
+      />,
+      new FakeClient({}),
+    );
+    const item = screen.getByTestId('finding-Pneumothorax');
+    expect(within(item).getByTestId('not-calibrated')).toBeTruthy();
+    expect(within(item).getByText('91%')).toBeTruthy();
+    expect(within(item).queryByTestId('threshold-mark')).toBeNull();
+    expect(within(item).queryByText('Above threshold')).toBeNull();
+    expect(within(item).queryByRole('button', { name: /Accept/ })).toBeNull();
+    expect(within(item).getByText(/Not calibrated, never called: no site calibration/)).toBeTruthy();
+  });
+
+  it('a withheld image shows one line saying why and an explicit override that asks for a reason', () => {
+    const onOverrideGate = vi.fn();
+    renderWithProviders(
+      <FindingsPanel
+        findings={[]}
+        state="ready"
+        overlays={emptyOverlays}
+        onOverlaysChange={() => undefined}
+        onReview={() => undefined}
+        quality={{ flags: [{ code: 'not_radiograph', message: 'modality is CT: not a projection radiograph' }], withheld: 'AI findings withheld: not a projection radiograph.' }}
+        onOverrideGate={onOverrideGate}
+      />,
+      new FakeClient({}),
+    );
+    expect(screen.getByTestId('findings-withheld').textContent).toMatch(/AI findings withheld: not a projection radiograph/);
+    expect(screen.queryAllByRole('listitem')).toHaveLength(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Show findings anyway…' }));
+    const confirm = screen.getAllByRole('button', { name: 'Show findings anyway…' }).pop()!;
+    expect((confirm as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText('Reason'), { target: { value: 'PA film; the modality tag is wrong' } });
+    fireEvent.click(confirm);
+    expect(onOverrideGate).toHaveBeenCalledWith('PA film; the modality tag is wrong');
+  });
+
+  it('an overridden gate is marked with who overrode it and why', () => {
+    renderWithProviders(
+      <FindingsPanel
+        findings={findings}
+        state="ready"
+        overlays={emptyOverlays}
+        onOverlaysChange={() => undefined}
+        onReview={() => undefined}
+        quality={{ flags: [{ code: 'lateral_view', message: 'ViewPosition is LL' }], withheld: null, override: { by: 'Dr Ana', reason: 'tag wrong', at: '2025-01-02T03:04:05Z' } }}
+      />,
+      new FakeClient({}),
+    );
+    expect(screen.getByTestId('findings-overridden').textContent).toBe('Quality/view check overridden by Dr Ana (2025-01-02 03:04): tag wrong');
   });
 });

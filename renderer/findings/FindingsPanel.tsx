@@ -37,8 +37,17 @@ export interface FindingsPanelProps {
   modelLabel?: string | null;
   /** Reference labels from the import (e.g. NIH labels.csv), shown apart from AI output. */
   reference?: ReferenceFinding[];
-  /** Quality gate of the analysis: flags, and whether the findings were withheld because of them. */
-  quality?: { flags: { code: string; message: string }[]; withheld: boolean };
+  /**
+   * Quality/view gate of the analysis: its flags; `withheld` the one line saying why no findings are shown (null when
+   * shown); `override` the reader's explicit override when one let the findings through.
+   */
+  quality?: {
+    flags: { code: string; message: string }[];
+    withheld: string | null;
+    override?: { by: string; reason: string; at: string } | null;
+  };
+  /** Override the gate for a withheld image, with the reader's reason (audited by the core). */
+  onOverrideGate?: (reason: string) => void;
   /** The generated findings text (header and sentences), the core's disclaimer and the AI details appendix. */
   summary?: { lines: string[]; disclaimer: string; details?: { title: string; lines: string[] } };
   /** An analysis is running for this image. */
@@ -52,6 +61,8 @@ export function FindingsPanel(props: FindingsPanelProps) {
   const { findings, overlays, state } = props;
   const [editing, setEditing] = useState<FindingView | null>(null);
   const [draft, setDraft] = useState('');
+  const [overriding, setOverriding] = useState(false);
+  const [overrideReason, setOverrideReason] = useState('');
   const sorted = [...findings].sort((a, b) => Number(b.positive) - Number(a.positive) || b.probability - a.probability);
 
   return (
@@ -84,12 +95,33 @@ export function FindingsPanel(props: FindingsPanelProps) {
         </Alert>
       )}
       {props.analysing && <Alert severity="info">{t('findings.analysing')}</Alert>}
-      {props.quality?.withheld && <Alert severity="warning">{t('findings.withheld')}</Alert>}
-      {props.quality?.flags.map((f) => (
-        <Alert key={f.code} severity="warning" variant="outlined">
-          {f.message}
+      {props.quality?.withheld && (
+        <Alert
+          severity="warning"
+          data-testid="findings-withheld"
+          action={
+            props.onOverrideGate && (
+              <Button color="inherit" size="small" onClick={() => setOverriding(true)}>
+                {t('findings.override')}
+              </Button>
+            )
+          }
+        >
+          <div>{t('findings.withheld')}</div>
+          <div>{props.quality.withheld}</div>
         </Alert>
-      ))}
+      )}
+      {props.quality?.override && (
+        <Alert severity="error" variant="outlined" data-testid="findings-overridden">
+          {t('findings.overridden', { by: props.quality.override.by, at: props.quality.override.at.slice(0, 16).replace('T', ' '), reason: props.quality.override.reason })}
+        </Alert>
+      )}
+      {(props.quality?.withheld || props.quality?.override) &&
+        props.quality.flags.map((f) => (
+          <Alert key={f.code} severity="warning" variant="outlined">
+            {f.message}
+          </Alert>
+        ))}
       {findings.length > 0 && (
         <Box>
           <Typography variant="body2" id="opacity-label">
@@ -120,6 +152,11 @@ export function FindingsPanel(props: FindingsPanelProps) {
               <Stack direction="row" sx={{ alignItems: 'center', gap: 1 }}>
                 <Typography sx={{ flex: 1, fontWeight: f.positive ? 700 : 400 }}>{name}</Typography>
                 {f.positive && <Chip size="small" color="warning" label={t('findings.positive')} />}
+                {f.notCalibrated !== null && (
+                  <Tooltip title={t('findings.notCalibratedHelp', { reason: f.notCalibrated })}>
+                    <Chip size="small" variant="outlined" label={t('findings.notCalibrated')} data-testid="not-calibrated" />
+                  </Tooltip>
+                )}
                 <Typography variant="body2" aria-label={t('findings.probability')}>
                   {pct}%
                 </Typography>
@@ -132,15 +169,17 @@ export function FindingsPanel(props: FindingsPanelProps) {
                   aria-label={t('findings.probabilityOf', { label: name, percent: pct })}
                   sx={{ height: 8, borderRadius: 1 }}
                 />
-                <Tooltip title={t('findings.threshold', { percent: Math.round(f.threshold * 100) })}>
-                  <Box
-                    data-testid="threshold-mark"
-                    sx={{ position: 'absolute', top: -3, bottom: -3, width: 2, bgcolor: 'text.primary', left: `${f.threshold * 100}%` }}
-                  />
-                </Tooltip>
+                {f.threshold !== null && (
+                  <Tooltip title={t('findings.threshold', { percent: Math.round(f.threshold * 100) })}>
+                    <Box
+                      data-testid="threshold-mark"
+                      sx={{ position: 'absolute', top: -3, bottom: -3, width: 2, bgcolor: 'text.primary', left: `${f.threshold * 100}%` }}
+                    />
+                  </Tooltip>
+                )}
               </Box>
               <Typography variant="caption" color="text.secondary" component="div">
-                {t('findings.threshold', { percent: Math.round(f.threshold * 100) })}
+                {f.threshold !== null ? t('findings.threshold', { percent: Math.round(f.threshold * 100) }) : t('findings.notCalibratedHelp', { reason: f.notCalibrated ?? '' })}
                 {f.location ? ` · ${t('findings.location', { location: f.location })}` : ''}
               </Typography>
               {(f.review.editedText ?? f.text) && (
@@ -178,6 +217,8 @@ export function FindingsPanel(props: FindingsPanelProps) {
                 />
                 <Typography variant="caption">{t('findings.box')}</Typography>
               </Stack>
+              {/* A label without a validated operating point is never a finding: nothing to accept, reject or edit. */}
+              {f.notCalibrated === null && (
               <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'flex-end', gap: 0.5 }}>
                 <Button
                   size="small"
@@ -210,6 +251,7 @@ export function FindingsPanel(props: FindingsPanelProps) {
                   ✎
                 </IconButton>
               </Stack>
+              )}
               {f.review.decision !== 'pending' && (
                 <Typography variant="caption" color="text.secondary">
                   {t(`findings.decision.${f.review.decision}`)}
@@ -262,6 +304,38 @@ export function FindingsPanel(props: FindingsPanelProps) {
           </Stack>
         </Box>
       )}
+      <Dialog open={overriding} onClose={() => setOverriding(false)} fullWidth>
+        <DialogTitle>{t('findings.overrideTitle')}</DialogTitle>
+        <DialogContent>
+          <Typography variant="body2" sx={{ mb: 1 }}>
+            {t('findings.overrideHelp')}
+          </Typography>
+          <TextField
+            autoFocus
+            multiline
+            fullWidth
+            minRows={2}
+            label={t('findings.overrideReason')}
+            value={overrideReason}
+            onChange={(e) => setOverrideReason(e.target.value)}
+          />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setOverriding(false)}>{t('common.cancel')}</Button>
+          <Button
+            variant="contained"
+            color="error"
+            disabled={overrideReason.trim().length < 3}
+            onClick={() => {
+              props.onOverrideGate?.(overrideReason.trim());
+              setOverriding(false);
+              setOverrideReason('');
+            }}
+          >
+            {t('findings.override')}
+          </Button>
+        </DialogActions>
+      </Dialog>
       <Dialog open={editing !== null} onClose={() => setEditing(null)} fullWidth>
         <DialogTitle>{editing ? t('findings.editTitle', { label: label(editing.label) }) : ''}</DialogTitle>
         <DialogContent>

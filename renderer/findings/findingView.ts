@@ -9,9 +9,12 @@ export interface FindingView {
   label: string;
   /** Model probability in [0, 1]. */
   probability: number;
-  /** Operating threshold in [0, 1] from the pack's calibration; at or above is called positive. */
-  threshold: number;
+  /** The validated operating point's threshold in [0, 1] (at or above is called); null when not calibrated. */
+  threshold: number | null;
+  /** Called at a validated operating point; never true when not calibrated. */
   positive: boolean;
+  /** Why the label has no validated operating point (shown "not calibrated", never called); null when it has one. */
+  notCalibrated: string | null;
   /** Location text (zone/side), already in the UI language where the core provides it. */
   location: string | null;
   /** Generated sentence for the report, if any. */

@@ -14,6 +14,8 @@ export interface FindingsState {
   analysing: boolean;
   analyse?: () => void;
   review: (f: FindingView, decision: FindingDecision, editedText?: string) => void;
+  /** The reader's explicit override of the quality/view gate for a withheld image (audited by the core). */
+  overrideGate: (reason: string) => void;
 }
 
 /** Maps one finding of the analysis contract onto what the panel shows. */
@@ -22,8 +24,9 @@ export function toFindingView(f: Finding): FindingView {
     id: f.label,
     label: f.label,
     probability: f.probability,
-    threshold: f.threshold,
-    positive: f.positive,
+    threshold: f.operatingPoint.status === 'validated' ? f.operatingPoint.threshold : null,
+    positive: f.operatingPoint.status === 'validated' && f.positive,
+    notCalibrated: f.operatingPoint.status === 'not_calibrated' ? f.operatingPoint.reason : null,
     location: f.locationText,
     text: f.sentence,
     heatmap: f.heatmap,
@@ -60,7 +63,8 @@ export function useFindings(client: CoreClient, instanceId: number | null): Find
       // A transition: the findings list may render after the image, which the reader looks at first.
       startTransition(() => {
         setResult(r.value);
-        setFindings(r.value ? r.value.findings.map(toFindingView) : []);
+        // A withheld image has no findings at all (the contract has no place for them).
+        setFindings(r.value?.status === 'shown' ? r.value.findings.map(toFindingView) : []);
         setState(r.value ? 'ready' : 'none');
       });
     });
@@ -107,10 +111,22 @@ export function useFindings(client: CoreClient, instanceId: number | null): Find
     [client, result, findings],
   );
 
+  const overrideGate = useCallback(
+    (reason: string) => {
+      if (!result || result.status !== 'withheld') return;
+      void client.invoke('analysis:overrideGate', { analysisId: result.analysisId, reason }).then((r) => {
+        if (!r.ok) setState({ error: r.error.message });
+        else setTick((n) => n + 1);
+      });
+    },
+    [client, result],
+  );
+
   return {
     state,
     findings,
     result,
+    overrideGate,
     analysing: jobId !== null,
     modelLabel: result ? `${result.packId} ${result.packVersion}` : null,
     analyse,

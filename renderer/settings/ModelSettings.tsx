@@ -1,22 +1,24 @@
 import { Alert, Box, Button, LinearProgress, MenuItem, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Calibration, Job, ModelList } from '../../main/api/index.js';
+import { OPERATING_POINT_RULE, type Job, type ModelList, type OperatingPoints } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
 import { call } from '../app/coreClient.js';
 import { useLabel } from '../common/useLabel.js';
 
 /**
- * Models directory (read-only: chosen at start), active pack, execution provider, and the thresholds in force:
- * the site calibration when one exists, else the pack's. Thresholds change by running a calibration on a labelled
- * set; the core offers no operation to type them in, on purpose (they must come from data).
+ * Models directory (read-only: chosen at start), active pack, execution provider, and the operating points in force
+ * per label (`operatingPoints:get`): validated ones with their provenance, the others "not calibrated" with the reason;
+ * the site calibration's evidence per label (positives, AUC, sensitivity and specificity with their intervals) and its
+ * refusals. Operating points change by running a calibration on a labelled set; the core offers no operation to type
+ * them in, on purpose (they must come from data).
  */
 export function ModelSettings() {
   const { t } = useTranslation();
   const label = useLabel();
   const client = useCoreClient();
   const [list, setList] = useState<ModelList | null>(null);
-  const [calibration, setCalibration] = useState<Calibration | null>(null);
+  const [points, setPoints] = useState<OperatingPoints | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [labelsCsv, setLabelsCsv] = useState('');
   const [job, setJob] = useState<Job | null>(null);
@@ -25,7 +27,7 @@ export function ModelSettings() {
     try {
       const l = await call(client, 'models:list', {});
       setList(l);
-      setCalibration(l.activePackId ? await call(client, 'calibration:get', { packId: l.activePackId }) : null);
+      setPoints(l.activePackId ? await call(client, 'operatingPoints:get', { packId: l.activePackId }) : null);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
@@ -57,14 +59,9 @@ export function ModelSettings() {
   };
 
   const active = list?.packs.find((p) => p.id === list.activePackId) ?? null;
-  const thresholds: { label: string; value: number | null; source: string }[] = active
-    ? active.labels.map((l) => {
-        const cal = calibration?.labels.find((c) => c.label === l);
-        return cal && cal.threshold !== null
-          ? { label: l, value: cal.threshold, source: t('settings.fromCalibration') }
-          : { label: l, value: active.packThresholds[l] ?? null, source: t('settings.fromPack') };
-      })
-    : [];
+  const calibration = points?.calibration ?? null;
+  const num = (v: number | null, digits = 3) => (v === null ? '–' : v.toFixed(digits));
+  const withCi = (v: number | null, ci: { low: number; high: number } | null) => (v === null ? '–' : `${v.toFixed(2)} [${ci ? `${ci.low.toFixed(2)}–${ci.high.toFixed(2)}` : '–'}]`);
 
   return (
     <Stack spacing={1.5}>
@@ -111,23 +108,50 @@ export function ModelSettings() {
             ))}
           </TextField>
           <Typography variant="subtitle2">{t('settings.thresholds')}</Typography>
-          <Box sx={{ maxHeight: 220, overflow: 'auto' }}>
-            <Table size="small">
+          <Typography variant="caption" color="text.secondary">
+            {t('settings.rule', { positives: OPERATING_POINT_RULE.minPositives })}
+          </Typography>
+          {calibration && (
+            <Typography variant="caption" data-testid="calibration-source">
+              {t('settings.calibration', { id: calibration.id, images: calibration.imageCount, source: calibration.source })}
+            </Typography>
+          )}
+          <Box sx={{ maxHeight: 320, overflow: 'auto' }}>
+            <Table size="small" data-testid="operating-points">
               <TableHead>
                 <TableRow>
                   <TableCell>{t('worklist.finding')}</TableCell>
                   <TableCell align="right">{t('settings.threshold')}</TableCell>
                   <TableCell>{t('settings.source')}</TableCell>
+                  <TableCell align="right">{t('settings.positives')}</TableCell>
+                  <TableCell align="right">{t('settings.auc')}</TableCell>
+                  <TableCell align="right">{t('settings.sensitivity')}</TableCell>
+                  <TableCell align="right">{t('settings.specificity')}</TableCell>
+                  <TableCell>{t('settings.verdict')}</TableCell>
                 </TableRow>
               </TableHead>
               <TableBody>
-                {thresholds.map((r) => (
-                  <TableRow key={r.label}>
-                    <TableCell>{label(r.label)}</TableCell>
-                    <TableCell align="right">{r.value === null ? '–' : r.value.toFixed(3)}</TableCell>
-                    <TableCell>{r.source}</TableCell>
-                  </TableRow>
-                ))}
+                {(points?.labels ?? []).map(({ label: l, operatingPoint: p }) => {
+                  const c = calibration?.labels.find((x) => x.label === l) ?? null;
+                  return (
+                    <TableRow key={l}>
+                      <TableCell>{label(l)}</TableCell>
+                      <TableCell align="right">{p.status === 'validated' ? num(p.threshold) : '–'}</TableCell>
+                      <TableCell>
+                        {p.status === 'validated' ? (
+                          <span title={p.provenance}>{p.source === 'calibration' ? t('settings.fromCalibration') : t('settings.fromPack')}</span>
+                        ) : (
+                          <span title={p.reason}>{t('settings.notCalibrated')}</span>
+                        )}
+                      </TableCell>
+                      <TableCell align="right">{c ? `${c.positives}/${c.positives + c.negatives}` : '–'}</TableCell>
+                      <TableCell align="right">{c ? withCi(c.auc, c.aucCi) : '–'}</TableCell>
+                      <TableCell align="right">{c ? withCi(c.sensitivity, c.sensitivityCi) : '–'}</TableCell>
+                      <TableCell align="right">{c ? withCi(c.specificity, c.specificityCi) : '–'}</TableCell>
+                      <TableCell>{p.status === 'validated' ? t('settings.validated') : `${c && !c.validated ? t('settings.refused') : t('settings.notCalibrated')}: ${p.reason}`}</TableCell>
+                    </TableRow>
+                  );
+                })}
               </TableBody>
             </Table>
           </Box>

@@ -42,27 +42,47 @@ function setup() {
       list = { ...list, activePackId: input.activePackId ?? list.activePackId, provider: input.provider ?? list.provider };
       return { activePackId: list.activePackId, provider: list.provider };
     },
-    'calibration:get': ({ packId }) =>
-      packId === 'tiny'
-        ? {
-            id: 1,
-            packId: 'tiny',
-            packVersion: '1.0',
-            method: 'youden',
-            targetSensitivity: null,
-            source: 'labels.csv',
-            imageCount: 80,
-            createdAt: '2024-01-01',
-            labels: [{ label: 'Effusion', threshold: 0.271, method: 'youden', sensitivity: 0.8, specificity: 0.7, auc: 0.8, positives: 10, negatives: 70 }],
-          }
-        : null,
+    'operatingPoints:get': ({ packId }) => {
+      const calibrated = packId === 'tiny';
+      return {
+        packId: packId ?? 'tiny',
+        packVersion: '1.0',
+        calibrationId: calibrated ? 1 : null,
+        version: calibrated ? 'site calibration #1: 1 of 2 labels validated (Effusion 0.271)' : 'p 1.0 shipped thresholds: 2 of 2 labels validated',
+        labels: calibrated
+          ? [
+              { label: 'Effusion', operatingPoint: { status: 'validated' as const, threshold: 0.271, source: 'calibration' as const, provenance: 'site calibration #1: 14 positives, AUC 0.80 (95% CI 0.68–0.90)' } },
+              { label: 'Nodule', operatingPoint: { status: 'not_calibrated' as const, reason: 'site calibration #1 refused it: 4 positive cases in the set (needs at least 10); the pack ships no threshold' } },
+            ]
+          : [
+              { label: 'Effusion', operatingPoint: { status: 'validated' as const, threshold: 0.4, source: 'pack' as const, provenance: 'shipped with dense 1.0' } },
+              { label: 'Nodule', operatingPoint: { status: 'validated' as const, threshold: 0.3, source: 'pack' as const, provenance: 'shipped with dense 1.0' } },
+            ],
+        calibration: calibrated
+          ? {
+              id: 1,
+              packId: 'tiny',
+              packVersion: '1.0',
+              method: 'youden' as const,
+              targetSensitivity: null,
+              source: 'labels.csv',
+              imageCount: 80,
+              createdAt: '2024-01-01',
+              labels: [
+                { label: 'Effusion', threshold: 0.271, method: 'youden', validated: true, refusal: null, sensitivity: 0.8, sensitivityCi: { low: 0.55, high: 0.93 }, specificity: 0.7, specificityCi: { low: 0.58, high: 0.8 }, auc: 0.8, aucCi: { low: 0.68, high: 0.9 }, positives: 14, negatives: 66 },
+                { label: 'Nodule', threshold: null, method: 'youden', validated: false, refusal: '4 positive cases in the set (needs at least 10)', sensitivity: 0.75, sensitivityCi: { low: 0.3, high: 0.95 }, specificity: 0.6, specificityCi: { low: 0.5, high: 0.7 }, auc: 0.7, aucCi: { low: 0.45, high: 0.9 }, positives: 4, negatives: 76 },
+              ],
+            }
+          : null,
+      };
+    },
   });
   const view = renderWithProviders(<SettingsDialog open onClose={() => undefined} />, client);
   return { client, ...view };
 }
 
 describe('SettingsDialog', () => {
-  it('shows the models directories read-only, broken packs, and the thresholds in force with their source', async () => {
+  it('shows the models directories read-only, broken packs, and the operating points in force with their evidence and refusals', async () => {
     setup();
     const dirs = (await screen.findByLabelText('Models directories')) as HTMLTextAreaElement;
     expect(dirs.value).toBe('/repo/models\n/home/u/.cxr/models');
@@ -71,9 +91,17 @@ describe('SettingsDialog', () => {
     const effusion = (await screen.findByText('Effusion')).closest('tr')!;
     expect(within(effusion).getByText('0.271')).toBeTruthy();
     expect(within(effusion).getByText('site calibration')).toBeTruthy();
+    expect(within(effusion).getByText('14/80')).toBeTruthy();
+    expect(within(effusion).getByText('0.80 [0.68–0.90]')).toBeTruthy();
+    expect(within(effusion).getByText('0.80 [0.55–0.93]')).toBeTruthy();
+    expect(within(effusion).getByText('validated')).toBeTruthy();
+    // Refused by the calibration: no threshold, "not calibrated", and why.
     const nodule = screen.getByText('Nodule').closest('tr')!;
-    expect(within(nodule).getByText('0.300')).toBeTruthy();
-    expect(within(nodule).getByText('model pack')).toBeTruthy();
+    expect(within(nodule).getByText('–', { selector: 'td' })).toBeTruthy();
+    expect(within(nodule).getByText('not calibrated')).toBeTruthy();
+    expect(within(nodule).getByText(/^refused: site calibration #1 refused it: 4 positive cases/)).toBeTruthy();
+    expect(screen.getByText(/called only at a validated operating point/)).toBeTruthy();
+    expect(screen.getByTestId('calibration-source').textContent).toBe('Site calibration #1: 80 images from labels.csv');
     expect(screen.getByText(/cannot be changed from here/)).toBeTruthy();
   });
 

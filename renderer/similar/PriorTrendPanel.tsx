@@ -77,7 +77,7 @@ export function PriorTrendPanel({ studyId }: { studyId: number }) {
                 {v * 100}%
               </text>
             ))}
-            {series && (
+            {series && series.threshold !== null && (
               <line x1={PAD.left} x2={W - PAD.right} y1={y(series.threshold)} y2={y(series.threshold)} stroke="#ff9800" strokeDasharray="4 3" />
             )}
             <polyline points={drawn.map((p) => `${x(p.i)},${y(p.probability!)}`).join(' ')} fill="none" stroke="#90caf9" strokeWidth={2} />
@@ -93,7 +93,9 @@ export function PriorTrendPanel({ studyId }: { studyId: number }) {
             ))}
           </svg>
           <Typography variant="caption" color="text.secondary">
-            {series ? t('trend.threshold', { percent: Math.round(series.threshold * 100) }) : ''}
+            {series
+              ? `${series.threshold === null ? t('trend.notCalibrated') : t('trend.threshold', { percent: Math.round(series.threshold * 100) })} · ${t('trend.margin', { points: Math.round(series.margin * 100) })}`
+              : ''}
             {points.find((p) => p.studyId === studyId)?.change
               ? ` · ${t(`trend.change.${points.find((p) => p.studyId === studyId)!.change!}`)}`
               : ''}

@@ -226,9 +226,18 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
             modelLabel={findings.modelLabel}
             reference={instance?.referenceFindings}
             analysing={findings.analysing}
-            quality={findings.result ? { flags: findings.result.quality.flags, withheld: findings.result.findingsWithheld } : undefined}
-            summary={
+            quality={
               findings.result
+                ? {
+                    flags: findings.result.quality.flags,
+                    withheld: findings.result.status === 'withheld' ? findings.result.withheld.reason : null,
+                    override: findings.result.status === 'shown' ? findings.result.override : null,
+                  }
+                : undefined
+            }
+            onOverrideGate={findings.overrideGate}
+            summary={
+              findings.result && findings.result.status === 'shown'
                 ? {
                     lines: [findings.result.text.header, ...findings.result.text.sentences.map((x) => x.text)].filter(Boolean),
                     disclaimer: findings.result.disclaimer,

@@ -32,7 +32,9 @@ async function openStudy(page: Page, launchUrl: string, studyId: number): Promis
   await page.locator(`tr[data-study-id="${studyId}"]`).click();
 }
 
-const called = (r: AnalysisResult) => r.findings.filter((f) => f.positive).map((f) => `${f.label} (${f.certainty})`);
+const findingsOf = (r: AnalysisResult) => (r.status === 'shown' ? r.findings : []);
+const calibrationOf = (r: AnalysisResult) => (r.status === 'shown' ? r.operatingPoints.calibrationId : null);
+const called = (r: AnalysisResult) => findingsOf(r).filter((f) => f.positive).map((f) => `${f.label} (${f.certainty})`);
 
 test('reports: the AI section says what ran; an empty impression cannot be signed; a signed study stays as signed after recalibration', async () => {
   if (!hasShared) skip('../shared is absent');
@@ -83,16 +85,16 @@ test('reports: the AI section says what ran; an empty impression cannot be signe
       targetSensitivity: null,
       source: 'e2e recalibration',
       imageCount: 400,
-      labels: before.findings.map((f) => ({ label: f.label, threshold: 0.01, method: 'youden', sensitivity: 0.9, specificity: 0.5, auc: 0.8, aucLow: 0.7, aucHigh: 0.9, positives: 50, negatives: 350 })),
+      labels: findingsOf(before).map((f) => ({ label: f.label, threshold: 0.01, validated: true, refusal: null, sensitivity: 0.9, specificity: 0.5, auc: 0.8, aucCi: { low: 0.7, high: 0.9 }, positives: 50, negatives: 350 })),
     });
   } finally {
     db.close();
   }
   const after = (await ws.core.api['analysis:get']({ instanceId: signed.instanceId, language: 'en' }))!;
   const controlAfter = (await ws.core.api['analysis:get']({ instanceId: control.instanceId, language: 'en' }))!;
-  console.log(`    signed study, before recalibration: ${called(before).join(', ') || 'nothing called'} (calibration ${before.calibrationId ?? 'none'})`);
-  console.log(`    signed study, after recalibration:  ${called(after).join(', ') || 'nothing called'} (calibration ${after.calibrationId ?? 'none'})`);
-  console.log(`    unsigned study: ${called(controlBefore).length} called before, ${called(controlAfter).length} after (calibration ${controlAfter.calibrationId})`);
+  console.log(`    signed study, before recalibration: ${called(before).join(', ') || 'nothing called'} (calibration ${calibrationOf(before) ?? 'none'})`);
+  console.log(`    signed study, after recalibration:  ${called(after).join(', ') || 'nothing called'} (calibration ${calibrationOf(after) ?? 'none'})`);
+  console.log(`    unsigned study: ${called(controlBefore).length} called before, ${called(controlAfter).length} after (calibration ${calibrationOf(controlAfter)})`);
   assert(called(controlAfter).length > called(controlBefore).length, 'the recalibration changes what an unsigned study shows');
   assert(JSON.stringify(after) === JSON.stringify(before), 'the signed study shows exactly what was signed');
 

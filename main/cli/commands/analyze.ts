@@ -26,10 +26,24 @@ export const analyzeCommand: CliCommand = {
         const r = await cli.call('analysis:get', { instanceId, language });
         if (!r) continue;
         cli.out('');
-        cli.out(`instance ${instanceId}: ${r.packId} ${r.packVersion} on ${r.provider}, ${r.totalMs.toFixed(0)} ms${r.quality.ok ? '' : `, QUALITY: ${r.quality.flags.map((f) => f.message).join('; ')}`}`);
+        cli.out(`instance ${instanceId}: ${r.packId} ${r.packVersion} on ${r.provider}, ${r.totalMs.toFixed(0)} ms`);
+        if (r.status === 'withheld') {
+          cli.out(`  WITHHELD by the quality gate: ${r.withheld.flags.map((f) => f.message).join('; ')}`);
+          cli.out(`  ${r.withheld.reason} (a reader may override in the viewer; it is audited)`);
+          continue;
+        }
+        if (r.override) cli.out(`  quality gate OVERRIDDEN by ${r.override.by} (${r.override.at}): ${r.override.reason}`);
+        cli.out(`  operating points: ${r.operatingPoints.version}`);
         for (const line of table(
-          ['label', 'p', 'threshold', 'call', 'location', 'extent'],
-          r.findings.map((f) => [f.label, f.probability.toFixed(3), `${f.threshold.toFixed(3)} (${f.thresholdSource})`, f.positive ? 'POSITIVE' : '', f.locationText, f.extent === null ? '' : `${Math.round(f.extent * 100)}%`]),
+          ['label', 'p', 'operating point', 'call', 'location', 'extent'],
+          r.findings.map((f) => [
+            f.label,
+            f.probability.toFixed(3),
+            f.operatingPoint.status === 'validated' ? `${f.operatingPoint.threshold.toFixed(3)} (${f.operatingPoint.source})` : 'not calibrated',
+            f.positive ? 'CALLED' : '',
+            f.locationText,
+            f.extent === null || !f.positive ? '' : `${Math.round(f.extent * 100)}%`,
+          ]),
         ))
           cli.out(`  ${line}`);
         cli.out(`  ${r.text.header}`);

@@ -27,7 +27,11 @@ export const priorsCommand: CliCommand = {
       const interesting = s.points.some((p) => p.positive || (p.change && p.change !== 'stable'));
       if (!interesting && !values.all === true) continue;
       const cells = s.points.map((p) => (p.probability === null ? '-' : `${p.probability.toFixed(2)}${p.change ? ` ${ARROWS[p.change]}` : ''}`).padEnd(16));
-      cli.out(`  ${`${s.label} (≥${s.threshold.toFixed(2)})`.padEnd(20)}${cells.join('')}`);
+      cli.out(`  ${`${s.label} (${s.threshold === null ? 'not calib.' : `≥${s.threshold.toFixed(2)}`})`.padEnd(20)}${cells.join('')}`);
+    }
+    const margin = r.series[0]?.margin;
+    if (margin !== undefined) {
+      cli.out(`A change is reported only when the probability moves by at least ${margin}; new/resolved also need a validated operating point to be crossed.`);
     }
     return 0;
   },

@@ -19,6 +19,7 @@ import { createCohortExports } from './0320-create-cohort-exports.js';
 import { patientsKeyedWithoutId } from './0330-patients-keyed-without-id.js';
 import { createImportAttempts } from './0340-create-import-attempts.js';
 import { createReportSignedState } from './0350-create-report-signed-state.js';
+import { createQualityOverrides } from './0360-create-quality-overrides.js';
 
 /** Every migration, in one rising sequence (see ../migration.ts); the order is checked when the database opens. */
 export const allMigrations: readonly Migration[] = [
@@ -42,4 +43,5 @@ export const allMigrations: readonly Migration[] = [
   patientsKeyedWithoutId,
   createImportAttempts,
   createReportSignedState,
+  createQualityOverrides,
 ];

@@ -24,7 +24,8 @@ export const SHIPPED_MIGRATIONS: readonly string[] = [
   '0330-patients-keyed-without-id',
   '0340-create-import-attempts',
   '0350-create-report-signed-state',
+  '0360-create-quality-overrides',
 ];
 
 /** The newest shipped migration's number. */
-export const SHIPPED_SCHEMA_VERSION = 350;
+export const SHIPPED_SCHEMA_VERSION = 360;

@@ -2,7 +2,7 @@ import { LanguageSchema, type Language } from '../../api/common.js';
 import type { AnatomyRule, Site } from '../anatomyRules.js';
 import type { Place, UnstatedReason } from '../place.js';
 import type { Certainty, Severity } from '../structuredFinding.js';
-import type { ThresholdSource } from '../thresholds.js';
+import type { LabelThreshold } from '../thresholds.js';
 
 export const LANGUAGES = LanguageSchema.options;
 export type { Language };
@@ -30,7 +30,7 @@ export interface DetailWords {
   name: string;
   p: string;
   t: string;
-  source: ThresholdSource;
+  source: LabelThreshold['source'];
   called: Certainty | null;
   place: Place | null;
   unstated: UnstatedReason | null;
@@ -116,7 +116,7 @@ const en: Phrases = {
   quality: {
     lateral_view: 'lateral or oblique view', not_chest: 'not a chest image', not_radiograph: 'not a projection radiograph',
     lateralised: 'single-side image', inverted_polarity: 'image looks inverted', not_frontal_or_rotated: 'image looks rotated or not frontal',
-    low_contrast: 'nearly uniform image',
+    low_contrast: 'nearly uniform image', too_small: 'image too small to read',
   },
   place: (pl) => `${{ right: 'right side', left: 'left side', both: 'both sides' }[pl.side]}${pl.site ? `, ${EN_SITE_NOUN[pl.site]}` : ''}`,
   details: {
@@ -250,7 +250,7 @@ const fr: Phrases = {
   quality: {
     lateral_view: 'incidence de profil ou oblique', not_chest: 'pas une image thoracique', not_radiograph: 'pas une radiographie de projection',
     lateralised: "image d'un seul côté", inverted_polarity: 'image apparemment inversée', not_frontal_or_rotated: 'image apparemment tournée ou non frontale',
-    low_contrast: 'image presque uniforme',
+    low_contrast: 'image presque uniforme', too_small: 'image trop petite pour être lue',
   },
   place: (pl) => `${{ right: 'côté droit', left: 'côté gauche', both: 'des deux côtés' }[pl.side]}${pl.site ? `, ${FR_SITE_NOUN[pl.site]}` : ''}`,
   details: {
@@ -326,7 +326,7 @@ const es: Phrases = {
   quality: {
     lateral_view: 'proyección lateral u oblicua', not_chest: 'no es una imagen de tórax', not_radiograph: 'no es una radiografía de proyección',
     lateralised: 'imagen de un solo lado', inverted_polarity: 'la imagen parece invertida', not_frontal_or_rotated: 'la imagen parece girada o no frontal',
-    low_contrast: 'imagen casi uniforme',
+    low_contrast: 'imagen casi uniforme', too_small: 'imagen demasiado pequeña para leerla',
   },
   place: (pl) => `${{ right: 'lado derecho', left: 'lado izquierdo', both: 'ambos lados' }[pl.side]}${pl.site ? `, ${ES_SITE_NOUN[pl.site]}` : ''}`,
   details: {
@@ -402,7 +402,7 @@ const pt: Phrases = {
   quality: {
     lateral_view: 'incidência lateral ou oblíqua', not_chest: 'não é uma imagem de tórax', not_radiograph: 'não é uma radiografia de projeção',
     lateralised: 'imagem de um só lado', inverted_polarity: 'a imagem parece invertida', not_frontal_or_rotated: 'a imagem parece rodada ou não frontal',
-    low_contrast: 'imagem quase uniforme',
+    low_contrast: 'imagem quase uniforme', too_small: 'imagem pequena demais para ser lida',
   },
   place: (pl) => `${{ right: 'lado direito', left: 'lado esquerdo', both: 'ambos os lados' }[pl.side]}${pl.site ? `, ${PT_SITE_NOUN[pl.site]}` : ''}`,
   details: {

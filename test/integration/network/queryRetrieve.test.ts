@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli/main.js';
+import { AnalysisRepository } from '../../../main/db/analysisRepository.js';
 import { BASIC_TEXT_SR } from '../../../main/reports/export/dicomSr.js';
 import { parseDicom } from '../../../main/dicom/index.js';
 import { storescu } from '../../helpers/dcmtk.js';
@@ -169,8 +170,21 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
     const job = await t.wait((await t.call('analysis:start', { studyId })).id);
     expect(job.state, job.message ?? '').toBe('done');
     const instanceId = (await t.call('studies:get', { studyId })).series[0]!.instances[0]!.id;
+    const first = (await t.call('analysis:get', { instanceId }))!;
+    expect(first.status).toBe('shown');
+    // Only a label with a validated operating point can be called and accepted: give the top one a site calibration.
+    const probable = first.status === 'shown' ? [...first.findings].filter((f) => f.heatmap).sort((a, b) => b.probability - a.probability)[0]! : null;
+    new AnalysisRepository(t.db()).saveCalibration({
+      packId: first.packId,
+      packVersion: first.packVersion,
+      method: 'youden',
+      targetSensitivity: null,
+      source: 'test calibration',
+      imageCount: 100,
+      labels: [{ label: probable!.label, threshold: 0, validated: true, refusal: null, positives: 20, negatives: 80, auc: 0.8, aucCi: { low: 0.7, high: 0.9 } }],
+    });
     const analysis = (await t.call('analysis:get', { instanceId }))!;
-    expect(analysis.findingsWithheld).toBe(false);
+    if (analysis.status !== 'shown') throw new Error('the analysis was withheld');
     const top = [...analysis.findings].filter((f) => f.heatmap).sort((a, b) => b.probability - a.probability)[0]!;
     await t.call('analysis:review', { analysisId: analysis.analysisId, label: top.label, decision: 'accepted' });
     const draft = await t.call('reports:draft', { studyId, instanceId, withHeatmap: true, author: 'Dr Test' });
