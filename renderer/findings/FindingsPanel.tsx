@@ -27,11 +27,11 @@ import { toggle, type FindingDecision, type FindingView, type OverlayState } fro
 export interface FindingsPanelProps {
   findings: FindingView[];
   /** Loading / error / not analysed yet. */
-  state: 'loading' | 'ready' | 'none' | 'unavailable' | { error: string };
+  state: 'loading' | 'ready' | 'none' | { error: string };
   overlays: OverlayState;
   onOverlaysChange: (o: OverlayState) => void;
   onReview: (finding: FindingView, decision: FindingDecision, editedText?: string) => void;
-  /** Runs the analysis when none exists yet (absent when the core has no analysis operations). */
+  /** Runs the analysis when none exists yet. */
   onAnalyse?: () => void;
   /** Model pack name and version, shown with the AI label. */
   modelLabel?: string | null;
@@ -68,7 +68,6 @@ export function FindingsPanel(props: FindingsPanelProps) {
       </Typography>
       {state === 'loading' && <LinearProgress aria-label={t('common.loading')} />}
       {typeof state === 'object' && <Alert severity="error">{state.error}</Alert>}
-      {state === 'unavailable' && <Alert severity="info">{t('findings.unavailable')}</Alert>}
       {state === 'none' && (
         <Alert
           severity="info"

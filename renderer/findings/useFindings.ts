@@ -1,12 +1,13 @@
-import { startTransition, useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnalysisResult, Finding } from '../../main/api/index.js';
 import type { CoreClient } from '../app/coreClient.js';
 import { LANGUAGES } from '../i18n/index.js';
+import { useCoreQuery } from '../common/useCoreQuery.js';
 import type { FindingDecision, FindingView } from './findingView.js';
 
 export interface FindingsState {
-  state: 'loading' | 'ready' | 'none' | 'unavailable' | { error: string };
+  state: 'loading' | 'ready' | 'none' | { error: string };
   findings: FindingView[];
   modelLabel: string | null;
   /** The stored analysis as the core gave it (quality flags, findings text, disclaimer). */
@@ -41,72 +42,76 @@ export function toFindingView(f: Finding): FindingView {
 export function useFindings(client: CoreClient, instanceId: number | null): FindingsState {
   const { i18n } = useTranslation();
   const language = LANGUAGES.find((l) => l === i18n.language) ?? 'en';
-  const [result, setResult] = useState<AnalysisResult | null>(null);
-  const [state, setState] = useState<FindingsState['state']>('loading');
-  const [findings, setFindings] = useState<FindingView[]>([]);
+  // A transition: the findings list may render after the image, which the reader looks at first.
+  const query = useCoreQuery('analysis:get', instanceId === null ? null : { instanceId, language }, { client, transition: true });
+  const result = query.data ?? null;
+  // The reader's decisions show at once (optimistic): local findings belong to the answer they were made on, and a
+  // new answer (another image, a re-analysis) starts from what the core says.
+  const [local, setLocal] = useState<{ for: AnalysisResult | null; findings: FindingView[] } | null>(null);
+  const findings = useMemo(
+    () => (local && local.for === result ? local.findings : result ? result.findings.map(toFindingView) : []),
+    [local, result],
+  );
+  const setFindings = (next: FindingView[]) => setLocal({ for: result, findings: next });
+  const [failureOf, setFailureOf] = useState<{ instanceId: number | null; message: string } | null>(null);
+  const failure = failureOf && failureOf.instanceId === instanceId ? failureOf.message : null;
+  const setFailure = (message: string | null) => setFailureOf(message === null ? null : { instanceId, message });
   const [jobId, setJobId] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
+  const [starting, setStarting] = useState(false);
 
-  useEffect(() => {
-    if (instanceId === null) return;
-    let stale = false;
-    setState('loading');
-    void client.invoke('analysis:get', { instanceId, language }).then((r) => {
-      if (stale) return;
-      if (!r.ok) {
-        setState(r.error.code === 'not_found' && /unknown operation/.test(r.error.message) ? 'unavailable' : { error: r.error.message });
-        return;
-      }
-      // A transition: the findings list may render after the image, which the reader looks at first.
-      startTransition(() => {
-        setResult(r.value);
-        setFindings(r.value ? r.value.findings.map(toFindingView) : []);
-        setState(r.value ? 'ready' : 'none');
-      });
-    });
-    return () => {
-      stale = true;
-    };
-  }, [client, instanceId, language, tick]);
-
+  const { reload } = query;
   useEffect(() => {
     if (!jobId) return;
     return client.subscribe('jobs:onDidFinish', (job) => {
       if (job.id !== jobId) return;
       setJobId(null);
-      if (job.state === 'failed') setState({ error: job.message ?? 'analysis failed' });
-      else setTick((n) => n + 1);
+      if (job.state === 'failed') setFailure(job.message ?? 'analysis failed');
+      else reload();
     });
-  }, [client, jobId]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, jobId, reload]);
 
   const analyse = useCallback(() => {
     if (instanceId === null) return;
-    setState('loading');
+    setStarting(true);
+    setFailure(null);
     void client.invoke('analysis:start', { instanceIds: [instanceId] }).then((r) => {
-      if (!r.ok) setState({ error: r.error.message });
-      else if (r.value.state === 'done' || r.value.state === 'failed') setTick((n) => n + 1);
+      setStarting(false);
+      if (!r.ok) setFailure(r.error.message);
+      else if (r.value.state === 'done' || r.value.state === 'failed') reload();
       else setJobId(r.value.id);
     });
-  }, [client, instanceId]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, instanceId, reload]);
 
   const review = useCallback(
     (f: FindingView, decision: FindingDecision, editedText?: string) => {
       if (decision === 'pending' || !result) return;
       const previous = findings;
-      setFindings((all) => all.map((x) => (x.id === f.id ? { ...x, review: { decision, editedText: editedText ?? x.review.editedText } } : x)));
+      setFindings(findings.map((x) => (x.id === f.id ? { ...x, review: { decision, editedText: editedText ?? x.review.editedText } } : x)));
       void client
         .invoke('analysis:review', { analysisId: result.analysisId, label: f.label, decision, ...(editedText ? { text: editedText } : {}) })
         .then((r) => {
           // The decision was not stored: show the panel as the core has it, and why.
           if (!r.ok) {
             setFindings(previous);
-            setState({ error: r.error.message });
+            setFailure(r.error.message);
           }
         });
     },
-    [client, result, findings],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [client, result, findings, instanceId],
   );
 
+  const state: FindingsState['state'] = failure
+    ? { error: failure }
+    : query.status === 'error'
+      ? { error: query.error!.message }
+      : query.status === 'ready' && !starting
+        ? result
+          ? 'ready'
+          : 'none'
+        : 'loading';
   return {
     state,
     findings,

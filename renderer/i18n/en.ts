@@ -131,7 +131,6 @@ export const en = {
     text: 'Findings text',
     title: 'Findings',
     model: 'model {{model}}',
-    unavailable: 'AI analysis is not available in this version of the core.',
     notAnalysed: 'This image has not been analysed yet.',
     analyse: 'Analyse',
     opacity: 'Heatmap opacity',

@@ -132,7 +132,6 @@ export const es: Messages = {
     text: 'Texto de hallazgos',
     title: 'Hallazgos',
     model: 'modelo {{model}}',
-    unavailable: 'El análisis por IA no está disponible en esta versión del núcleo.',
     notAnalysed: 'Esta imagen aún no se ha analizado.',
     analyse: 'Analizar',
     opacity: 'Opacidad del mapa de calor',

@@ -132,7 +132,6 @@ export const fr: Messages = {
     text: 'Texte des anomalies',
     title: 'Anomalies',
     model: 'modèle {{model}}',
-    unavailable: 'L’analyse IA n’est pas disponible dans cette version du noyau.',
     notAnalysed: 'Cette image n’a pas encore été analysée.',
     analyse: 'Analyser',
     opacity: 'Opacité de la carte de chaleur',

@@ -132,7 +132,6 @@ export const pt: Messages = {
     text: 'Texto dos achados',
     title: 'Achados',
     model: 'modelo {{model}}',
-    unavailable: 'A análise por IA não está disponível nesta versão do núcleo.',
     notAnalysed: 'Esta imagem ainda não foi analisada.',
     analyse: 'Analisar',
     opacity: 'Opacidade do mapa de calor',

@@ -5,6 +5,7 @@ import type { ExportFormat, Report, ReportExport } from '../../main/api/index.js
 import { useCoreClient } from '../app/CoreClientContext.js';
 import { LANGUAGES } from '../i18n/index.js';
 import { call } from '../app/coreClient.js';
+import { useCoreQuery } from '../common/useCoreQuery.js';
 
 const FORMATS: ExportFormat[] = ['pdf', 'docx', 'txt', 'fhir', 'sr'];
 
@@ -17,7 +18,7 @@ export function ReportPanel({ studyId, instanceId }: { studyId: number; instance
   const client = useCoreClient();
   const [report, setReport] = useState<Report | null>(null);
   const [texts, setTexts] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(true);
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [signer, setSigner] = useState('');
   const [format, setFormat] = useState<ExportFormat>('pdf');
@@ -40,15 +41,19 @@ export function ReportPanel({ studyId, instanceId }: { studyId: number; instance
     }
   };
 
+  // The study's latest report, if any: found, then opened (the opening is audited as a view).
+  const found = useCoreQuery('reports:search', { studyId, text: '', limit: 1 });
+  const reportId = found.data?.[0]?.id;
+  const opened = useCoreQuery('reports:get', reportId === undefined ? null : { reportId });
+  const loadError = found.error?.message ?? opened.error?.message ?? null;
+  const loading = found.status === 'loading' || opened.status === 'loading';
   useEffect(() => {
     setReport(null);
     setExported(null);
-    void run(async () => {
-      const found = await call(client, 'reports:search', { studyId, text: '', limit: 1 });
-      if (found[0]) show(await call(client, 'reports:get', { reportId: found[0].id }));
-    });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, studyId]);
+  }, [studyId]);
+  useEffect(() => {
+    if (opened.data) show(opened.data);
+  }, [opened.data]);
 
   const dirty = report ? report.sections.some((s) => texts[s.name] !== s.text) : false;
   const save = () =>
@@ -61,9 +66,9 @@ export function ReportPanel({ studyId, instanceId }: { studyId: number; instance
   return (
     <Box component="section" aria-label={t('report.title')} sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
       <Typography variant="h6">{t('report.title')}</Typography>
-      {busy && <LinearProgress aria-label={t('common.loading')} />}
-      {error && <Alert severity="error">{error}</Alert>}
-      {!report && !busy && (
+      {(busy || loading) && <LinearProgress aria-label={t('common.loading')} />}
+      {(error ?? loadError) && <Alert severity="error">{error ?? loadError}</Alert>}
+      {!report && !busy && !loading && (
         <Button
           variant="contained"
           onClick={() => run(async () => show(await call(client, 'reports:draft', { studyId, instanceId, language })))}

@@ -1,7 +1,8 @@
 import { Alert, Box, Button, LinearProgress, MenuItem, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import { useCallback, useEffect, useState } from 'react';
+import { useCoreQuery } from '../common/useCoreQuery.js';
 import { useTranslation } from 'react-i18next';
-import type { Calibration, Job, ModelList } from '../../main/api/index.js';
+import type { Job, ModelList } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
 import { call } from '../app/coreClient.js';
 import { useLabel } from '../common/useLabel.js';
@@ -15,22 +16,20 @@ export function ModelSettings() {
   const { t } = useTranslation();
   const label = useLabel();
   const client = useCoreClient();
-  const [list, setList] = useState<ModelList | null>(null);
-  const [calibration, setCalibration] = useState<Calibration | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const listQuery = useCoreQuery('models:list', {});
+  const list = listQuery.data ?? null;
+  const calibrationQuery = useCoreQuery('calibration:get', list?.activePackId ? { packId: list.activePackId } : null);
+  const calibration = calibrationQuery.data ?? null;
+  const [failure, setError] = useState<string | null>(null);
+  const error = failure ?? listQuery.error?.message ?? calibrationQuery.error?.message ?? null;
   const [labelsCsv, setLabelsCsv] = useState('');
   const [job, setJob] = useState<Job | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const l = await call(client, 'models:list', {});
-      setList(l);
-      setCalibration(l.activePackId ? await call(client, 'calibration:get', { packId: l.activePackId }) : null);
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
-  }, [client]);
-  useEffect(() => void load(), [load]);
+  const { reload: reloadList } = listQuery;
+  const { reload: reloadCalibration } = calibrationQuery;
+  const load = useCallback(() => {
+    reloadList();
+    reloadCalibration();
+  }, [reloadList, reloadCalibration]);
 
   useEffect(() => {
     if (!job || job.finishedAt) return;
@@ -38,7 +37,7 @@ export function ModelSettings() {
     const offF = client.subscribe('jobs:onDidFinish', (j) => {
       if (j.id !== job.id) return;
       setJob(j);
-      void load();
+      load();
     });
     return () => {
       offP();
@@ -50,7 +49,7 @@ export function ModelSettings() {
   const set = async (input: { activePackId?: string; provider?: ModelList['provider'] }) => {
     try {
       await call(client, 'models:setSettings', input);
-      await load();
+      load();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }

@@ -1,9 +1,8 @@
 import { Alert, Box, Chip, MenuItem, Stack, TextField, Typography } from '@mui/material';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Priors } from '../../main/api/index.js';
-import { useCoreClient } from '../app/CoreClientContext.js';
-import { call } from '../app/coreClient.js';
+import { useCoreQuery } from '../common/useCoreQuery.js';
 import { useLabel } from '../common/useLabel.js';
 
 const W = 320;
@@ -14,30 +13,17 @@ const PAD = { left: 34, right: 10, top: 10, bottom: 24 };
 export function PriorTrendPanel({ studyId }: { studyId: number }) {
   const { t } = useTranslation();
   const label = useLabel();
-  const client = useCoreClient();
-  const [priors, setPriors] = useState<Priors | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [chosen, setChosen] = useState<string>('');
-
-  useEffect(() => {
-    let stale = false;
-    setPriors(null);
-    setError(null);
-    call(client, 'priors:get', { studyId }).then(
-      (p) => {
-        if (stale) return;
-        setPriors(p);
-        // Start with the finding the current study is most suspicious for.
-        const latest = (s: Priors['series'][number]) => s.points.find((x) => x.studyId === studyId)?.probability ?? -1;
-        const best = [...p.series].sort((a, b) => latest(b) - latest(a))[0];
-        setChosen(best?.label ?? '');
-      },
-      (err: Error) => !stale && setError(err.message),
-    );
-    return () => {
-      stale = true;
-    };
-  }, [client, studyId]);
+  const query = useCoreQuery('priors:get', { studyId });
+  const priors = query.data ?? null;
+  const error = query.error?.message ?? null;
+  const [picked, setPicked] = useState<{ studyId: number; label: string } | null>(null);
+  // Until the reader picks one, the finding the current study is most suspicious for.
+  const chosen = useMemo(() => {
+    if (picked?.studyId === studyId) return picked.label;
+    const latest = (s: Priors['series'][number]) => s.points.find((x) => x.studyId === studyId)?.probability ?? -1;
+    return [...(priors?.series ?? [])].sort((a, b) => latest(b) - latest(a))[0]?.label ?? '';
+  }, [picked, priors, studyId]);
+  const setChosen = (label: string) => setPicked({ studyId, label });
 
   const series = useMemo(() => priors?.series.find((s) => s.label === chosen) ?? null, [priors, chosen]);
 

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Instance, StudyDetail } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
-import { call } from '../app/coreClient.js';
+import { useCoreQuery } from '../common/useCoreQuery.js';
 import { defaultOverlays, emptyOverlays, hasOverlay, toggleAiOverlays, type OverlayState } from '../findings/findingView.js';
 import { FindingsPanel } from '../findings/FindingsPanel.js';
 import { FindingOverlay, findingOverlayLabels } from '../findings/FindingOverlay.js';
@@ -35,8 +35,9 @@ function instancesOf(study: StudyDetail): Instance[] {
 export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps) {
   const { t } = useTranslation();
   const client = useCoreClient();
-  const [study, setStudy] = useState<StudyDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const studyQuery = useCoreQuery('studies:get', { studyId });
+  const study = studyQuery.data ?? null;
+  const error = studyQuery.error?.message ?? null;
   const [index, setIndex] = useState(0);
   const [geometry, setGeometry] = useState<ViewGeometry>(initialGeometry);
   const [priorGeometry, setPriorGeometry] = useState<ViewGeometry>(initialGeometry);
@@ -46,37 +47,19 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
   const [command, setCommand] = useState<PaneCommand | null>(null);
   const [showPrior, setShowPrior] = useState(false);
   const [linked, setLinked] = useState(true);
-  const [prior, setPrior] = useState<StudyDetail | null>(null);
   const [overlays, setOverlays] = useState<OverlayState>(emptyOverlays);
   const [tab, setTab] = useState<SideTab>('findings');
 
+  // Another study: the reader starts from its first image, fitted, without the previous study's overlays.
   useEffect(() => {
-    let stale = false;
-    setStudy(null);
-    setError(null);
     setIndex(0);
     setGeometry(initialGeometry);
     setOverlays(emptyOverlays);
-    call(client, 'studies:get', { studyId }).then(
-      (s) => !stale && setStudy(s),
-      (err: Error) => !stale && setError(err.message),
-    );
-    return () => {
-      stale = true;
-    };
-  }, [client, studyId]);
+  }, [studyId]);
 
-  const priors = usePriors(client, study);
-  useEffect(() => {
-    setPrior(null);
-    const first = priors[0];
-    if (!showPrior || first === undefined) return;
-    let stale = false;
-    call(client, 'studies:get', { studyId: first }).then((s) => !stale && setPrior(s), () => undefined);
-    return () => {
-      stale = true;
-    };
-  }, [client, priors, showPrior]);
+  const priors = usePriors(study);
+  const priorId = priors[0]?.studyId;
+  const prior = useCoreQuery('studies:get', showPrior && priorId !== undefined ? { studyId: priorId } : null).data ?? null;
 
   const instances = useMemo(() => (study ? instancesOf(study) : []), [study]);
   const instance = instances[index] ?? null;

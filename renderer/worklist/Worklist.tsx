@@ -12,10 +12,10 @@ import {
   TableRow,
   Typography,
 } from '@mui/material';
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudySummary } from '../../main/api/index.js';
-import { useCoreClient } from '../app/CoreClientContext.js';
+import { useCoreQuery } from '../common/useCoreQuery.js';
 import { AiStatusChip } from './AiStatusChip.js';
 import { AnalyseAllButton } from './AnalyseAllButton.js';
 import { ImportPanel } from './ImportPanel.js';
@@ -34,44 +34,21 @@ export interface WorklistProps {
 /** The worklist: search, filters, sort, AI status per study, import, keyboard navigation. */
 export function Worklist({ onOpen, debounceMs = 250 }: WorklistProps) {
   const { t } = useTranslation();
-  const client = useCoreClient();
   const [filters, setFilters] = useState<WorklistFilterValues>(emptyFilters);
   const text = useDebounced(filters.text, debounceMs);
-  const [items, setItems] = useState<StudySummary[]>([]);
-  const [total, setTotal] = useState(0);
   const [limit, setLimit] = useState(PAGE);
   const [active, setActive] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
   const [showImport, setShowImport] = useState(false);
-  const [reloadTick, setReloadTick] = useState(0);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
 
-  const reload = useCallback(() => setReloadTick((n) => n + 1), []);
-
-  useEffect(() => {
-    let stale = false;
-    setLoading(true);
-    void client.invoke('studies:list', toQuery(filters, text, limit)).then((result) => {
-      if (stale) return;
-      setLoading(false);
-      if (!result.ok) {
-        setError(result.error.message);
-        return;
-      }
-      setError(null);
-      setItems(result.value.items);
-      setTotal(result.value.total);
-      setActive((a) => Math.min(a, Math.max(result.value.items.length - 1, 0)));
-    });
-    return () => {
-      stale = true;
-    };
-    // `filters.text` is read through its debounced copy.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, text, filters.dateFrom, filters.dateTo, filters.modality, filters.hasAi, filters.finding, filters.status, filters.sort, limit, reloadTick]);
-
-  useEffect(() => client.subscribe('studies:onDidChange', reload), [client, reload]);
+  // The rows stay while a new filter is asked (no flicker while typing); a change in the index asks again.
+  const list = useCoreQuery('studies:list', toQuery(filters, text, limit), { keepPrevious: true, refreshOn: ['studies:onDidChange'] });
+  const items = useMemo(() => list.data?.items ?? [], [list.data]);
+  const total = list.data?.total ?? 0;
+  const loading = list.status === 'loading';
+  const error = list.error?.message ?? null;
+  const reload = list.reload;
+  useEffect(() => setActive((a) => Math.min(a, Math.max(items.length - 1, 0))), [items]);
 
   useEffect(() => {
     bodyRef.current?.querySelector<HTMLElement>(`[data-row-index="${active}"]`)?.scrollIntoView?.({ block: 'nearest' });
