@@ -41,11 +41,17 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
 
   const collected = await collectSources(request.roots);
   try {
+    let failedBeforeStart = 0;
     for (const p of collected.problems) {
-      if (!already.has(p.path)) jobs.recordItem(control.id, p.path, p.outcome, p.reason);
+      if (already.has(p.path)) continue;
+      jobs.recordItem(control.id, p.path, p.outcome, p.reason);
+      if (p.outcome === 'failed') failedBeforeStart++;
     }
     const todo = collected.sources.filter((s) => !already.has(s.path));
     control.setTotal(todo.length);
+    // A root that does not exist, a missing DICOMDIR member, an unreadable zip fail before any file is read: the job's
+    // count of failures includes them, so it says what the stored report says.
+    if (failedBeforeStart) control.advance(0, failedBeforeStart);
 
     const sidecars = new Map<string, SidecarIndex>();
     const sidecarFor = (s: ImportSource) => {

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnalysisResult, Finding } from '../../main/api/index.js';
 import type { CoreClient } from '../app/coreClient.js';
 import { LANGUAGES } from '../i18n/index.js';
 import { useCoreQuery } from '../common/useCoreQuery.js';
+import { useJob } from '../common/useJob.js';
 import type { FindingDecision, FindingView } from './findingView.js';
 
 export interface FindingsState {
@@ -56,33 +57,23 @@ export function useFindings(client: CoreClient, instanceId: number | null): Find
   const [failureOf, setFailureOf] = useState<{ instanceId: number | null; message: string } | null>(null);
   const failure = failureOf && failureOf.instanceId === instanceId ? failureOf.message : null;
   const setFailure = (message: string | null) => setFailureOf(message === null ? null : { instanceId, message });
-  const [jobId, setJobId] = useState<string | null>(null);
-  const [starting, setStarting] = useState(false);
 
   const { reload } = query;
-  useEffect(() => {
-    if (!jobId) return;
-    return client.subscribe('jobs:onDidFinish', (job) => {
-      if (job.id !== jobId) return;
-      setJobId(null);
-      if (job.state === 'failed') setFailure(job.message ?? 'analysis failed');
+  // One image's analysis as a job, followed to its end even when it ends before the start call returns.
+  const job = useJob('analysis', {
+    onFinished: (j) => {
+      if (j.state === 'failed') setFailure(j.message ?? 'analysis failed');
       else reload();
-    });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, jobId, reload]);
-
+    },
+  });
+  const { start: startJob } = job;
   const analyse = useCallback(() => {
     if (instanceId === null) return;
-    setStarting(true);
     setFailure(null);
-    void client.invoke('analysis:start', { instanceIds: [instanceId] }).then((r) => {
-      setStarting(false);
-      if (!r.ok) setFailure(r.error.message);
-      else if (r.value.state === 'done' || r.value.state === 'failed') reload();
-      else setJobId(r.value.id);
-    });
+    void startJob(() => client.invoke('analysis:start', { instanceIds: [instanceId] }));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, instanceId, reload]);
+  }, [client, instanceId, startJob]);
+  const startError = job.error;
 
   const review = useCallback(
     (f: FindingView, decision: FindingDecision, editedText?: string) => {
@@ -103,20 +94,15 @@ export function useFindings(client: CoreClient, instanceId: number | null): Find
     [client, result, findings, instanceId],
   );
 
-  const state: FindingsState['state'] = failure
-    ? { error: failure }
-    : query.status === 'error'
-      ? { error: query.error!.message }
-      : query.status === 'ready' && !starting
-        ? result
-          ? 'ready'
-          : 'none'
-        : 'loading';
+  let state: FindingsState['state'] = 'loading';
+  if (failure ?? startError) state = { error: (failure ?? startError)! };
+  else if (query.status === 'error') state = { error: query.error!.message };
+  else if (query.status === 'ready' && !job.running) state = result ? 'ready' : 'none';
   return {
     state,
     findings,
     result,
-    analysing: jobId !== null,
+    analysing: job.running,
     modelLabel: result ? `${result.packId} ${result.packVersion}` : null,
     analyse,
     review,

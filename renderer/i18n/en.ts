@@ -73,6 +73,16 @@ export const en = {
       failed: 'Import failed after {{done}} files',
       cancelled: 'Cancelled after {{done}} files',
     },
+    final: {
+      done: 'Done: {{files}} files, {{failed}} failed — {{imported}} imported, {{updated}} updated, {{skipped}} skipped',
+      failed: 'Import failed after {{files}} files ({{failed}} failed) — {{imported}} imported, {{updated}} updated, {{skipped}} skipped',
+      cancelled: 'Cancelled after {{files}} files ({{failed}} failed) — {{imported}} imported, {{updated}} updated, {{skipped}} skipped; what was imported is kept',
+    },
+    nothingFound: 'No file was found to import: check the paths.',
+    failedFiles: 'Failed files ({{count}})',
+    skippedFiles: 'Skipped on purpose ({{count}})',
+    showAll: 'Show all {{count}}',
+    moreInReport: '{{count}} more are in the import report (cxr import --report).',
   },
   jobs: {
     state: {

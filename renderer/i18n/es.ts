@@ -74,6 +74,16 @@ export const es: Messages = {
       failed: 'La importación falló tras {{done}} archivos',
       cancelled: 'Cancelada tras {{done}} archivos',
     },
+    final: {
+      done: 'Terminado: {{files}} archivos, {{failed}} con error — {{imported}} importados, {{updated}} actualizados, {{skipped}} omitidos',
+      failed: 'La importación falló tras {{files}} archivos ({{failed}} con error) — {{imported}} importados, {{updated}} actualizados, {{skipped}} omitidos',
+      cancelled: 'Cancelado tras {{files}} archivos ({{failed}} con error) — {{imported}} importados, {{updated}} actualizados, {{skipped}} omitidos; lo importado se conserva',
+    },
+    nothingFound: 'No se encontró ningún archivo para importar: revise las rutas.',
+    failedFiles: 'Archivos con error ({{count}})',
+    skippedFiles: 'Omitidos a propósito ({{count}})',
+    showAll: 'Mostrar los {{count}}',
+    moreInReport: '{{count}} más en el informe de importación (cxr import --report).',
   },
   jobs: {
     state: {

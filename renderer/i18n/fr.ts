@@ -74,6 +74,16 @@ export const fr: Messages = {
       failed: 'Échec de l’import après {{done}} fichiers',
       cancelled: 'Annulé après {{done}} fichiers',
     },
+    final: {
+      done: 'Terminé : {{files}} fichiers, {{failed}} en échec — {{imported}} importés, {{updated}} mis à jour, {{skipped}} ignorés',
+      failed: 'Échec de l’import après {{files}} fichiers ({{failed}} en échec) — {{imported}} importés, {{updated}} mis à jour, {{skipped}} ignorés',
+      cancelled: 'Annulé après {{files}} fichiers ({{failed}} en échec) — {{imported}} importés, {{updated}} mis à jour, {{skipped}} ignorés ; ce qui a été importé est conservé',
+    },
+    nothingFound: 'Aucun fichier à importer n’a été trouvé : vérifiez les chemins.',
+    failedFiles: 'Fichiers en échec ({{count}})',
+    skippedFiles: 'Ignorés volontairement ({{count}})',
+    showAll: 'Tout afficher ({{count}})',
+    moreInReport: '{{count}} de plus dans le rapport d’import (cxr import --report).',
   },
   jobs: {
     state: {

@@ -74,6 +74,16 @@ export const pt: Messages = {
       failed: 'A importação falhou após {{done}} ficheiros',
       cancelled: 'Cancelada após {{done}} ficheiros',
     },
+    final: {
+      done: 'Concluído: {{files}} arquivos, {{failed}} com falha — {{imported}} importados, {{updated}} atualizados, {{skipped}} ignorados',
+      failed: 'A importação falhou após {{files}} arquivos ({{failed}} com falha) — {{imported}} importados, {{updated}} atualizados, {{skipped}} ignorados',
+      cancelled: 'Cancelado após {{files}} arquivos ({{failed}} com falha) — {{imported}} importados, {{updated}} atualizados, {{skipped}} ignorados; o que foi importado é mantido',
+    },
+    nothingFound: 'Nenhum arquivo para importar foi encontrado: verifique os caminhos.',
+    failedFiles: 'Arquivos com falha ({{count}})',
+    skippedFiles: 'Ignorados de propósito ({{count}})',
+    showAll: 'Mostrar todos ({{count}})',
+    moreInReport: 'Mais {{count}} no relatório de importação (cxr import --report).',
   },
   jobs: {
     state: {

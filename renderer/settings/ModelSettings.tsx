@@ -1,8 +1,9 @@
 import { Alert, Box, Button, LinearProgress, MenuItem, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
+import { useJob } from '../common/useJob.js';
 import { useCoreQuery } from '../common/useCoreQuery.js';
 import { useTranslation } from 'react-i18next';
-import type { Job, ModelList } from '../../main/api/index.js';
+import type { ModelList } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
 import { call } from '../app/coreClient.js';
 import { useLabel } from '../common/useLabel.js';
@@ -23,7 +24,6 @@ export function ModelSettings() {
   const [failure, setError] = useState<string | null>(null);
   const error = failure ?? listQuery.error?.message ?? calibrationQuery.error?.message ?? null;
   const [labelsCsv, setLabelsCsv] = useState('');
-  const [job, setJob] = useState<Job | null>(null);
   const { reload: reloadList } = listQuery;
   const { reload: reloadCalibration } = calibrationQuery;
   const load = useCallback(() => {
@@ -31,20 +31,9 @@ export function ModelSettings() {
     reloadCalibration();
   }, [reloadList, reloadCalibration]);
 
-  useEffect(() => {
-    if (!job || job.finishedAt) return;
-    const offP = client.subscribe('jobs:onDidProgress', (j) => j.id === job.id && setJob(j));
-    const offF = client.subscribe('jobs:onDidFinish', (j) => {
-      if (j.id !== job.id) return;
-      setJob(j);
-      load();
-    });
-    return () => {
-      offP();
-      offF();
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, job?.id, job?.finishedAt, load]);
+  // Calibration runs as a job; a mistyped labels file ends it at once, and that end (with its reason) is shown.
+  const calibrationJob = useJob('calibration', { reattach: true, onFinished: load });
+  const { job } = calibrationJob;
 
   const set = async (input: { activePackId?: string; provider?: ModelList['provider'] }) => {
     try {
@@ -141,17 +130,24 @@ export function ModelSettings() {
             />
             <Button
               variant="outlined"
-              disabled={!labelsCsv.trim() || (job !== null && !job.finishedAt)}
-              onClick={() => void call(client, 'calibration:run', { labelsCsv: labelsCsv.trim() }).then(setJob, (err: Error) => setError(err.message))}
+              disabled={!labelsCsv.trim() || calibrationJob.running}
+              onClick={() => void calibrationJob.start(() => client.invoke('calibration:run', { labelsCsv: labelsCsv.trim() }))}
             >
               {t('settings.calibrate')}
             </Button>
           </Stack>
           {job && (
-            <Typography variant="caption">
-              {t(`jobs.state.${job.state}`, { done: job.done, total: job.total, failed: job.failed })} {job.message ?? ''}
-            </Typography>
+            <Box aria-live="polite" data-testid="calibration-status">
+              {calibrationJob.running && <LinearProgress variant={job.total > 0 ? 'determinate' : 'indeterminate'} value={job.total > 0 ? (job.done / job.total) * 100 : 0} />}
+              <Typography variant="caption" component="div">
+                {t(`jobs.state.${job.state}`, { done: job.done, total: job.total, failed: job.failed })}
+              </Typography>
+              {job.message && !calibrationJob.running && (
+                <Alert severity={job.state === 'failed' ? 'error' : 'info'}>{job.message}</Alert>
+              )}
+            </Box>
           )}
+          {calibrationJob.error && <Alert severity="error">{calibrationJob.error}</Alert>}
         </>
       )}
     </Stack>

@@ -18,6 +18,19 @@ function setup() {
   const client = new FakeClient({
     'studies:list': () => ({ total: rows.length, offset: 0, items: rows }),
     'import:start': () => job({ id: 'imp-7', total: 0 }),
+    'import:report': ({ jobId }) => ({
+      jobId,
+      state: 'done',
+      startedAt: 'x',
+      finishedAt: 'y',
+      roots: ['/data/nih'],
+      imported: 17,
+      updated: 0,
+      skipped: 2,
+      skippedReasons: [],
+      failed: [{ path: '/data/dicom/a.dcm', reason: 'truncated file' }],
+      failedCount: 1,
+    }),
     'analysis:start': () => job({ id: 'ai-1', kind: 'analysis', total: 3 }),
   });
   const onOpen = vi.fn();
@@ -89,8 +102,11 @@ describe('Worklist', () => {
     expect(screen.getByTestId('import-status').textContent).toContain('5 of 20 files (1 failed)');
 
     const listsBefore = client.callsOf('studies:list').length;
-    act(() => client.emit('jobs:onDidFinish', job({ id: 'imp-7', state: 'done', done: 20, total: 20, failed: 1 })));
-    expect(screen.getByTestId('import-status').textContent).toContain('Done: 20 files, 1 failed');
+    act(() => client.emit('jobs:onDidFinish', job({ id: 'imp-7', state: 'done', done: 20, total: 20, failed: 1, finishedAt: 'y' })));
+    // The final line comes from the stored report, with every failed file and its reason.
+    await waitFor(() => expect(screen.getByTestId('import-status').textContent).toBe('Done: 20 files, 1 failed — 17 imported, 0 updated, 2 skipped'));
+    expect(within(screen.getByTestId('import-failures')).getByText('truncated file')).toBeTruthy();
+    expect(within(screen.getByTestId('import-failures')).getByText('/data/dicom/a.dcm')).toBeTruthy();
     await waitFor(() => expect(client.callsOf('studies:list').length).toBeGreaterThan(listsBefore));
   });
 

@@ -86,7 +86,7 @@ export function Worklist({ onOpen, debounceMs = 250 }: WorklistProps) {
       </Box>
       <Collapse in={showImport}>
         <Paper variant="outlined">
-          <ImportPanel onFinished={reload} />
+          <ImportPanel onFinished={reload} onRunning={() => setShowImport(true)} />
         </Paper>
       </Collapse>
       {error && <Alert severity="error">{error}</Alert>}
