@@ -20,20 +20,23 @@ export function ImportOutcome({ job, report }: { job: Job; report: ImportReport 
         {t(`import.final.${job.state === 'running' || job.state === 'queued' ? 'done' : job.state}`, counts)}
       </Typography>
       {files === 0 && <Typography variant="caption" component="div">{t('import.nothingFound')}</Typography>}
-      <Reasons testId="import-failures" title={t('import.failedFiles', { count: report.failedCount })} items={report.failed} total={report.failedCount} />
+      <Reasons testId="import-failures" color="error" title={t('import.failedFiles', { count: report.failedCount })} items={report.failed} total={report.failedCount} />
       <Reasons testId="import-skipped" title={t('import.skippedFiles', { count: report.skippedReasons.length })} items={report.skippedReasons} total={report.skippedReasons.length} />
     </Box>
   );
 }
 
-function Reasons({ title, items, total, testId }: { title: string; items: { path: string; reason: string }[]; total: number; testId: string }) {
+function Reasons(props: { title: string; items: { path: string; reason: string }[]; total: number; testId: string; color?: 'error' }) {
+  const { title, items, total, testId } = props;
   const { t } = useTranslation();
   const [all, setAll] = useState(false);
   if (!items.length) return null;
   const shown = all ? items : items.slice(0, SHOWN);
   return (
     <Box data-testid={testId} sx={{ mt: 0.5 }}>
-      <Typography variant="subtitle2">{title}</Typography>
+      <Typography variant="subtitle2" color={props.color}>
+        {title}
+      </Typography>
       <List dense disablePadding sx={{ maxHeight: 200, overflow: 'auto' }}>
         {shown.map((f) => (
           <ListItem key={f.path} disableGutters sx={{ py: 0 }}>
