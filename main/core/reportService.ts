@@ -90,8 +90,17 @@ export function createReportService(deps: ReportServiceDeps): Service {
       return r;
     },
 
-    async 'reports:draft'({ studyId, templateId, language, instanceId, withHeatmap, author }) {
+    async 'reports:draft'({ studyId, templateId, language, instanceId, withHeatmap, comparisonStudyIds, author }) {
       const study = sources.study(studyId);
+      // Studies of different patients are never joined: a comparison with another patient's study is refused.
+      const compared = [...new Set(comparisonStudyIds)].map((id) => {
+        if (id === studyId) throw new CoreError('invalid_input', `study ${studyId} cannot be compared with itself`);
+        const other = sources.study(id);
+        if (other.patientRowId !== study.patientRowId) {
+          throw new CoreError('invalid_input', `study ${id} belongs to another patient than study ${studyId}: it cannot be a comparison`);
+        }
+        return other;
+      });
       const instances = study.series.flatMap((s) => s.instances);
       if (instanceId !== undefined && !instances.some((i) => i.id === instanceId)) {
         throw new CoreError('invalid_input', `image ${instanceId} is not part of study ${studyId}`);
@@ -113,12 +122,13 @@ export function createReportService(deps: ReportServiceDeps): Service {
         keyInstanceId: instanceId ?? instances[0]?.id ?? null,
         withHeatmap,
         analyses,
+        compared,
         author,
         now: clock(),
       });
       const report = db.transaction(() => {
         const r = reports.create(draft);
-        audit(author, 'draft', r, { templateId: id, aiFindings: r.aiFindings.length });
+        audit(author, 'draft', r, { templateId: id, aiFindings: r.aiFindings.length, comparisonStudyIds: compared.map((c) => c.id) });
         studyStatus(r);
         return r;
       });

@@ -33,8 +33,29 @@ export function acceptedFindings(result: AnalysisResult): ReportAiFinding[] {
 
 const SEX: Record<string, string> = { M: 'M', F: 'F', O: 'O' };
 
+/**
+ * The Comparison line: each compared study as "date (modality, description)", newest first. Dates and DICOM values
+ * only, so it reads the same in every report language; an undated study says so with "?".
+ */
+export function comparisonText(studies: readonly StudyDetail[]): string {
+  return [...studies]
+    .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''))
+    .map((s) => {
+      const detail = [s.modalities.join('/'), s.description.trim()].filter(Boolean).join(', ');
+      return `${s.date ?? '?'}${detail ? ` (${detail})` : ''}`;
+    })
+    .join('; ');
+}
+
 /** The template fields' values for a study, its key image and the accepted findings (see TEMPLATE_FIELDS). */
-export function fieldValues(study: StudyDetail, key: { instance: Instance; modality: string; seriesUid: string } | null, findings: ReportAiFinding[], author: string, now: Date): Record<string, string> {
+export function fieldValues(
+  study: StudyDetail,
+  key: { instance: Instance; modality: string; seriesUid: string } | null,
+  findings: ReportAiFinding[],
+  author: string,
+  now: Date,
+  compared: readonly StudyDetail[] = [],
+): Record<string, string> {
   const packs = [...new Set(findings.map((f) => `${f.modelPack} ${f.modelVersion}`))];
   const imageCount = study.series.reduce((n, s) => n + s.instances.length, 0);
   const values: Record<string, string> = {
@@ -51,6 +72,7 @@ export function fieldValues(study: StudyDetail, key: { instance: Instance; modal
     'study.institution': study.institution,
     'study.referringPhysician': study.referringPhysician,
     'study.indication': '',
+    'study.comparison': comparisonText(compared),
     'image.view': key?.instance.viewPosition ?? '',
     'image.modality': key?.modality ?? '',
     'image.count': String(imageCount),
@@ -76,6 +98,8 @@ export function draftFromTemplate(input: {
   keyInstanceId: number | null;
   withHeatmap: boolean;
   analyses: AnalysisResult[];
+  /** Earlier studies of the same patient the reader compared with (checked by the caller). */
+  compared?: readonly StudyDetail[];
   author: string;
   now: Date;
 }): NewReport {
@@ -87,7 +111,7 @@ export function draftFromTemplate(input: {
   // Findings of the key image first, then the study's other images.
   const ordered = [...input.analyses].sort((a, b) => Number(b.instanceId === input.keyInstanceId) - Number(a.instanceId === input.keyInstanceId));
   const findings = ordered.flatMap(acceptedFindings);
-  const fields = fieldValues(study, key, findings, input.author, input.now);
+  const fields = fieldValues(study, key, findings, input.author, input.now, input.compared ?? []);
   return {
     studyId: study.id,
     studyInstanceUid: study.studyInstanceUid,

@@ -1,5 +1,6 @@
 import { AppBar, Box, Chip, IconButton, Toolbar, Tooltip, Typography } from '@mui/material';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import type { StudySummary, WorklistQuery } from '../../main/api/index.js';
 import { useTranslation } from 'react-i18next';
 import { SettingsDialog } from '../settings/SettingsDialog.js';
 import { ViewerScreen } from '../viewer/ViewerScreen.js';
@@ -14,6 +15,26 @@ export function App() {
   const client = useCoreClient();
   const [openStudy, setOpenStudy] = useState<number | null>(null);
   const [settings, setSettings] = useState(false);
+  // The worklist as the reader sees it (order, filters): the viewer moves through it with the keyboard.
+  const list = useRef<{ items: StudySummary[]; query: WorklistQuery } | null>(null);
+  const open = (s: StudySummary) => {
+    prefetchFromThumbnail(client, s.thumbnail);
+    setOpenStudy(s.id);
+  };
+  const navigate = (step: 1 | -1) => {
+    const items = list.current?.items ?? [];
+    const at = items.findIndex((s) => s.id === openStudy);
+    const next = at >= 0 ? items[at + step] : undefined;
+    if (next) open(next);
+  };
+  // After signing: the next unread study in the worklist's order and filters; back to the worklist when none is left.
+  const openNextUnread = async () => {
+    const query = { ...(list.current?.query ?? {}), status: 'unread' as const, offset: 0, limit: 50 };
+    const r = await client.invoke('studies:list', query);
+    const next = r.ok ? r.value.items.find((s) => s.id !== openStudy) : undefined;
+    if (next) open(next);
+    else setOpenStudy(null);
+  };
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }}>
       <AppBar position="static" color="default" elevation={1}>
@@ -32,15 +53,21 @@ export function App() {
       {/* The worklist stays mounted so its filters and scroll position survive a reading. */}
       <Box sx={{ flex: 1, minHeight: 0, p: 1, display: openStudy === null ? 'block' : 'none' }}>
         <Worklist
-          onOpen={(s) => {
-            prefetchFromThumbnail(client, s.thumbnail);
-            setOpenStudy(s.id);
-          }}
+          onOpen={open}
+          activeStudyId={openStudy}
+          visible={openStudy === null}
+          onListChange={(items, query) => (list.current = { items, query })}
         />
       </Box>
       {openStudy !== null && (
         <Box sx={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
-          <ViewerScreen studyId={openStudy} onBack={() => setOpenStudy(null)} onOpenStudy={setOpenStudy} />
+          <ViewerScreen
+            studyId={openStudy}
+            onBack={() => setOpenStudy(null)}
+            onOpenStudy={setOpenStudy}
+            onNavigateStudy={navigate}
+            onSignedOpenNext={() => void openNextUnread()}
+          />
         </Box>
       )}
       <SettingsDialog open={settings} onClose={() => setSettings(false)} />

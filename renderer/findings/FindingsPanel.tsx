@@ -113,8 +113,11 @@ export function FindingsPanel(props: FindingsPanelProps) {
             <ListItem
               key={f.id}
               data-testid={`finding-${f.label}`}
+              data-finding-label={f.label}
+              // Focusable so the keyboard can reach a finding (j/k) and decide on it (y/x).
+              tabIndex={0}
               divider
-              sx={{ display: 'block', opacity: f.review.decision === 'rejected' ? 0.55 : 1 }}
+              sx={{ display: 'block', opacity: f.review.decision === 'rejected' ? 0.55 : 1, '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: -2 } }}
             >
               <Stack direction="row" sx={{ alignItems: 'center', gap: 1 }}>
                 <Typography sx={{ flex: 1, fontWeight: f.positive ? 700 : 400 }}>{name}</Typography>

@@ -64,7 +64,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function setup() {
+function setup(props: Partial<Parameters<typeof ViewerScreen>[0]> = {}) {
   const client = new FakeClient({
     'studies:get': ({ studyId }) => (studyId === 2 ? current : prior),
     'priors:get': () => ({
@@ -79,7 +79,7 @@ function setup() {
     }),
     'analysis:get': () => null,
   });
-  renderWithProviders(<ViewerScreen studyId={2} onBack={() => undefined} />, client);
+  renderWithProviders(<ViewerScreen studyId={2} onBack={() => undefined} {...props} />, client);
   return client;
 }
 
@@ -114,5 +114,44 @@ describe('ViewerScreen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Patient text' }));
     await waitFor(() => expect(within(pane).queryByText('Doe^Jane')).toBeNull());
     expect(within(pane).getByTestId('wl-readout').textContent).toBe('WL 2048 / WW 4096');
+  });
+
+  it('reads from the keyboard: invert, zoom, window presets, text, the shortcut sheet, next study and Esc', async () => {
+    const onBack = vi.fn();
+    const onNavigateStudy = vi.fn();
+    setup({ onBack, onNavigateStudy });
+    const pane = await screen.findByLabelText('Current image', undefined, { timeout: 5000 });
+    await within(pane).findByText('Doe^Jane', undefined, { timeout: 5000 });
+    const key = (k: string, target: Element = document.body) => fireEvent.keyDown(target, { key: k });
+
+    key('i');
+    expect(screen.getByRole('button', { name: 'Invert' }).getAttribute('aria-pressed')).toBe('true');
+    key('+');
+    expect(zoomReadouts()).toEqual(['Zoom 125 %']);
+    key('f');
+    expect(zoomReadouts()).toEqual(['Zoom 100 %']);
+    key('4');
+    await waitFor(() => expect(within(pane).getByTestId('wl-readout').textContent).toBe('WL 2048 / WW 2048'));
+    key('t');
+    await waitFor(() => expect(within(pane).queryByText('Doe^Jane')).toBeNull());
+    key('ArrowDown');
+    expect(onNavigateStudy).toHaveBeenCalledWith(1);
+
+    // Letters typed in a field are text, not shortcuts.
+    const field = document.createElement('input');
+    document.body.appendChild(field);
+    key('i', field);
+    expect(screen.getByRole('button', { name: 'Invert' }).getAttribute('aria-pressed')).toBe('true');
+    field.remove();
+
+    key('?');
+    const sheet = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
+    expect(within(sheet).getByText('Invert grey scale')).toBeTruthy();
+    // Esc closes the sheet first; it does not leave the study.
+    fireEvent.keyDown(sheet, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(onBack).not.toHaveBeenCalled();
+    key('Escape');
+    expect(onBack).toHaveBeenCalledOnce();
   });
 });

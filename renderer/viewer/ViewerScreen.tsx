@@ -1,5 +1,5 @@
 import { Alert, Box, Button, Chip, Divider, LinearProgress, Stack, Tab, Tabs, Typography } from '@mui/material';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Instance, StudyDetail } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
@@ -17,12 +17,20 @@ import { usePriors } from './usePriors.js';
 import type { ViewerTool } from './ViewerCanvas.js';
 import { ViewerToolbar } from './ViewerToolbar.js';
 import { initialGeometry, rotate, type ViewGeometry } from './viewTransform.js';
+import type { ShortcutAction } from './shortcuts.js';
+import { ShortcutSheet } from './ShortcutSheet.js';
+import { useShortcuts } from './useShortcuts.js';
+import type { WindowPreset } from './windowPresets.js';
 
 export interface ViewerScreenProps {
   studyId: number;
   onBack: () => void;
   /** Opens another study (a similar case) in the viewer. */
   onOpenStudy?: (studyId: number) => void;
+  /** The next (+1) or previous (−1) study in the worklist's order. */
+  onNavigateStudy?: (step: 1 | -1) => void;
+  /** The report was signed from the keyboard: open the next unread study. */
+  onSignedOpenNext?: () => void;
 }
 
 type SideTab = 'findings' | 'trend' | 'similar' | 'report';
@@ -32,7 +40,7 @@ function instancesOf(study: StudyDetail): Instance[] {
 }
 
 /** Reading screen: the image (and optionally a prior beside it), the toolbar, and the AI findings. */
-export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps) {
+export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, onSignedOpenNext }: ViewerScreenProps) {
   const { t } = useTranslation();
   const client = useCoreClient();
   const studyQuery = useCoreQuery('studies:get', { studyId });
@@ -49,6 +57,16 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
   const [linked, setLinked] = useState(true);
   const [overlays, setOverlays] = useState<OverlayState>(emptyOverlays);
   const [tab, setTab] = useState<SideTab>('findings');
+  const [sheet, setSheet] = useState(false);
+  // The study whose report the reader asked to sign from the keyboard; cleared by the panel once it acted on it.
+  const [signRequestFor, setSignRequestFor] = useState<number | null>(null);
+  // The report panel mounts the first time its tab is opened for a study (opening a report is audited as a view).
+  const [reportOpenedFor, setReportOpenedFor] = useState<number | null>(null);
+  const reportOpened = reportOpenedFor === studyId;
+  useEffect(() => {
+    if (tab === 'report') setReportOpenedFor(studyId);
+  }, [tab, studyId]);
+  const sideRef = useRef<HTMLDivElement>(null);
 
   // Another study: the reader starts from its first image, fitted, without the previous study's overlays.
   useEffect(() => {
@@ -84,6 +102,95 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
     setGeometry(f);
     if (!linked) setPriorGeometry(f);
   };
+  const reset = () => {
+    setGeometry(initialGeometry);
+    setPriorGeometry(initialGeometry);
+    setInvert(false);
+    send({ reset: true });
+  };
+
+  /** Moves keyboard focus to the next (+1) or previous (−1) finding of the list, on the findings tab. */
+  const focusFinding = (step: 1 | -1) => {
+    setTab('findings');
+    // The tab may render in this frame: look for the list after it.
+    requestAnimationFrame(() => {
+      const items = [...(sideRef.current?.querySelectorAll<HTMLElement>('[data-finding-label]') ?? [])];
+      if (!items.length) return;
+      const at = items.findIndex((el) => el === document.activeElement || el.contains(document.activeElement));
+      const next = at < 0 ? (step > 0 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, at + step));
+      items[next]!.focus();
+      items[next]!.scrollIntoView?.({ block: 'nearest' });
+    });
+  };
+  /** The finding whose list item has keyboard focus (accept/reject act on it), or null. */
+  const focusedFinding = () => {
+    const label = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-finding-label]')?.dataset.findingLabel;
+    return findings.findings.find((f) => f.label === label) ?? null;
+  };
+
+  useShortcuts((action) => {
+    const presets: Partial<Record<ShortcutAction, WindowPreset>> = {
+      presetDefault: 'default',
+      presetAuto: 'auto',
+      presetFull: 'full',
+      presetHigh: 'highContrast',
+      presetLow: 'lowContrast',
+    };
+    const tools: Partial<Record<ShortcutAction, ViewerTool>> = { toolWindow: 'windowLevel', toolPan: 'pan', toolZoom: 'zoom', toolRuler: 'ruler' };
+    if (presets[action]) return send({ preset: presets[action] });
+    if (tools[action]) return setTool(tools[action]);
+    switch (action) {
+      case 'invert':
+        return setInvert((v) => !v);
+      case 'zoomIn':
+        return both((g) => ({ ...g, zoom: g.zoom * 1.25 }));
+      case 'zoomOut':
+        return both((g) => ({ ...g, zoom: g.zoom * 0.8 }));
+      case 'fit':
+        return both((g) => ({ ...g, zoom: 1, panX: 0, panY: 0 }));
+      case 'rotateRight':
+        return both((g) => rotate(g, 1));
+      case 'rotateLeft':
+        return both((g) => rotate(g, -1));
+      case 'flipH':
+        return both((g) => ({ ...g, flipH: !g.flipH }));
+      case 'flipV':
+        return both((g) => ({ ...g, flipV: !g.flipV }));
+      case 'reset':
+        return reset();
+      case 'togglePatientText':
+        return setShowText((v) => !v);
+      case 'nextImage':
+        return setIndex((i) => Math.min(i + 1, Math.max(instances.length - 1, 0)));
+      case 'previousImage':
+        return setIndex((i) => Math.max(i - 1, 0));
+      case 'nextStudy':
+        return onNavigateStudy?.(1);
+      case 'previousStudy':
+        return onNavigateStudy?.(-1);
+      case 'togglePrior':
+        return priors.length ? setShowPrior((v) => !v) : undefined;
+      case 'toggleAiOverlays':
+        return toggleAi();
+      case 'nextFinding':
+        return focusFinding(1);
+      case 'previousFinding':
+        return focusFinding(-1);
+      case 'acceptFinding':
+      case 'rejectFinding': {
+        const f = focusedFinding();
+        if (f) findings.review(f, action === 'acceptFinding' ? 'accepted' : 'rejected');
+        return;
+      }
+      case 'signAndNext':
+        setTab('report');
+        return setSignRequestFor(studyId);
+      case 'backToWorklist':
+        return onBack();
+      case 'showShortcuts':
+        return setSheet(true);
+    }
+  });
 
   if (error) {
     return (
@@ -128,12 +235,8 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
         onFlipV={() => both((g) => ({ ...g, flipV: !g.flipV }))}
         invert={invert}
         onInvert={() => setInvert((v) => !v)}
-        onReset={() => {
-          setGeometry(initialGeometry);
-          setPriorGeometry(initialGeometry);
-          setInvert(false);
-          send({ reset: true });
-        }}
+        onReset={reset}
+        onShortcuts={() => setSheet(true)}
         onClearMeasurements={() => send({ clearMeasurements: true })}
         showText={showText}
         onShowText={() => setShowText((v) => !v)}
@@ -189,7 +292,7 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
           )}
         </Box>
         <Divider orientation="vertical" flexItem />
-        <Box sx={{ width: 380, flexShrink: 0, overflow: 'auto', p: 1, display: 'flex', flexDirection: 'column', gap: 2 }}>
+        <Box ref={sideRef} sx={{ width: 380, flexShrink: 0, overflow: 'auto', p: 1, display: 'flex', flexDirection: 'column', gap: 2 }}>
           <Tabs value={tab} onChange={(_, v: SideTab) => setTab(v)} variant="fullWidth" sx={{ minHeight: 36, flexShrink: 0 }}>
             <Tab value="findings" label={t('findings.title')} sx={{ minHeight: 36, px: 0.5 }} />
             <Tab value="trend" label={t('trend.tab')} sx={{ minHeight: 36, px: 0.5 }} />
@@ -221,9 +324,23 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy }: ViewerScreenProps
           )}
           {tab === 'trend' && <PriorTrendPanel studyId={study.id} />}
           {tab === 'similar' && instance && <SimilarCasesPanel instanceId={instance.id} onOpenStudy={(id) => onOpenStudy?.(id)} />}
-          {tab === 'report' && instance && <ReportPanel studyId={study.id} instanceId={instance.id} />}
+          {/* Once opened, the report stays mounted (hidden on other tabs): a tab switch never drops what is typed. */}
+          {reportOpened && instance && (
+            <Box sx={{ display: tab === 'report' ? 'block' : 'none' }}>
+              <ReportPanel
+                key={study.id}
+                studyId={study.id}
+                instanceId={instance.id}
+                comparisonStudyIds={showPrior && prior ? [prior.id] : []}
+                signRequested={signRequestFor === study.id}
+                onSignRequestHandled={() => setSignRequestFor(null)}
+                onSigned={onSignedOpenNext}
+              />
+            </Box>
+          )}
         </Box>
       </Box>
+      <ShortcutSheet open={sheet} onClose={() => setSheet(false)} />
     </Box>
   );
 }

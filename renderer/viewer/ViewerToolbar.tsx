@@ -16,6 +16,8 @@ export interface ViewerToolbarProps {
   onInvert: () => void;
   onReset: () => void;
   onClearMeasurements: () => void;
+  /** Opens the shortcut sheet. */
+  onShortcuts?: () => void;
   showText: boolean;
   onShowText: () => void;
   /** The one switch for every AI overlay (outlines, heatmaps, boxes and their names); null before an analysis. */
@@ -86,6 +88,11 @@ export function ViewerToolbar(p: ViewerToolbarProps) {
       <Button size="small" onClick={p.onReset}>
         {t('viewer.reset')}
       </Button>
+      {p.onShortcuts && (
+        <Button size="small" onClick={p.onShortcuts} aria-keyshortcuts="?">
+          {t('shortcuts.button')}
+        </Button>
+      )}
       {p.prior && (
         <>
           <Divider orientation="vertical" flexItem />

@@ -14,7 +14,7 @@ import {
 } from '@mui/material';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { StudySummary } from '../../main/api/index.js';
+import type { StudySummary, WorklistQuery } from '../../main/api/index.js';
 import { useCoreQuery } from '../common/useCoreQuery.js';
 import { AiStatusChip } from './AiStatusChip.js';
 import { AnalyseAllButton } from './AnalyseAllButton.js';
@@ -29,10 +29,16 @@ export interface WorklistProps {
   onOpen: (study: StudySummary) => void;
   /** Debounce of the search box in ms (tests pass 0). */
   debounceMs?: number;
+  /** The study open in the viewer: its row is highlighted, so Esc comes back to where the reader was. */
+  activeStudyId?: number | null;
+  /** The worklist is on screen (false while a study is read): focus goes back to the list when it shows again. */
+  visible?: boolean;
+  /** The rows shown and the query behind them, for the viewer's next/previous study and "next unread". */
+  onListChange?: (items: StudySummary[], query: WorklistQuery) => void;
 }
 
 /** The worklist: search, filters, sort, AI status per study, import, keyboard navigation. */
-export function Worklist({ onOpen, debounceMs = 250 }: WorklistProps) {
+export function Worklist({ onOpen, debounceMs = 250, activeStudyId = null, visible = true, onListChange }: WorklistProps) {
   const { t } = useTranslation();
   const [filters, setFilters] = useState<WorklistFilterValues>(emptyFilters);
   const text = useDebounced(filters.text, debounceMs);
@@ -42,13 +48,28 @@ export function Worklist({ onOpen, debounceMs = 250 }: WorklistProps) {
   const bodyRef = useRef<HTMLTableSectionElement>(null);
 
   // The rows stay while a new filter is asked (no flicker while typing); a change in the index asks again.
-  const list = useCoreQuery('studies:list', toQuery(filters, text, limit), { keepPrevious: true, refreshOn: ['studies:onDidChange'] });
+  const query = toQuery(filters, text, limit);
+  const list = useCoreQuery('studies:list', query, { keepPrevious: true, refreshOn: ['studies:onDidChange'] });
   const items = useMemo(() => list.data?.items ?? [], [list.data]);
   const total = list.data?.total ?? 0;
   const loading = list.status === 'loading';
   const error = list.error?.message ?? null;
   const reload = list.reload;
   useEffect(() => setActive((a) => Math.min(a, Math.max(items.length - 1, 0))), [items]);
+  const queryKey = JSON.stringify(query);
+  useEffect(() => {
+    onListChange?.(items, JSON.parse(queryKey) as WorklistQuery);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [items, queryKey]);
+  // The row of the study being read follows the viewer's next/previous study.
+  useEffect(() => {
+    const at = items.findIndex((s) => s.id === activeStudyId);
+    if (at >= 0) setActive(at);
+  }, [activeStudyId, items]);
+  const gridRef = useRef<HTMLTableElement>(null);
+  useEffect(() => {
+    if (visible) gridRef.current?.focus();
+  }, [visible]);
 
   useEffect(() => {
     bodyRef.current?.querySelector<HTMLElement>(`[data-row-index="${active}"]`)?.scrollIntoView?.({ block: 'nearest' });
@@ -95,6 +116,7 @@ export function Worklist({ onOpen, debounceMs = 250 }: WorklistProps) {
       </Typography>
       <TableContainer component={Paper} variant="outlined" sx={{ flex: 1, minHeight: 0 }}>
         <Table
+          ref={gridRef}
           size="small"
           stickyHeader
           role="grid"
@@ -102,7 +124,7 @@ export function Worklist({ onOpen, debounceMs = 250 }: WorklistProps) {
           tabIndex={0}
           onKeyDown={onKeyDown}
           aria-activedescendant={items[active] ? `study-row-${items[active].id}` : undefined}
-          sx={{ '&:focus': { outline: 'none' } }}
+          sx={{ '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: -2 } }}
         >
           <TableHead>
             <TableRow>
