@@ -86,6 +86,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
         sources: options.reportSources ?? createReportSources({ studies: repos.studies, index: repos.index, views, dataDir }),
         templates: options.templates ?? new TemplateStore(shippedTemplatesDir(), join(dataDir, 'templates')),
         audit,
+        events,
         dataDir,
         clock,
       }),

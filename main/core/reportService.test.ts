@@ -327,3 +327,23 @@ describe('the Comparison section says which earlier studies the reader compared 
     await expect(call('reports:draft', { studyId, language: 'en', comparisonStudyIds: [studyId] })).rejects.toMatchObject({ code: 'invalid_input' });
   });
 });
+
+describe('the worklist hears of a report moving its study’s status', () => {
+  it('announces studies:onDidChange after a draft and a signature, with the new status already stored', async () => {
+    const seen: Array<{ ids: number[]; status: string }> = [];
+    const off = core.subscribe('studies:onDidChange', (e) => {
+      const status = db.sqlite.prepare('SELECT status FROM studies WHERE id = ?').pluck().get(e.studyIds[0]) as string;
+      seen.push({ ids: e.studyIds, status });
+    });
+    const index = new IndexRepository(db);
+    const fresh = index.upsertImage(makeImageRecord('status-1', { patient: { name: 'Status, Sam', patientId: 'PAT-S1' } })).studyId;
+    const r = await call('reports:draft', { studyId: fresh, language: 'en' });
+    await call('reports:setState', { reportId: r.id, state: 'final', signedBy: 'Dr Ada' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    off();
+    expect(seen).toEqual([
+      { ids: [fresh], status: 'in_progress' },
+      { ids: [fresh], status: 'final' },
+    ]);
+  });
+});

@@ -21,6 +21,7 @@ import { toReportDocument } from '../reports/reportDocument.js';
 import type { ReportSources } from '../reports/reportSources.js';
 import { TemplateError } from '../reports/templateParser.js';
 import { summarize, toTemplate, type TemplateStore } from '../reports/templateStore.js';
+import type { EventBus } from '../platform/eventBus.js';
 import type { Service } from './service.js';
 
 export interface ReportServiceDeps {
@@ -30,6 +31,8 @@ export interface ReportServiceDeps {
   sources: ReportSources;
   templates: TemplateStore;
   audit: AuditTrail;
+  /** Says when a report moved a study's read status, so every worklist shows it at once. */
+  events?: Pick<EventBus, 'emit'>;
   dataDir: string;
   clock: () => Date;
 }
@@ -72,7 +75,10 @@ export function createReportService(deps: ReportServiceDeps): Service {
       studies.setStatus(report.studyId, status);
     } catch (err) {
       if (!(err instanceof CoreError && err.code === 'not_found')) throw err;
+      return;
     }
+    // After the transaction commits (the listeners read the new status).
+    queueMicrotask(() => deps.events?.emit('studies:onDidChange', { studyIds: [report.studyId] }));
   };
   const studyOrNull = (studyId: number): StudyDetail | null => {
     try {

@@ -1,3 +1,4 @@
+import { triageOf } from '../findings/triage.js';
 import type { AuditTrail } from '../audit/auditTrail.js';
 import type { AnalysisRepository } from '../db/analysisRepository.js';
 import type { DbHandle } from '../db/connection.js';
@@ -174,13 +175,17 @@ export async function updateStudySummaries(
     const shown = rows.filter((r) => r.qualityOk);
     let max: number | null = null;
     const positive = new Set<string>();
-    for (const row of shown) {
-      for (const f of findingsOf(row, thresholds)) {
-        max = max === null ? f.probability : Math.max(max, f.probability);
-        if (f.positive) positive.add(f.label);
-      }
+    const all = shown.flatMap((row) => findingsOf(row, thresholds));
+    for (const f of all) {
+      max = max === null ? f.probability : Math.max(max, f.probability);
+      if (f.positive) positive.add(f.label);
     }
-    deps.index.setStudyAiSummary(studyId, { aiStatus: rows.length ? 'done' : 'failed', maxProbability: max, positiveLabels: [...positive].sort() });
+    deps.index.setStudyAiSummary(studyId, {
+      aiStatus: rows.length ? 'done' : 'failed',
+      maxProbability: max,
+      positiveLabels: [...positive].sort(),
+      triage: triageOf(all),
+    });
     changed.push(studyId);
   }
   if (changed.length) deps.events.emit('studies:onDidChange', { studyIds: changed });

@@ -10,11 +10,14 @@ import {
   TableContainer,
   TableHead,
   TableRow,
+  ToggleButton,
+  Tooltip,
   Typography,
 } from '@mui/material';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudySummary, WorklistQuery } from '../../main/api/index.js';
+import { useCoreClient } from '../app/CoreClientContext.js';
 import { useCoreQuery } from '../common/useCoreQuery.js';
 import { AiStatusChip } from './AiStatusChip.js';
 import { AnalyseAllButton } from './AnalyseAllButton.js';
@@ -40,6 +43,7 @@ export interface WorklistProps {
 /** The worklist: search, filters, sort, AI status per study, import, keyboard navigation. */
 export function Worklist({ onOpen, debounceMs = 250, activeStudyId = null, visible = true, onListChange }: WorklistProps) {
   const { t } = useTranslation();
+  const client = useCoreClient();
   const [filters, setFilters] = useState<WorklistFilterValues>(emptyFilters);
   const text = useDebounced(filters.text, debounceMs);
   const [limit, setLimit] = useState(PAGE);
@@ -75,8 +79,15 @@ export function Worklist({ onOpen, debounceMs = 250, activeStudyId = null, visib
     bodyRef.current?.querySelector<HTMLElement>(`[data-row-index="${active}"]`)?.scrollIntoView?.({ block: 'nearest' });
   }, [active]);
 
+  const priority = filters.status === 'unread' && filters.sort === 'triage-desc';
+  const togglePriority = () =>
+    setFilters((f) => (priority ? { ...f, status: emptyFilters.status, sort: emptyFilters.sort } : { ...f, status: 'unread', sort: 'triage-desc' }));
+
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'ArrowDown') {
+    if (e.key === 'u' && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      togglePriority();
+      e.preventDefault();
+    } else if (e.key === 'ArrowDown') {
       setActive((a) => Math.min(a + 1, items.length - 1));
       e.preventDefault();
     } else if (e.key === 'ArrowUp') {
@@ -100,6 +111,11 @@ export function Worklist({ onOpen, debounceMs = 250, activeStudyId = null, visib
         <Box sx={{ flex: 1 }}>
           <WorklistFilters value={filters} onChange={setFilters} />
         </Box>
+        <Tooltip title={t('worklist.priorityHelp')} describeChild>
+          <ToggleButton value="priority" size="small" selected={priority} onChange={togglePriority} aria-keyshortcuts="u" sx={{ whiteSpace: 'nowrap' }}>
+            {t('worklist.priority')}
+          </ToggleButton>
+        </Tooltip>
         <AnalyseAllButton onFinished={reload} />
         <Button variant="outlined" onClick={() => setShowImport((s) => !s)} aria-expanded={showImport}>
           {t('import.button')}
@@ -112,7 +128,11 @@ export function Worklist({ onOpen, debounceMs = 250, activeStudyId = null, visib
       </Collapse>
       {error && <Alert severity="error">{error}</Alert>}
       <Typography variant="body2" color="text.secondary" data-testid="worklist-count">
-        {loading && !items.length ? t('common.loading') : t('worklist.count', { count: total })}
+        {loading && !items.length
+          ? t('common.loading')
+          : items.length
+            ? t('worklist.range', { total, from: 1, to: items.length })
+            : t('worklist.count', { count: total })}
       </Typography>
       <TableContainer component={Paper} variant="outlined" sx={{ flex: 1, minHeight: 0 }}>
         <Table
@@ -128,6 +148,7 @@ export function Worklist({ onOpen, debounceMs = 250, activeStudyId = null, visib
         >
           <TableHead>
             <TableRow>
+              <TableCell sx={{ width: 56 }}>{t('worklist.col.thumbnail')}</TableCell>
               <TableCell>{t('worklist.col.patient')}</TableCell>
               <TableCell>{t('worklist.col.patientId')}</TableCell>
               <TableCell>{t('worklist.col.sexAge')}</TableCell>
@@ -155,6 +176,11 @@ export function Worklist({ onOpen, debounceMs = 250, activeStudyId = null, visib
                 }}
                 sx={{ cursor: 'pointer' }}
               >
+                <TableCell sx={{ py: 0.25 }}>
+                  {s.thumbnail && (
+                    <img src={client.resourceUrl(s.thumbnail)} alt="" loading="lazy" width={48} height={48} style={{ objectFit: 'contain', background: '#000', display: 'block' }} />
+                  )}
+                </TableCell>
                 <TableCell>{s.patientName || t('common.unknown')}</TableCell>
                 <TableCell>{s.patientId}</TableCell>
                 <TableCell>
@@ -172,7 +198,7 @@ export function Worklist({ onOpen, debounceMs = 250, activeStudyId = null, visib
             ))}
             {!loading && !items.length && (
               <TableRow>
-                <TableCell colSpan={9}>{t('worklist.empty')}</TableCell>
+                <TableCell colSpan={10}>{t('worklist.empty')}</TableCell>
               </TableRow>
             )}
           </TableBody>

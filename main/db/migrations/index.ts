@@ -17,6 +17,8 @@ import { createCohortFindings } from './0300-create-cohort-findings.js';
 import { createSearchIndexFiles } from './0310-create-search-index-files.js';
 import { createCohortExports } from './0320-create-cohort-exports.js';
 import { patientsKeyedWithoutId } from './0330-patients-keyed-without-id.js';
+import { addStudyTriage } from './1000-add-study-triage.js';
+import { createStudyIdSearch } from './1010-create-study-id-search.js';
 
 /** Every migration, in one rising sequence (see ../migration.ts); the order is checked when the database opens. */
 export const allMigrations: readonly Migration[] = [
@@ -38,4 +40,6 @@ export const allMigrations: readonly Migration[] = [
   createSearchIndexFiles,
   createCohortExports,
   patientsKeyedWithoutId,
+  addStudyTriage,
+  createStudyIdSearch,
 ];

@@ -22,7 +22,9 @@ export const SHIPPED_MIGRATIONS: readonly string[] = [
   '0310-create-search-index-files',
   '0320-create-cohort-exports',
   '0330-patients-keyed-without-id',
+  '1000-add-study-triage',
+  '1010-create-study-id-search',
 ];
 
 /** The newest shipped migration's number. */
-export const SHIPPED_SCHEMA_VERSION = 330;
+export const SHIPPED_SCHEMA_VERSION = 1010;
