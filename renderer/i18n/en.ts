@@ -141,6 +141,23 @@ export const en = {
     spacingUnknown: 'Pixel spacing unknown: ruler in pixels, not mm',
     rulerMm: '{{mm}} mm',
     rulerPx: '{{px}} px (spacing unknown)',
+    comparedWith: 'Compared with',
+    undated: 'undated',
+    windowLink: 'Link W/L',
+    windowLinkHelp: 'Window/level of the prior follows the current image, relative to each image’s own default window',
+    banner: {
+      current: 'CURRENT · {{date}}',
+      prior: 'PRIOR · {{date}}',
+    },
+    presetShown: {
+      default: 'Window: default (from file)',
+      auto: 'Window: auto (1–99 %)',
+      full: 'Window: full range',
+      highContrast: 'Window: high contrast',
+      lowContrast: 'Window: low contrast',
+      custom: 'Window: set by hand',
+      linked: 'Window: linked to the current image',
+    },
   },
   findings: {
     analysing: 'Analysing this image…',
@@ -230,6 +247,7 @@ export const en = {
     plot: 'AI probability of {{label}} over the patient’s studies',
     threshold: 'dashed line: threshold {{percent}}%',
     change: { new: 'new', resolved: 'resolved', increased: 'increased', decreased: 'decreased', stable: 'stable' },
+    undated: 'Undated studies not placed on the time axis: {{count}}',
   },
   settings: {
     title: 'Settings',

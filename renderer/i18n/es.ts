@@ -142,6 +142,23 @@ export const es: Messages = {
     spacingUnknown: 'Espaciado de píxel desconocido: regla en píxeles, no en mm',
     rulerMm: '{{mm}} mm',
     rulerPx: '{{px}} px (espaciado desconocido)',
+    comparedWith: 'Comparado con',
+    undated: 'sin fecha',
+    windowLink: 'Vincular V/N',
+    windowLinkHelp: 'La ventana/nivel del previo sigue a la imagen actual, relativa a la ventana por defecto de cada imagen',
+    banner: {
+      current: 'ACTUAL · {{date}}',
+      prior: 'PREVIO · {{date}}',
+    },
+    presetShown: {
+      default: 'Ventana: por defecto (del archivo)',
+      auto: 'Ventana: auto (1–99 %)',
+      full: 'Ventana: rango completo',
+      highContrast: 'Ventana: alto contraste',
+      lowContrast: 'Ventana: bajo contraste',
+      custom: 'Ventana: ajustada a mano',
+      linked: 'Ventana: vinculada a la imagen actual',
+    },
   },
   findings: {
     analysing: 'Analizando esta imagen…',
@@ -231,6 +248,7 @@ export const es: Messages = {
     plot: 'Probabilidad de IA de {{label}} en los estudios del paciente',
     threshold: 'línea discontinua: umbral {{percent}} %',
     change: { new: 'nuevo', resolved: 'resuelto', increased: 'aumentado', decreased: 'disminuido', stable: 'estable' },
+    undated: 'Estudios sin fecha no situados en el eje temporal: {{count}}',
   },
   settings: {
     title: 'Ajustes',

@@ -142,6 +142,23 @@ export const fr: Messages = {
     spacingUnknown: 'Espacement des pixels inconnu : règle en pixels, pas en mm',
     rulerMm: '{{mm}} mm',
     rulerPx: '{{px}} px (espacement inconnu)',
+    comparedWith: 'Comparé à',
+    undated: 'non daté',
+    windowLink: 'Lier F/N',
+    windowLinkHelp: 'La fenêtre/niveau de l’antérieur suit l’image actuelle, relativement à la fenêtre par défaut de chaque image',
+    banner: {
+      current: 'ACTUEL · {{date}}',
+      prior: 'ANTÉRIEUR · {{date}}',
+    },
+    presetShown: {
+      default: 'Fenêtre : par défaut (du fichier)',
+      auto: 'Fenêtre : auto (1–99 %)',
+      full: 'Fenêtre : plage complète',
+      highContrast: 'Fenêtre : contraste élevé',
+      lowContrast: 'Fenêtre : contraste faible',
+      custom: 'Fenêtre : réglée à la main',
+      linked: 'Fenêtre : liée à l’image actuelle',
+    },
   },
   findings: {
     analysing: 'Analyse de l’image en cours…',
@@ -231,6 +248,7 @@ export const fr: Messages = {
     plot: 'Probabilité IA de {{label}} au fil des examens du patient',
     threshold: 'ligne pointillée : seuil {{percent}} %',
     change: { new: 'nouveau', resolved: 'disparu', increased: 'en hausse', decreased: 'en baisse', stable: 'stable' },
+    undated: 'Examens non datés non placés sur l’axe du temps : {{count}}',
   },
   settings: {
     title: 'Paramètres',

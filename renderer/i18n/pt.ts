@@ -142,6 +142,23 @@ export const pt: Messages = {
     spacingUnknown: 'Espaçamento de píxel desconhecido: régua em píxeis, não em mm',
     rulerMm: '{{mm}} mm',
     rulerPx: '{{px}} px (espaçamento desconhecido)',
+    comparedWith: 'Comparado com',
+    undated: 'sem data',
+    windowLink: 'Vincular J/N',
+    windowLinkHelp: 'A janela/nível do anterior acompanha a imagem atual, relativa à janela padrão de cada imagem',
+    banner: {
+      current: 'ATUAL · {{date}}',
+      prior: 'ANTERIOR · {{date}}',
+    },
+    presetShown: {
+      default: 'Janela: padrão (do arquivo)',
+      auto: 'Janela: auto (1–99 %)',
+      full: 'Janela: faixa completa',
+      highContrast: 'Janela: alto contraste',
+      lowContrast: 'Janela: baixo contraste',
+      custom: 'Janela: ajustada à mão',
+      linked: 'Janela: vinculada à imagem atual',
+    },
   },
   findings: {
     analysing: 'A analisar esta imagem…',
@@ -231,6 +248,7 @@ export const pt: Messages = {
     plot: 'Probabilidade de IA de {{label}} nos estudos do paciente',
     threshold: 'linha tracejada: limiar {{percent}} %',
     change: { new: 'novo', resolved: 'resolvido', increased: 'aumentou', decreased: 'diminuiu', stable: 'estável' },
+    undated: 'Exames sem data não colocados no eixo do tempo: {{count}}',
   },
   settings: {
     title: 'Definições',

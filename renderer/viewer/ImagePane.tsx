@@ -6,6 +6,7 @@ import { useCoreClient } from '../app/CoreClientContext.js';
 import { usePixels, type LoadedPixels } from './usePixels.js';
 import { ViewerCanvas, type Measurement, type OverlayLabel, type ViewerTool } from './ViewerCanvas.js';
 import type { ViewGeometry, WindowLevel } from './viewTransform.js';
+import { fromRelative, toRelative, type RelativeWindow } from './windowLink.js';
 import { presetWindow, type WindowPreset } from './windowPresets.js';
 
 /** Commands the toolbar sends to a pane (window presets need the pane's own pixels). */
@@ -33,6 +34,12 @@ export interface ImagePaneProps {
   /** Extra line for the bottom-right corner (e.g. "AI overlay shown"). */
   note?: string | null;
   label: string;
+  /** CURRENT / PRIOR with the study date, shown while two studies are side by side. */
+  banner?: { kind: 'current' | 'prior'; date: string | null } | null;
+  /** Window/level linked with the other pane, relative to each image's default window (null: not set yet). */
+  linkedWindow?: RelativeWindow | null;
+  /** This pane drives the link: its window changes are reported here. */
+  onLinkedWindowChange?: (w: RelativeWindow) => void;
 }
 
 /** One study image in a viewport, with its own window/level and measurements, and the DICOM corner text. */
@@ -44,17 +51,31 @@ export function ImagePane(props: ImagePaneProps) {
   // The reader's window and rulers belong to one image: kept with its pixels, so a new image starts from its own
   // default window in the same render that first shows it (no extra effect pass before the first draw).
   const loaded = state.status === 'ready' ? state.pixels : null;
-  const [own, setOwn] = useState<{ for: LoadedPixels; wl: WindowLevel | null; measurements: Measurement[] } | null>(null);
+  // `preset` names the window shown: a preset, 'custom' after a drag, 'default' (the file's) until then.
+  const [own, setOwn] = useState<{ for: LoadedPixels; wl: WindowLevel | null; preset: WindowPreset | 'custom'; measurements: Measurement[] } | null>(null);
   const mine = own && own.for === loaded ? own : null;
-  const wl = loaded ? (mine?.wl ?? loaded.header.window) : null;
+  const linked = props.linkedWindow && loaded ? fromRelative(props.linkedWindow, loaded.header.window) : null;
+  const wl = loaded ? (linked ?? mine?.wl ?? loaded.header.window) : null;
+  const preset: WindowPreset | 'custom' | 'linked' = linked && !props.onLinkedWindowChange ? 'linked' : (mine?.preset ?? 'default');
   const measurements = mine?.measurements ?? [];
-  const setWl = (w: WindowLevel) => loaded && setOwn({ for: loaded, wl: w, measurements });
-  const setMeasurements = (m: Measurement[]) => loaded && setOwn({ for: loaded, wl, measurements: m });
+  const setWl = (w: WindowLevel, name: WindowPreset | 'custom' = 'custom') => {
+    if (!loaded) return;
+    setOwn({ for: loaded, wl: w, preset: name, measurements });
+    props.onLinkedWindowChange?.(toRelative(w, loaded.header.window));
+  };
+  const setMeasurements = (m: Measurement[]) => loaded && setOwn({ for: loaded, wl, preset: mine?.preset ?? 'default', measurements: m });
+
+  // The follower keeps a linked window as its own too, so unlinking leaves the picture as it is.
+  useEffect(() => {
+    if (linked && loaded && !props.onLinkedWindowChange) setOwn((o) => ({ for: loaded, wl: linked, preset: 'custom', measurements: o && o.for === loaded ? o.measurements : [] }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.linkedWindow]);
 
   useEffect(() => {
     const c = props.command;
     if (!c || state.status !== 'ready') return;
-    if (c.preset) setWl(presetWindow(c.preset, state.pixels.header, state.pixels.stored));
+    // A pane that follows the other's window takes presets through the link.
+    if (c.preset && !(props.linkedWindow && !props.onLinkedWindowChange)) setWl(presetWindow(c.preset, state.pixels.header, state.pixels.stored), c.preset);
     if (c.reset) setOwn(null);
     if (c.clearMeasurements) setMeasurements([]);
     // Only a new command (seq) triggers.
@@ -119,6 +140,7 @@ export function ImagePane(props: ImagePaneProps) {
         bottomLeft: (
           <>
             {wl && <div data-testid="wl-readout">{t('viewer.wl', { center: Math.round(wl.center), width: Math.round(wl.width) })}</div>}
+            {wl && <div data-testid="preset-readout">{t(`viewer.presetShown.${preset}`)}</div>}
             {text && <div>{t('viewer.zoomLevel', { percent: Math.round(props.geometry.zoom * 100) })}</div>}
             {text && h && (
               <div>
@@ -135,6 +157,28 @@ export function ImagePane(props: ImagePaneProps) {
         ),
       }}
     />
+    {props.banner && (
+      <Box
+        data-testid="pane-banner"
+        sx={{
+          position: 'absolute',
+          top: 4,
+          left: '50%',
+          transform: 'translateX(-50%)',
+          px: 1,
+          borderRadius: 1,
+          fontSize: 12,
+          fontWeight: 700,
+          letterSpacing: 1,
+          color: '#fff',
+          bgcolor: props.banner.kind === 'current' ? 'rgba(25, 118, 210, 0.85)' : 'rgba(237, 108, 2, 0.85)',
+          pointerEvents: 'none',
+          whiteSpace: 'nowrap',
+        }}
+      >
+        {t(`viewer.banner.${props.banner.kind}`, { date: props.banner.date ?? t('viewer.undated') })}
+      </Box>
+    )}
     {!pixels && <CircularProgress aria-label={t('common.loading')} sx={{ position: 'absolute', top: '45%', left: '48%' }} />}
     </Box>
   );

@@ -20,6 +20,7 @@ import { initialGeometry, rotate, type ViewGeometry } from './viewTransform.js';
 import type { ShortcutAction } from './shortcuts.js';
 import { ShortcutSheet } from './ShortcutSheet.js';
 import { useShortcuts } from './useShortcuts.js';
+import type { RelativeWindow } from './windowLink.js';
 import type { WindowPreset } from './windowPresets.js';
 
 export interface ViewerScreenProps {
@@ -76,8 +77,13 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
   }, [studyId]);
 
   const priors = usePriors(study);
-  const priorId = priors[0]?.studyId;
+  // The prior compared with: the reader's choice, else the latest.
+  const [priorChoice, setPriorChoice] = useState<{ studyId: number; prior: number } | null>(null);
+  const priorId = (priorChoice?.studyId === studyId && priors.some((p) => p.studyId === priorChoice.prior) ? priorChoice.prior : undefined) ?? priors[0]?.studyId;
   const prior = useCoreQuery('studies:get', showPrior && priorId !== undefined ? { studyId: priorId } : null).data ?? null;
+  // Optional window/level link between current and prior (relative to each image's own default window).
+  const [windowLinked, setWindowLinked] = useState(false);
+  const [linkedWindow, setLinkedWindow] = useState<RelativeWindow | null>(null);
 
   const instances = useMemo(() => (study ? instancesOf(study) : []), [study]);
   const instance = instances[index] ?? null;
@@ -106,6 +112,7 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
     setGeometry(initialGeometry);
     setPriorGeometry(initialGeometry);
     setInvert(false);
+    setLinkedWindow(null);
     send({ reset: true });
   };
 
@@ -243,12 +250,24 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
         aiOverlays={findings.findings.length ? { shown: overlays.visible, onToggle: toggleAi } : null}
         prior={
           priors.length
-            ? { shown: showPrior, linked, onToggle: () => setShowPrior((v) => !v), onLink: () => {
-                // Unlinking leaves the prior where it is shown now instead of jumping back to its old view.
-                if (linked) setPriorGeometry(geometry);
-                setLinked((v) => !v);
-              },
-            }
+            ? {
+                shown: showPrior,
+                linked,
+                onToggle: () => setShowPrior((v) => !v),
+                onLink: () => {
+                  // Unlinking leaves the prior where it is shown now instead of jumping back to its old view.
+                  if (linked) setPriorGeometry(geometry);
+                  setLinked((v) => !v);
+                },
+                windowLinked,
+                onWindowLink: () => {
+                  setLinkedWindow(null);
+                  setWindowLinked((v) => !v);
+                },
+                choices: priors.map((p) => ({ studyId: p.studyId, date: p.date })),
+                chosen: priorId ?? null,
+                onChoose: (id: number) => setPriorChoice({ studyId, prior: id }),
+              }
             : null
         }
       />
@@ -266,6 +285,9 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
               showText={showText}
               command={command}
               note={shownOverlays.length ? t('ai.overlayShown') : findings.findings.length && !overlays.visible ? t('ai.overlayHidden') : null}
+              banner={showPrior && prior ? { kind: 'current', date: study.date } : null}
+              linkedWindow={showPrior && prior && windowLinked ? linkedWindow : null}
+              onLinkedWindowChange={showPrior && prior && windowLinked ? setLinkedWindow : undefined}
               imageOverlay={
                 shownOverlays.length ? (
                   <FindingOverlay client={client} findings={findings.findings} overlays={overlays} width={instance.columns} height={instance.rows} />
@@ -288,6 +310,8 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
               showText={showText}
               command={command}
               note={t('viewer.priorOf', { date: prior.date ?? '' })}
+              banner={{ kind: 'prior', date: prior.date }}
+              linkedWindow={windowLinked ? linkedWindow : null}
             />
           )}
         </Box>

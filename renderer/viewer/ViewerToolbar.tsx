@@ -23,7 +23,20 @@ export interface ViewerToolbarProps {
   /** The one switch for every AI overlay (outlines, heatmaps, boxes and their names); null before an analysis. */
   aiOverlays?: { shown: boolean; onToggle: () => void } | null;
   /** Prior comparison: null when the patient has no prior study. */
-  prior: { shown: boolean; linked: boolean; onToggle: () => void; onLink: () => void } | null;
+  prior: {
+    shown: boolean;
+    /** Zoom and pan linked. */
+    linked: boolean;
+    onToggle: () => void;
+    onLink: () => void;
+    /** Window/level linked (relative to each image's default window). */
+    windowLinked: boolean;
+    onWindowLink: () => void;
+    /** The patient's earlier studies with images, newest first, and the one compared with. */
+    choices: { studyId: number; date: string | null }[];
+    chosen: number | null;
+    onChoose: (studyId: number) => void;
+  } | null;
 }
 
 export function ViewerToolbar(p: ViewerToolbarProps) {
@@ -99,10 +112,33 @@ export function ViewerToolbar(p: ViewerToolbarProps) {
           <ToggleButton size="small" value="prior" selected={p.prior.shown} onChange={p.prior.onToggle}>
             {t('viewer.prior')}
           </ToggleButton>
+          {p.prior.shown && p.prior.choices.length > 1 && (
+            <TextField
+              select
+              size="small"
+              label={t('viewer.comparedWith')}
+              value={p.prior.chosen ?? ''}
+              onChange={(e) => p.prior!.onChoose(Number(e.target.value))}
+              sx={{ minWidth: 150 }}
+            >
+              {p.prior.choices.map((c) => (
+                <MenuItem key={c.studyId} value={c.studyId}>
+                  {c.date ?? t('viewer.undated')}
+                </MenuItem>
+              ))}
+            </TextField>
+          )}
           {p.prior.shown && (
             <Tooltip title={t('viewer.linkHelp')} describeChild>
               <ToggleButton size="small" value="link" selected={p.prior.linked} onChange={p.prior.onLink}>
                 {t('viewer.link')}
+              </ToggleButton>
+            </Tooltip>
+          )}
+          {p.prior.shown && (
+            <Tooltip title={t('viewer.windowLinkHelp')} describeChild>
+              <ToggleButton size="small" value="windowLink" selected={p.prior.windowLinked} onChange={p.prior.onWindowLink}>
+                {t('viewer.windowLink')}
               </ToggleButton>
             </Tooltip>
           )}
