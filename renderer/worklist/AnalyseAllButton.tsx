@@ -14,7 +14,7 @@ export function AnalyseAllButton({ onFinished }: { onFinished?: () => void }) {
   const analysis = useJob('analysis', { reattach: true, onFinished });
   const { job, running } = analysis;
   return (
-    <Box sx={{ minWidth: 160 }}>
+    <Box sx={{ minWidth: 160, maxWidth: 280 }}>
       <Button
         variant="outlined"
         fullWidth

@@ -3,8 +3,12 @@
  * seven studies imported and analysed). Each test says which point of the issue it covers; screenshots are named
  * `r<NN>-...` in test/e2e/screenshots.
  */
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { hasShared, sharedPath } from '../helpers/shared.js';
+import { meanAbsDiff, pixelStats } from './pixels.js';
 import { assert, skip, test } from './runner.js';
 import { c, DX, J2K, RSNA, shot } from './session.js';
 
@@ -59,4 +63,182 @@ test('jobs: a calibration with a mistyped labels file ends with the reason, and 
   assert(await page.getByRole('button', { name: 'Calibrate' }).isEnabled(), 'Calibrate is enabled again');
   await shot('r03-calibration-mistyped-file');
   await page.getByRole('button', { name: 'Close' }).click();
+});
+
+/** One patient, three studies years apart (two priors for the newest), as NIH-named PNGs with a labels.csv. */
+const TESS = { id: '00099999', name: 'Trend^Tess', dates: ['2019-03-01', '2019-04-01', '2024-02-10'] };
+const TESS_SOURCES = ['00007219_000.png', '00014477_000.png', '00019001_000.png'];
+
+function priorsFixture(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'cxr-e2e-priors-'));
+  const rows = ['image,patient_id,patient_name,age,sex,view,finding_labels,study_date,modality'];
+  TESS_SOURCES.forEach((src, i) => {
+    const name = `${TESS.id}_00${i}.png`;
+    copyFileSync(sharedPath('data', 'nih-cxr14', 'images', src), join(folder, name));
+    rows.push(`${name},${TESS.id},${TESS.name},${60 + i},F,PA,No Finding,${TESS.dates[i]},CR`);
+  });
+  writeFileSync(join(folder, 'labels.csv'), rows.join('\n') + '\n');
+  return folder;
+}
+
+async function redraw(page: Page): Promise<void> {
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+}
+
+/** The label of the finding that has keyboard focus. */
+async function focusedFinding(page: Page): Promise<string | null> {
+  return (await page.evaluate("document.activeElement?.getAttribute('data-finding-label') ?? null")) as string | null;
+}
+
+/** The image drawn in the (first) viewport, as its data-drawn key `instance-<id>`. */
+async function drawnInstance(page: Page): Promise<string | null> {
+  return page.getByTestId('viewer-canvas').first().getAttribute('data-drawn');
+}
+
+// 4. A worklist that triages.
+test('worklist: part of an ID finds the patient; after analysis rows name their top called finding, in triage order', async () => {
+  if (!hasShared) skip('../shared is absent');
+  const { page, ws } = c();
+  await openImportPanel(page);
+  await page.getByLabel('Paths on the workstation (one per line)').fill(priorsFixture());
+  await page.getByRole('button', { name: 'Start import' }).click();
+  await page.getByTestId('import-status').getByText(/^Done: \d+ files, 0 failed — 3 imported/).waitFor({ timeout: 60_000 });
+  const search = page.getByRole('searchbox', { name: 'Search patients, IDs, descriptions' });
+  await search.fill('99999');
+  await page.getByTestId('worklist-count').getByText('Studies: 3 (showing 1–3)').waitFor();
+  const ids = await page.locator('tr[data-study-id] td:nth-child(3)').allInnerTexts();
+  assert(ids.every((id) => id === TESS.id), `"99999" finds patient ${TESS.id} (got ${ids.join(', ')})`);
+  await shot('r04-worklist-partial-id');
+  await search.fill('');
+
+  // A site calibration on the labelled NIH set (the tiny pack's shipped thresholds call nothing on these images), run
+  // from Settings as a reader would: it also shows a calibration job ending well. Later specs see these thresholds.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Labels file for calibration').fill(sharedPath('data', 'nih-cxr14', 'labels.csv'));
+  await page.getByRole('button', { name: 'Calibrate' }).click();
+  await page.getByTestId('calibration-status').getByText(/^Done: /).waitFor({ timeout: 180_000 });
+  console.log(`    ${(await page.getByTestId('calibration-status').innerText()).replace(/\s+/g, ' ')}`);
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Analyse all with AI' }).click();
+  await page.getByTestId('analysis-status').getByText(/^Done: \d+, 0 failed$/).waitFor({ timeout: 120_000 });
+  await page.getByRole('combobox', { name: 'Sort' }).click();
+  await page.getByRole('option', { name: 'Triage: called findings first' }).click();
+  const expected = await ws.core.api['studies:list']({ sort: { field: 'triage', dir: 'desc' }, offset: 0, limit: 50 });
+  const order = () => page.locator('tr[data-study-id]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-study-id'))));
+  const want = JSON.stringify(expected.items.map((s) => s.id));
+  await page.waitForFunction(
+    `() => JSON.stringify([...document.querySelectorAll('tr[data-study-id]')].map((r) => Number(r.getAttribute('data-study-id')))) === ${JSON.stringify(want)}`,
+    undefined,
+    { timeout: 10_000 },
+  );
+  const chips = await page.getByTestId('ai-top-finding').allInnerTexts();
+  console.log(`    triage: ${expected.items.map((s, i) => `${s.id} ${s.triageScore?.toFixed(2)} "${chips[i]}"`).join(' | ')}`);
+  assert(chips.every((c) => !/AI max/.test(c)), 'no row says "AI max"');
+  expected.items.forEach((s, i) => {
+    const want = s.topFinding ? s.topFinding.replace(/_/g, ' ').toLowerCase() : 'no finding called';
+    assert(chips[i]!.toLowerCase().startsWith(want), `row ${s.id} names ${want} (got "${chips[i]}")`);
+  });
+  await page.waitForFunction("() => [...document.querySelectorAll('tr[data-study-id] img')].some((i) => i.complete && i.naturalWidth > 0)", undefined, { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Unread by priority' }).click();
+  const statuses = await page.locator('tr[data-study-id] td:last-child').allInnerTexts();
+  assert(statuses.length > 0 && statuses.every((s) => s === 'Unread'), `the priority view lists unread studies (got ${statuses.join(', ')})`);
+  assert(JSON.stringify(await order()) === JSON.stringify(expected.items.filter((s) => s.status === 'unread').map((s) => s.id)), 'in triage order');
+  await shot('r05-worklist-triage-priority');
+});
+
+// 2. Keyboard-first reading.
+test('keyboard: open from the list, presets, invert, zoom/fit, rotate, reset, next/previous study, Esc back', async () => {
+  const { page } = c();
+  await page.getByRole('grid').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Worklist' }).waitFor();
+  await page.locator('[data-testid="viewer-canvas"][data-drawn]').first().waitFor({ timeout: 30_000 });
+  await redraw(page);
+  const first = await drawnInstance(page);
+  const pane = page.getByTestId('viewer-viewport').first();
+  const before = await shot('r06-keys-before', 'viewport');
+  await page.keyboard.press('i');
+  await redraw(page);
+  assert((await page.getByRole('button', { name: 'Invert' }).getAttribute('aria-pressed')) === 'true', 'i inverts');
+  assert((await meanAbsDiff(before, await shot('r06-keys-inverted', 'viewport'))) > 20, 'the inverted picture differs');
+  await page.keyboard.press('+');
+  await pane.getByText('Zoom 125 %').waitFor();
+  await page.keyboard.press('f');
+  await pane.getByText('Zoom 100 %').waitFor();
+  await page.keyboard.press('2');
+  await pane.getByTestId('preset-readout').getByText('Window: auto (1–99 %)').waitFor();
+  await page.keyboard.press('r');
+  await redraw(page);
+  await page.keyboard.press('0');
+  await pane.getByTestId('preset-readout').getByText('Window: default (from file)').waitFor();
+  await redraw(page);
+  const reset = await shot('r06-keys-reset', 'viewport');
+  assert((await meanAbsDiff(before, reset)) < 1, '0 resets the view exactly');
+
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(`() => [null, ${JSON.stringify(first)}].indexOf(document.querySelector('[data-testid="viewer-canvas"]')?.getAttribute('data-drawn') ?? null) < 0`, undefined, { timeout: 30_000 });
+  const second = await drawnInstance(page);
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction(`() => document.querySelector('[data-testid="viewer-canvas"]')?.getAttribute('data-drawn') === ${JSON.stringify(first)}`, undefined, { timeout: 30_000 });
+  console.log(`    ↓ ${first} → ${second}, ↑ back to ${first}`);
+
+  await page.keyboard.press('?');
+  const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await sheet.waitFor();
+  await sheet.getByText('Accept the focused finding').waitFor();
+  await shot('r07-shortcut-sheet');
+  await page.keyboard.press('Escape');
+  await sheet.waitFor({ state: 'detached' });
+  assert(await page.getByRole('button', { name: 'Worklist' }).isVisible(), 'Esc closes the sheet only');
+});
+
+test('keyboard: j/k walk the findings with a visible focus, y/x accept and reject, Space hides every AI overlay', async () => {
+  const { page } = c();
+  await page.getByTestId(/^finding-/).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('j');
+  await page.waitForFunction("() => !!document.activeElement?.getAttribute('data-finding-label')");
+  const firstLabel = await focusedFinding(page);
+  const outline = (await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')) as string;
+  assert(outline !== 'none', `the focused finding is outlined (outline-style ${outline})`);
+  await page.keyboard.press('y');
+  await page.getByTestId(`finding-${firstLabel}`).getByText('Accepted by the reader').waitFor();
+  await shot('r08-keys-finding-focus');
+  await page.keyboard.press('j');
+  const secondLabel = await focusedFinding(page);
+  assert(secondLabel && secondLabel !== firstLabel, 'j moves to the next finding');
+  await page.keyboard.press('x');
+  await page.getByTestId(`finding-${secondLabel}`).getByText('Rejected by the reader').waitFor();
+  await page.keyboard.press('k');
+  assert((await focusedFinding(page)) === firstLabel, 'k moves back');
+
+  // A heatmap on (by mouse here), then Space (with focus back on the list) hides it and brings it back.
+  const withHeatmap = page.getByRole('switch', { name: /^Heatmap of / }).first();
+  await withHeatmap.click();
+  await page.locator('[data-testid^="heatmap-"]').first().waitFor({ state: 'attached' });
+  await page.evaluate('new Promise((r) => setTimeout(r, 300))');
+  const on = await pixelStats(await shot('r09-overlay-on', 'viewport'));
+  await page.keyboard.press('k');
+  await page.keyboard.press(' ');
+  await page.locator('[data-testid^="heatmap-"]').first().waitFor({ state: 'detached' });
+  await redraw(page);
+  const hidden = await pixelStats(await shot('r09-overlay-hidden', 'viewport'));
+  await page.getByText('AI overlays hidden (Space shows them)').waitFor();
+  await page.keyboard.press(' ');
+  await page.locator('[data-testid^="heatmap-"]').first().waitFor({ state: 'attached' });
+  console.log(`    colourfulness with overlay ${on.colourfulness.toFixed(1)}, hidden ${hidden.colourfulness.toFixed(1)}`);
+  assert(on.colourfulness > hidden.colourfulness + 5, 'Space hides the heatmap');
+  await page.keyboard.press(' ');
+});
+
+test('keyboard: Esc goes back to the worklist with the study’s row highlighted', async () => {
+  const { page } = c();
+  const shownId = await drawnInstance(page);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Escape');
+  await page.getByRole('grid').waitFor();
+  const highlighted = await page.locator('tr[aria-selected="true"]').getAttribute('data-study-id');
+  const { ws } = c();
+  const detail = await ws.core.api['studies:get']({ studyId: Number(highlighted) });
+  assert(detail.series.some((s) => s.instances.some((i) => `instance-${i.id}` === shownId)), `the highlighted row is the study read (${highlighted})`);
 });
