@@ -1,5 +1,5 @@
 import { AppBar, Box, Chip, IconButton, Toolbar, Tooltip, Typography } from '@mui/material';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { StudySummary, WorklistQuery } from '../../main/api/index.js';
 import { useTranslation } from 'react-i18next';
 import { SettingsDialog } from '../settings/SettingsDialog.js';
@@ -21,6 +21,13 @@ export function App() {
     prefetchFromThumbnail(client, s.thumbnail);
     setOpenStudy(s.id);
   };
+  // The worklist hides while a study is read: focus must not stay in its (hidden) search box, where every key
+  // would be typed text instead of a reading shortcut.
+  useEffect(() => {
+    if (openStudy === null) return;
+    const active = document.activeElement as HTMLElement | null;
+    if (active && active !== document.body && active.offsetParent === null) active.blur();
+  }, [openStudy]);
   const navigate = (step: 1 | -1) => {
     const items = list.current?.items ?? [];
     const at = items.findIndex((s) => s.id === openStudy);

@@ -103,6 +103,9 @@ test('worklist: part of an ID finds the patient; after analysis rows name their 
   await page.getByLabel('Paths on the workstation (one per line)').fill(priorsFixture());
   await page.getByRole('button', { name: 'Start import' }).click();
   await page.getByTestId('import-status').getByText(/^Done: \d+ files, 0 failed — 3 imported/).waitFor({ timeout: 60_000 });
+  // Whatever its status: out of the unread-only view.
+  const priority = page.getByRole('button', { name: 'Unread by priority' });
+  if ((await priority.getAttribute('aria-pressed')) === 'true') await priority.click();
   const search = page.getByRole('searchbox', { name: 'Search patients, IDs, descriptions' });
   await search.fill('99999');
   await page.getByTestId('worklist-count').getByText('Studies: 3 (showing 1–3)').waitFor();
@@ -205,12 +208,13 @@ test('keyboard: j/k walk the findings with a visible focus, y/x accept and rejec
   await page.getByTestId(`finding-${firstLabel}`).getByText('Accepted by the reader').waitFor();
   await shot('r08-keys-finding-focus');
   await page.keyboard.press('j');
+  await page.waitForFunction(`() => document.activeElement?.getAttribute('data-finding-label') !== ${JSON.stringify(firstLabel)}`);
   const secondLabel = await focusedFinding(page);
   assert(secondLabel && secondLabel !== firstLabel, 'j moves to the next finding');
   await page.keyboard.press('x');
   await page.getByTestId(`finding-${secondLabel}`).getByText('Rejected by the reader').waitFor();
   await page.keyboard.press('k');
-  assert((await focusedFinding(page)) === firstLabel, 'k moves back');
+  await page.waitForFunction(`() => document.activeElement?.getAttribute('data-finding-label') === ${JSON.stringify(firstLabel)}`, undefined, { timeout: 5000 });
 
   // A heatmap on (by mouse here), then Space (with focus back on the list) hides it and brings it back.
   const withHeatmap = page.getByRole('switch', { name: /^Heatmap of / }).first();
@@ -241,4 +245,131 @@ test('keyboard: Esc goes back to the worklist with the study’s row highlighted
   const { ws } = c();
   const detail = await ws.core.api['studies:get']({ studyId: Number(highlighted) });
   assert(detail.series.some((s) => s.instances.some((i) => `instance-${i.id}` === shownId)), `the highlighted row is the study read (${highlighted})`);
+});
+
+/** Opens the newest study of the priors fixture's patient from the worklist (search by part of its ID). */
+async function openTessNewest(page: Page): Promise<number> {
+  const { ws } = c();
+  const list = await ws.core.api['studies:list']({ text: '99999', sort: { field: 'date', dir: 'desc' }, offset: 0, limit: 10 });
+  const newest = list.items[0]!;
+  if (await page.getByRole('button', { name: 'Worklist' }).isVisible()) await page.getByRole('button', { name: 'Worklist' }).click();
+  // Whatever its status: out of the unread-only view.
+  const priority = page.getByRole('button', { name: 'Unread by priority' });
+  if ((await priority.getAttribute('aria-pressed')) === 'true') await priority.click();
+  const search = page.getByRole('searchbox', { name: 'Search patients, IDs, descriptions' });
+  await search.fill('99999');
+  await page.locator(`tr[data-study-id="${newest.id}"]`).click();
+  await page.locator('[data-testid="viewer-canvas"][data-drawn]').first().waitFor({ timeout: 30_000 });
+  return newest.id;
+}
+
+// 5. Comparison with priors.
+test('priors: c shows the latest prior under CURRENT/PRIOR banners; the reader picks the older one; W/L linked on request', async () => {
+  const { page } = c();
+  await openTessNewest(page);
+  // Typed in the search box, then the row clicked: the keys now go to the viewer.
+  await page.keyboard.press('c');
+  await page.getByTestId('pane-banner').nth(1).waitFor({ timeout: 30_000 });
+  const banners = async () => page.getByTestId('pane-banner').allInnerTexts();
+  assert(JSON.stringify(await banners()) === JSON.stringify([`CURRENT · ${TESS.dates[2]}`, `PRIOR · ${TESS.dates[1]}`]), `latest prior first (${await banners()})`);
+  await page.getByRole('combobox', { name: 'Compared with' }).click();
+  await page.getByRole('option', { name: TESS.dates[0]! }).click();
+  await page.waitForFunction(`() => [...document.querySelectorAll('[data-testid="pane-banner"]')].map((b) => b.textContent).join('|') === ${JSON.stringify(`CURRENT · ${TESS.dates[2]}|PRIOR · ${TESS.dates[0]}`)}`, undefined, { timeout: 30_000 });
+  await page.locator('[data-testid="viewer-canvas"][data-drawn]').nth(1).waitFor({ timeout: 30_000 });
+
+  await page.getByRole('button', { name: 'Link W/L' }).click();
+  const priorPane = page.getByTestId('viewer-viewport').nth(1);
+  const priorBefore = await priorPane.getByTestId('wl-readout').textContent();
+  const box = (await page.getByTestId('viewer-viewport').first().boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2 + 50, { steps: 8 });
+  await page.mouse.up();
+  await priorPane.getByTestId('preset-readout').getByText('Window: linked to the current image').waitFor();
+  const priorAfter = await priorPane.getByTestId('wl-readout').textContent();
+  console.log(`    prior window ${priorBefore} → ${priorAfter} (linked)`);
+  assert(priorAfter !== priorBefore, 'the prior’s window follows the current’s drag');
+  await redraw(page);
+  await shot('r10-priors-compare-linked');
+});
+
+test('priors: the trend axis is proportional to time and its last date is not clipped', async () => {
+  const { page } = c();
+  await page.getByRole('tab', { name: 'Trend' }).click();
+  await page.getByTestId('trend-plot').waitFor();
+  const xs = (await page.getByTestId('trend-point').evaluateAll((els) => els.map((e) => [e.getAttribute('data-date'), Number(e.getAttribute('cx'))]))) as [string, number][];
+  xs.sort((a, b) => a[1] - b[1]);
+  console.log(`    points: ${xs.map(([d, x]) => `${d}@${x.toFixed(0)}`).join(' ')}`);
+  assert(xs.length === 3, `three studies plotted (got ${xs.length})`);
+  const [a, b, cc] = xs.map((p) => p[1]);
+  // 2019-03-01 → 2019-04-01 is one month; → 2024-02-10 almost five years.
+  assert(b! - a! < (cc! - b!) / 20, 'a month apart sits close, five years apart far');
+  const plot = (await page.getByTestId('trend-plot').boundingBox())!;
+  const last = (await page.getByTestId('trend-date').last().boundingBox())!;
+  assert(last.x + last.width <= plot.x + plot.width + 0.5, `the last date label ends inside the plot (${last.x + last.width} ≤ ${plot.x + plot.width})`);
+  assert((await page.getByTestId('trend-date').last().textContent()) === TESS.dates[2], 'the last label is the newest date');
+  await shot('r11-trend-time-axis');
+});
+
+// 3. Report editing that never loses a word.
+test('report: the draft compares with the prior shown; typing is saved, survives a tab switch and a reload', async () => {
+  const { page, ws } = c();
+  await page.getByRole('tab', { name: 'Report' }).click();
+  await page.getByRole('button', { name: 'Draft report' }).click();
+  const comparison = page.getByLabel('Comparison');
+  await comparison.waitFor({ timeout: 30_000 });
+  const compared = await comparison.inputValue();
+  console.log(`    Comparison: "${compared}"`);
+  assert(compared.startsWith(TESS.dates[0]!), 'the Comparison section names the prior shown, not "None available"');
+  const words = 'No acute cardiopulmonary abnormality. Unchanged from 2019.';
+  await page.getByLabel('Impression').fill(words);
+  await page.getByTestId('report-save-status').getByText(/^Unsaved changes/).waitFor();
+  await page.getByRole('tab', { name: 'Findings' }).click();
+  await page.getByRole('tab', { name: 'Report' }).click();
+  assert((await page.getByLabel('Impression').inputValue()) === words, 'a tab switch keeps the text');
+  await page.getByTestId('report-save-status').getByText('All changes saved').waitFor({ timeout: 10_000 });
+  await shot('r12-report-autosaved');
+
+  const studyId = await openTessNewest(page);
+  await page.reload();
+  await page.locator('tr[data-study-id]').first().waitFor({ timeout: 30_000 });
+  await page.locator(`tr[data-study-id="${studyId}"]`).click();
+  await page.getByRole('tab', { name: 'Report' }).click();
+  await page.getByLabel('Impression').waitFor({ timeout: 30_000 });
+  assert((await page.getByLabel('Impression').inputValue()) === words, 'the text is there after a reload');
+  const stored = await ws.core.api['reports:search']({ studyId, text: '', limit: 1 });
+  assert(stored.length === 1, 'one report for the study');
+});
+
+test('report: Ctrl+Enter saves, signs and opens the next unread study; the worklist shows Final at once; an addendum follows', async () => {
+  const { page, ws } = c();
+  const shownBefore = await drawnInstance(page);
+  await page.getByLabel('Reader name').fill('Dr Reader');
+  await page.getByLabel('Impression').fill('No acute cardiopulmonary abnormality.');
+  // Straight away, before the autosave pause: the sign request saves first.
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(`() => [null, ${JSON.stringify(shownBefore)}].indexOf(document.querySelector('[data-testid="viewer-canvas"]')?.getAttribute('data-drawn') ?? null) < 0`, undefined, { timeout: 30_000 });
+  const list = await ws.core.api['studies:list']({ text: '99999', sort: { field: 'date', dir: 'desc' }, offset: 0, limit: 10 });
+  const signed = list.items[0]!;
+  assert(signed.status === 'final', `the study is final (${signed.status})`);
+  const report = await ws.core.api['reports:get']({ reportId: (await ws.core.api['reports:search']({ studyId: signed.id, text: '', limit: 1 }))[0]!.id, author: 'e2e' });
+  assert(report.sections.find((s) => s.name === 'impression')!.text === 'No acute cardiopulmonary abnormality.', 'the last words typed were saved before signing');
+
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Escape');
+  await page.locator(`tr[data-study-id="${signed.id}"]`).getByText('Final').waitFor({ timeout: 10_000 });
+  await shot('r13-worklist-final-without-reload');
+
+  await page.locator(`tr[data-study-id="${signed.id}"]`).click();
+  await page.getByRole('tab', { name: 'Report' }).click();
+  const signature = page.getByTestId('report-signature');
+  await signature.waitFor({ timeout: 30_000 });
+  const text = (await signature.textContent()) ?? '';
+  console.log(`    ${text}`);
+  assert(text.startsWith('Signed by Dr Reader on ') && !/\d{4}-\d{2}-\d{2}T/.test(text), 'the signature time is local, not raw ISO');
+  await page.getByLabel('New addendum').fill('Compared with outside films: unchanged.');
+  await page.getByRole('button', { name: 'Add addendum' }).click();
+  await page.getByTestId('report-addenda').getByText('Compared with outside films: unchanged.').waitFor();
+  await page.getByTestId('report-addenda').getByText(/^Addendum by Dr Reader, /).waitFor();
+  await shot('r14-report-signed-addendum');
 });
