@@ -4,6 +4,7 @@ import type { EventName, EventPayload } from './api/events.js';
 import { AuditTrail } from './audit/auditTrail.js';
 import type { CoreConfig } from './config.js';
 import { createAnalysisService } from './core/analysisService.js';
+import { createAnnotationService } from './core/annotationService.js';
 import { createAuditService } from './core/auditService.js';
 import { createImportService } from './core/importService.js';
 import { createIndexService } from './core/indexService.js';
@@ -91,6 +92,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
         clock,
       }),
       createAuditService({ audit: repos.audit, dataDir, clock }),
+      createAnnotationService({ annotations: repos.annotations, index: repos.index, audit }),
     );
     disposers.unshift(() => jobs.shutdown());
 

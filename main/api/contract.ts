@@ -8,6 +8,7 @@ import { modelOperations } from './models.js';
 import { analysisOperations } from './analysis.js';
 import { searchOperations } from './search.js';
 import { cohortOperations } from './cohorts.js';
+import { annotationOperations } from './annotations.js';
 
 /**
  * The contract: every operation of the workstation, once. Transports (Electron IPC, the HTTP/WebSocket bridge, the
@@ -24,6 +25,7 @@ export const operations = {
   ...analysisOperations,
   ...searchOperations,
   ...cohortOperations,
+  ...annotationOperations,
 };
 
 export type Operations = typeof operations;

@@ -11,6 +11,7 @@ export * from './models.js';
 export * from './analysis.js';
 export * from './search.js';
 export * from './cohorts.js';
+export * from './annotations.js';
 export * from './events.js';
 export * from './contract.js';
 export * from './pixelFormat.js';

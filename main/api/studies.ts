@@ -142,6 +142,22 @@ export const StudyDetailSchema = StudySummarySchema.extend({
 });
 export type StudyDetail = z.infer<typeof StudyDetailSchema>;
 
+/** One row of the DICOM tag viewer: an element (or a sequence item marker), indented by sequence depth. */
+export const DicomTagRowSchema = z.object({
+  tag: z.string(),
+  name: z.string(),
+  vr: z.string(),
+  value: z.string(),
+  depth: z.number().int().nonnegative(),
+});
+export const InstanceTagsSchema = z.object({
+  instanceId: IdSchema,
+  format: z.enum(['dicom', 'png', 'jpeg']),
+  transferSyntaxUid: z.string().nullable(),
+  rows: z.array(DicomTagRowSchema),
+});
+export type InstanceTags = z.infer<typeof InstanceTagsSchema>;
+
 export const StudyGetInputSchema = z.object({ studyId: IdSchema });
 export const InstanceGetInputSchema = z.object({ instanceId: IdSchema });
 export const StudySetStatusInputSchema = z.object({ studyId: IdSchema, status: ReadStatusSchema });
@@ -154,4 +170,5 @@ export const studyOperations = {
   'studies:get': op(StudyGetInputSchema, StudyDetailSchema, 'One study with its series, instances and reference findings.'),
   'studies:setStatus': op(StudySetStatusInputSchema, OkSchema, 'Set the reading status of a study.'),
   'instances:get': op(InstanceGetInputSchema, InstanceSchema, 'One image (instance) with its display metadata.'),
+  'instances:tags': op(InstanceGetInputSchema, InstanceTagsSchema, 'Every DICOM data element of an image file, for the tag viewer (none for PNG/JPEG).'),
 };

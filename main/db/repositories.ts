@@ -1,4 +1,5 @@
 import { AnalysisRepository } from './analysisRepository.js';
+import { AnnotationRepository } from './annotationRepository.js';
 import { AuditRepository } from './auditRepository.js';
 import { systemClock, type Clock } from './clock.js';
 import { CohortRepository } from './cohortRepository.js';
@@ -24,6 +25,7 @@ export interface Repositories {
   readonly audit: AuditRepository;
   readonly search: SearchRepository;
   readonly cohorts: CohortRepository;
+  readonly annotations: AnnotationRepository;
 }
 
 export function createRepositories(db: DbHandle, clock: Clock = systemClock): Repositories {
@@ -39,5 +41,6 @@ export function createRepositories(db: DbHandle, clock: Clock = systemClock): Re
     audit: new AuditRepository(db, clock),
     search: new SearchRepository(db),
     cohorts: new CohortRepository(db, clock),
+    annotations: new AnnotationRepository(db, clock),
   };
 }

@@ -19,6 +19,7 @@ import { ViewerToolbar } from './ViewerToolbar.js';
 import { initialGeometry, rotate, type ViewGeometry } from './viewTransform.js';
 import type { ShortcutAction } from './shortcuts.js';
 import { ShortcutSheet } from './ShortcutSheet.js';
+import { TagViewer } from './TagViewer.js';
 import { useShortcuts } from './useShortcuts.js';
 import type { RelativeWindow } from './windowLink.js';
 import type { WindowPreset } from './windowPresets.js';
@@ -59,6 +60,7 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
   const [overlays, setOverlays] = useState<OverlayState>(emptyOverlays);
   const [tab, setTab] = useState<SideTab>('findings');
   const [sheet, setSheet] = useState(false);
+  const [tagsOpen, setTagsOpen] = useState(false);
   // The study whose report the reader asked to sign from the keyboard; cleared by the panel once it acted on it.
   const [signRequestFor, setSignRequestFor] = useState<number | null>(null);
   // The report panel mounts the first time its tab is opened for a study (opening a report is audited as a view).
@@ -143,7 +145,15 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
       presetHigh: 'highContrast',
       presetLow: 'lowContrast',
     };
-    const tools: Partial<Record<ShortcutAction, ViewerTool>> = { toolWindow: 'windowLevel', toolPan: 'pan', toolZoom: 'zoom', toolRuler: 'ruler' };
+    const tools: Partial<Record<ShortcutAction, ViewerTool>> = {
+      toolWindow: 'windowLevel',
+      toolPan: 'pan',
+      toolZoom: 'zoom',
+      toolRuler: 'ruler',
+      toolAngle: 'angle',
+      toolEllipse: 'ellipse',
+      toolCtr: 'ctr',
+    };
     if (presets[action]) return send({ preset: presets[action] });
     if (tools[action]) return setTool(tools[action]);
     switch (action) {
@@ -196,6 +206,8 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
         return onBack();
       case 'showShortcuts':
         return setSheet(true);
+      case 'showTags':
+        return setTagsOpen(true);
     }
   });
 
@@ -244,6 +256,7 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
         onInvert={() => setInvert((v) => !v)}
         onReset={reset}
         onShortcuts={() => setSheet(true)}
+        onTags={instance ? () => setTagsOpen(true) : undefined}
         onClearMeasurements={() => send({ clearMeasurements: true })}
         showText={showText}
         onShowText={() => setShowText((v) => !v)}
@@ -365,6 +378,7 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
         </Box>
       </Box>
       <ShortcutSheet open={sheet} onClose={() => setSheet(false)} />
+      {instance && <TagViewer instanceId={instance.id} open={tagsOpen} onClose={() => setTagsOpen(false)} />}
     </Box>
   );
 }

@@ -18,6 +18,8 @@ export interface ViewerToolbarProps {
   onClearMeasurements: () => void;
   /** Opens the shortcut sheet. */
   onShortcuts?: () => void;
+  /** Opens the DICOM tag viewer. */
+  onTags?: () => void;
   showText: boolean;
   onShowText: () => void;
   /** The one switch for every AI overlay (outlines, heatmaps, boxes and their names); null before an analysis. */
@@ -48,6 +50,11 @@ export function ViewerToolbar(p: ViewerToolbarProps) {
         <ToggleButton value="pan">{t('viewer.tool.pan')}</ToggleButton>
         <ToggleButton value="zoom">{t('viewer.tool.zoom')}</ToggleButton>
         <ToggleButton value="ruler">{t('viewer.tool.ruler')}</ToggleButton>
+        <ToggleButton value="angle">{t('viewer.tool.angle')}</ToggleButton>
+        <ToggleButton value="ellipse">{t('viewer.tool.ellipse')}</ToggleButton>
+        <ToggleButton value="ctr" title={t('viewer.tool.ctrHelp')}>
+          {t('viewer.tool.ctr')}
+        </ToggleButton>
       </ToggleButtonGroup>
       <TextField
         select
@@ -101,6 +108,11 @@ export function ViewerToolbar(p: ViewerToolbarProps) {
       <Button size="small" onClick={p.onReset}>
         {t('viewer.reset')}
       </Button>
+      {p.onTags && (
+        <Button size="small" onClick={p.onTags} aria-keyshortcuts="d">
+          {t('viewer.tags')}
+        </Button>
+      )}
       {p.onShortcuts && (
         <Button size="small" onClick={p.onShortcuts} aria-keyshortcuts="?">
           {t('shortcuts.button')}

@@ -22,6 +22,10 @@ export type ShortcutAction =
   | 'toolPan'
   | 'toolZoom'
   | 'toolRuler'
+  | 'toolAngle'
+  | 'toolEllipse'
+  | 'toolCtr'
+  | 'showTags'
   | 'nextImage'
   | 'previousImage'
   | 'nextStudy'
@@ -69,6 +73,10 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'toolPan', group: 'tools', keys: ['p'] },
   { action: 'toolZoom', group: 'tools', keys: ['z'] },
   { action: 'toolRuler', group: 'tools', keys: ['m'] },
+  { action: 'toolAngle', group: 'tools', keys: ['a'] },
+  { action: 'toolEllipse', group: 'tools', keys: ['e'] },
+  { action: 'toolCtr', group: 'tools', keys: ['q'] },
+  { action: 'showTags', group: 'tools', keys: ['d'] },
   { action: 'nextImage', group: 'navigation', keys: ['ArrowRight'] },
   { action: 'previousImage', group: 'navigation', keys: ['ArrowLeft'] },
   { action: 'nextStudy', group: 'navigation', keys: ['ArrowDown', 'PageDown'] },

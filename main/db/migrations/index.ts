@@ -19,6 +19,7 @@ import { createCohortExports } from './0320-create-cohort-exports.js';
 import { patientsKeyedWithoutId } from './0330-patients-keyed-without-id.js';
 import { addStudyTriage } from './1000-add-study-triage.js';
 import { createStudyIdSearch } from './1010-create-study-id-search.js';
+import { createAnnotations } from './1020-create-annotations.js';
 
 /** Every migration, in one rising sequence (see ../migration.ts); the order is checked when the database opens. */
 export const allMigrations: readonly Migration[] = [
@@ -42,4 +43,5 @@ export const allMigrations: readonly Migration[] = [
   patientsKeyedWithoutId,
   addStudyTriage,
   createStudyIdSearch,
+  createAnnotations,
 ];

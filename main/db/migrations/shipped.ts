@@ -24,7 +24,8 @@ export const SHIPPED_MIGRATIONS: readonly string[] = [
   '0330-patients-keyed-without-id',
   '1000-add-study-triage',
   '1010-create-study-id-search',
+  '1020-create-annotations',
 ];
 
 /** The newest shipped migration's number. */
-export const SHIPPED_SCHEMA_VERSION = 1010;
+export const SHIPPED_SCHEMA_VERSION = 1020;
