@@ -179,7 +179,7 @@ export const en = {
       ctr: 'now drag the thoracic diameter',
     },
     measuredBy: 'Measured by {{name}}, {{at}}',
-    orientationAssumed: 'Orientation assumed (frontal chest convention; the file does not say)',
+    orientationAssumed: 'Orientation assumed (the file does not say)',
     tags: 'DICOM tags',
   },
   findings: {

@@ -180,7 +180,7 @@ export const es: Messages = {
       ctr: 'trace el diámetro torácico',
     },
     measuredBy: 'Medido por {{name}}, {{at}}',
-    orientationAssumed: 'Orientación supuesta (convención de tórax frontal; el archivo no la indica)',
+    orientationAssumed: 'Orientación supuesta (el archivo no la indica)',
     tags: 'Etiquetas DICOM',
   },
   findings: {

@@ -180,7 +180,7 @@ export const fr: Messages = {
       ctr: 'tracez le diamètre thoracique',
     },
     measuredBy: 'Mesuré par {{name}}, {{at}}',
-    orientationAssumed: 'Orientation supposée (convention du thorax de face ; le fichier ne l’indique pas)',
+    orientationAssumed: 'Orientation supposée (non indiquée par le fichier)',
     tags: 'Balises DICOM',
   },
   findings: {

@@ -180,7 +180,7 @@ export const pt: Messages = {
       ctr: 'trace o diâmetro torácico',
     },
     measuredBy: 'Medido por {{name}}, {{at}}',
-    orientationAssumed: 'Orientação presumida (convenção de tórax frontal; o arquivo não a indica)',
+    orientationAssumed: 'Orientação presumida (o arquivo não a indica)',
     tags: 'Tags DICOM',
   },
   findings: {

@@ -284,6 +284,25 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
   const shown = [...annotations, ...inProgress];
   const svgMatrix = `matrix(${matrix.join(' ')})`;
   const markers = props.orientation && pixels ? edgeMarkers(props.orientation, matrix) : null;
+  // Where the image is on screen (for end-to-end checks that text never covers it at the fitted zoom).
+  const rect = (() => {
+    const cs = [apply(matrix, 0, 0), apply(matrix, image.width, 0), apply(matrix, 0, image.height), apply(matrix, image.width, image.height)];
+    const xs = cs.map((c) => c[0]);
+    const ys = cs.map((c) => c[1]);
+    return { x: Math.min(...xs), y: Math.min(...ys), w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys) };
+  })();
+  const r1 = (v: number) => Math.round(v * 10) / 10;
+  const imageRect = `${r1(rect.x)},${r1(rect.y)},${r1(rect.w)},${r1(rect.h)}`;
+  // Edge markers sit just outside the image's edges, centred on them (clear of the corner text in the bands), and
+  // stay inside the viewport when the image is zoomed beyond it.
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), Math.max(lo, hi));
+  const topMin = props.corners?.topCenterOffset ?? 2;
+  const markerAt = {
+    left: { left: clamp(rect.x - 24, 2, size.width - 24), top: clamp(rect.y + rect.h / 2 - 12, 2, size.height - 24) },
+    right: { left: clamp(rect.x + rect.w + 6, 2, size.width - 24), top: clamp(rect.y + rect.h / 2 - 12, 2, size.height - 24) },
+    top: { left: clamp(rect.x + rect.w / 2 - 8, 2, size.width - 24), top: clamp(rect.y - 26, topMin, size.height - 24) },
+    bottom: { left: clamp(rect.x + rect.w / 2 - 8, 2, size.width - 24), top: clamp(rect.y + rect.h + 2, 2, size.height - 24) },
+  };
   // Readable on a bright image too: a dark halo on every side of each glyph.
   const halo = '0 0 2px #000, 0 0 4px #000, 1px 1px 1px #000, -1px -1px 1px #000';
   const corner = (name: string, pos: Record<string, number>, content: ReactNode) =>
@@ -332,6 +351,7 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
     <Box
       ref={containerRef}
       data-testid="viewer-viewport"
+      data-image-rect={pixels ? imageRect : undefined}
       aria-label={props.label}
       onPointerDown={onPointerDown}
       onWheel={onWheel}
@@ -357,8 +377,9 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
             const complete = a.points.length >= ANNOTATION_POINTS[a.kind];
             const [x, y] = apply(matrix, ...labelPoint(a));
             return (
+              <g key={a.id ?? `draft-${i}`}>
+                {a.author && <title>{t('viewer.measuredBy', { name: a.author, at: localDateTime(a.createdAt, i18n.language) })}</title>}
               <text
-                key={a.id ?? `draft-${i}`}
                 x={x + 6}
                 y={y - 6}
                 fill="#ffeb3b"
@@ -371,8 +392,8 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
                 data-author={a.author}
               >
                 {complete ? measurementText(t, measure(a.kind, a.points, measured)) : t(`viewer.measureNext.${a.kind}`)}
-                {a.author && <title>{t('viewer.measuredBy', { name: a.author, at: localDateTime(a.createdAt, i18n.language) })}</title>}
               </text>
+              </g>
             );
           })}
       </svg>
@@ -380,10 +401,10 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
       {corner('topRight', { top: 6, right: 8 }, props.corners?.topRight)}
       {corner('bottomLeft', { bottom: 6, left: 8 }, props.corners?.bottomLeft)}
       {corner('bottomRight', { bottom: 6, right: 8 }, props.corners?.bottomRight)}
-      {marker('left', { left: 8, top: '50%' })}
-      {marker('right', { right: 8, top: '50%' })}
-      {marker('top', { top: props.corners?.topCenterOffset ?? 4, left: '50%' })}
-      {marker('bottom', { bottom: 4, left: '50%' })}
+      {marker('left', markerAt.left)}
+      {marker('right', markerAt.right)}
+      {marker('top', markerAt.top)}
+      {marker('bottom', markerAt.bottom)}
       {failure && (
         <Typography role="alert" sx={{ position: 'absolute', top: '45%', width: '100%', textAlign: 'center', color: 'error.light' }}>
           {failure}

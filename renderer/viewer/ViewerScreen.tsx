@@ -186,7 +186,8 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
       case 'previousStudy':
         return onNavigateStudy?.(-1);
       case 'togglePrior':
-        return priors.length ? setShowPrior((v) => !v) : undefined;
+        // Also before the priors are known: the prior shows as soon as it is (nothing when there is none).
+        return setShowPrior((v) => !v);
       case 'toggleAiOverlays':
         return toggleAi();
       case 'nextFinding':

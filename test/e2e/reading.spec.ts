@@ -3,14 +3,15 @@
  * seven studies imported and analysed). Each test says which point of the issue it covers; screenshots are named
  * `r<NN>-...` in test/e2e/screenshots.
  */
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { readDataSet } from '../../main/dicom/readDataSet.js';
 import { hasShared, sharedPath } from '../helpers/shared.js';
 import { meanAbsDiff, pixelStats } from './pixels.js';
 import { assert, skip, test } from './runner.js';
-import { c, DX, J2K, RSNA, shot } from './session.js';
+import { c, DX, J2K, RSNA, shot, studyIdByName, waitDrawn } from './session.js';
 
 /** A fresh page on the worklist, as a reader opening the workstation. */
 async function openWorklist(page: Page, url: string): Promise<void> {
@@ -202,8 +203,11 @@ test('keyboard: j/k walk the findings with a visible focus, y/x accept and rejec
   await page.keyboard.press('j');
   await page.waitForFunction("() => !!document.activeElement?.getAttribute('data-finding-label')");
   const firstLabel = await focusedFinding(page);
-  const outline = (await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')) as string;
-  assert(outline !== 'none', `the focused finding is outlined (outline-style ${outline})`);
+  const outlined = await page
+    .waitForFunction("() => getComputedStyle(document.activeElement).outlineStyle !== 'none'", undefined, { timeout: 3000 })
+    .then(() => true, () => false);
+  const outline = (await page.evaluate('getComputedStyle(document.activeElement).outlineStyle + " " + document.activeElement.matches(":focus-visible")')) as string;
+  assert(outlined, `the focused finding is outlined (outline-style, focus-visible: ${outline})`);
   await page.keyboard.press('y');
   await page.getByTestId(`finding-${firstLabel}`).getByText('Accepted by the reader').waitFor();
   await shot('r08-keys-finding-focus');
@@ -223,6 +227,7 @@ test('keyboard: j/k walk the findings with a visible focus, y/x accept and rejec
   await page.evaluate('new Promise((r) => setTimeout(r, 300))');
   const on = await pixelStats(await shot('r09-overlay-on', 'viewport'));
   await page.keyboard.press('k');
+  await page.waitForFunction("() => !!document.activeElement?.getAttribute('data-finding-label')");
   await page.keyboard.press(' ');
   await page.locator('[data-testid^="heatmap-"]').first().waitFor({ state: 'detached' });
   await redraw(page);
@@ -372,4 +377,181 @@ test('report: Ctrl+Enter saves, signs and opens the next unread study; the workl
   await page.getByTestId('report-addenda').getByText('Compared with outside films: unchanged.').waitFor();
   await page.getByTestId('report-addenda').getByText(/^Addendum by Dr Reader, /).waitFor();
   await shot('r14-report-signed-addendum');
+});
+
+/** Opens a study from the worklist by the file name of one of its images (the list shows every status). */
+async function openByFile(page: Page, fragment: string): Promise<{ studyId: number; instanceId: number }> {
+  const { ws } = c();
+  const ids = await studyIdByName(ws, fragment);
+  if (await page.getByRole('button', { name: 'Worklist' }).isVisible()) await page.getByRole('button', { name: 'Worklist' }).click();
+  const priority = page.getByRole('button', { name: 'Unread by priority' });
+  if ((await priority.getAttribute('aria-pressed')) === 'true') await priority.click();
+  await page.getByRole('searchbox', { name: 'Search patients, IDs, descriptions' }).fill('');
+  await page.locator(`tr[data-study-id="${ids.studyId}"]`).click();
+  await waitDrawn(page, ids.instanceId);
+  return ids;
+}
+
+/** The image's rectangle on screen, relative to the viewport, as the viewer reports it. */
+async function imageRect(page: Page, nth = 0): Promise<{ x: number; y: number; w: number; h: number }> {
+  const v = await page.getByTestId('viewer-viewport').nth(nth).getAttribute('data-image-rect');
+  const [x, y, w, h] = (v ?? '').split(',').map(Number);
+  return { x: x!, y: y!, w: w!, h: h! };
+}
+
+async function markers(page: Page): Promise<string> {
+  const at = async (edge: string) => (await page.getByTestId(`marker-${edge}`).first().textContent()) ?? '';
+  return `${await at('left')}|${await at('right')}|${await at('top')}|${await at('bottom')}`;
+}
+
+// 6. The viewer a radiologist expects.
+test('viewer: L/R markers from PatientOrientation follow flips and rotations; the window shown is named', async () => {
+  const { page } = c();
+  await openByFile(page, J2K);
+  await page.getByTestId('marker-left').first().waitFor({ timeout: 10_000 });
+  assert((await markers(page)) === 'R|L|H|F', `PA chest: R on the left, L on the right (got ${await markers(page)})`);
+  await page.keyboard.press('h');
+  await page.waitForFunction("() => document.querySelector('[data-testid=\"marker-left\"]')?.textContent === 'L'");
+  assert((await markers(page)) === 'L|R|H|F', `flipped: ${await markers(page)}`);
+  await page.keyboard.press('r');
+  await page.waitForFunction("() => document.querySelector('[data-testid=\"marker-top\"]')?.textContent === 'L'");
+  console.log(`    flipped then rotated right: ${await markers(page)}`);
+  await shot('r15-orientation-flipped-rotated');
+  await page.keyboard.press('0');
+  await page.waitForFunction("() => document.querySelector('[data-testid=\"marker-left\"]')?.textContent === 'R'");
+  await page.getByTestId('preset-readout').first().getByText('Window: default (from file)').waitFor();
+  await page.keyboard.press('4');
+  await page.getByTestId('preset-readout').first().getByText('Window: high contrast').waitFor();
+  await page.keyboard.press('0');
+});
+
+test('viewer: the DICOM tag viewer (d) lists the file’s elements and filters them', async () => {
+  const { page } = c();
+  await page.keyboard.press('d');
+  const dialog = page.getByRole('dialog', { name: 'DICOM tags' });
+  await dialog.getByTestId('tag-table').waitFor({ timeout: 10_000 });
+  const count = await dialog.locator('tr[data-tag]').count();
+  await dialog.getByLabel('Filter (tag, name or value)').fill('orientation');
+  const row = dialog.locator('tr[data-tag="(0020,0020)"]');
+  await row.waitFor();
+  assert((await row.innerText()).includes('L\\F'), 'PatientOrientation L\\F');
+  console.log(`    ${count} elements; filtered: ${(await row.innerText()).replace(/\s+/g, ' ')}`);
+  await shot('r16-dicom-tags');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+});
+
+test('viewer: at 1000 px the corner text never covers the image, and it has a dark halo for bright images', async () => {
+  const { page } = c();
+  await page.setViewportSize({ width: 1000, height: 800 });
+  try {
+    for (const file of [RSNA, J2K]) {
+      await openByFile(page, file);
+      await redraw(page);
+      const vp = (await page.getByTestId('viewer-viewport').first().boundingBox())!;
+      const img = await imageRect(page);
+      for (const corner of ['topLeft', 'topRight', 'bottomLeft', 'bottomRight']) {
+        const box = await page.getByTestId(`corner-${corner}`).first().boundingBox();
+        if (!box) continue;
+        const x = box.x - vp.x;
+        const y = box.y - vp.y;
+        const overlaps = x < img.x + img.w && img.x < x + box.width && y < img.y + img.h && img.y < y + box.height;
+        assert(!overlaps, `${file}: ${corner} text (${x.toFixed(0)},${y.toFixed(0)} ${box.width.toFixed(0)}×${box.height.toFixed(0)}) stays off the image (${JSON.stringify(img)})`);
+      }
+      // Nor do the orientation markers and the corner text cover each other.
+      for (const edge of ['left', 'right', 'top', 'bottom']) {
+        const m = await page.getByTestId(`marker-${edge}`).first().boundingBox();
+        for (const corner of ['topLeft', 'topRight', 'bottomLeft', 'bottomRight']) {
+          const t = await page.getByTestId(`corner-${corner}`).first().boundingBox();
+          if (!m || !t) continue;
+          const hit = m.x < t.x + t.width && t.x < m.x + m.width && m.y < t.y + t.height && t.y < m.y + m.height;
+          assert(!hit, `${file}: the ${edge} marker and the ${corner} text do not overlap`);
+        }
+      }
+      console.log(`    ${file}: image ${img.w.toFixed(0)}×${img.h.toFixed(0)} at ${img.x.toFixed(0)},${img.y.toFixed(0)} in ${vp.width.toFixed(0)}×${vp.height.toFixed(0)}`);
+    }
+    const shadow = (await page.evaluate("getComputedStyle(document.querySelector('[data-testid=\"corner-topLeft\"]')).textShadow")) as string;
+    assert((shadow.match(/rgb\(0, 0, 0\)/g) ?? []).length >= 3, `a halo of several dark shadows (${shadow})`);
+    await shot('r17-viewer-1000px-text-clear');
+  } finally {
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }
+});
+
+test('viewer: angle, ellipse ROI (mean ± SD) and CTR are measured, stored with the reader and time, and back after a reload', async () => {
+  const { page, ws } = c();
+  const { studyId, instanceId } = await openByFile(page, RSNA);
+  const before = (await ws.core.api['annotations:list']({ instanceId })).length;
+  const box = (await page.getByTestId('viewer-viewport').first().boundingBox())!;
+  const at = (fx: number, fy: number) => [box.x + box.width * fx, box.y + box.height * fy] as const;
+  const drag = async (from: readonly [number, number], to: readonly [number, number]) => {
+    await page.mouse.move(...from);
+    await page.mouse.down();
+    await page.mouse.move(...to, { steps: 6 });
+    await page.mouse.up();
+  };
+  await page.keyboard.press('q');
+  await drag(at(0.42, 0.62), at(0.62, 0.62));
+  await page.locator('[data-kind="ctr"]').getByText('now drag the thoracic diameter').waitFor();
+  await drag(at(0.3, 0.55), at(0.7, 0.57));
+  await page.locator('[data-testid="measure-label"][data-kind="ctr"]').getByText(/^CTR 0\.5\d \(\d+ \/ \d+ mm\)/).waitFor({ timeout: 10_000 });
+  await page.keyboard.press('a');
+  await drag(at(0.35, 0.3), at(0.45, 0.45));
+  await drag(at(0.45, 0.45), at(0.6, 0.3));
+  await page.locator('[data-testid="measure-label"][data-kind="angle"]').getByText(/°$/).waitFor({ timeout: 10_000 });
+  await page.keyboard.press('e');
+  await drag(at(0.42, 0.4), at(0.5, 0.48));
+  await page.locator('[data-testid="measure-label"][data-kind="ellipse"]').getByText(/^mean [\d.-]+ ± [\d.]+ \(n \d+\), \d+ mm²$/).waitFor({ timeout: 10_000 });
+  const labels = await page.getByTestId('measure-label').allTextContents();
+  console.log(`    ${labels.join(' | ')}`);
+  assert(labels.length === 3 && labels.every((l) => l.length > 3), 'three labelled measurements');
+  const ratio = Number(/^CTR ([\d.]+)/.exec(labels.find((l) => l.startsWith('CTR')) ?? '')?.[1]);
+  assert(Math.abs(ratio - 0.5) < 0.03, `cardiac 20 % of the width over thoracic 40 %: CTR ≈ 0.5 (${ratio})`);
+  await shot('r18-measurements');
+  const stored = await ws.core.api['annotations:list']({ instanceId });
+  assert(stored.length === before + 3, `three measurements stored (${stored.length - before})`);
+  assert(stored.slice(-3).every((a) => a.author.length > 0 && /^\d{4}-\d{2}-\d{2}T/.test(a.createdAt)), 'each with its reader and time');
+  const author = await page.locator('[data-testid="measure-label"][data-kind="ctr"]').getAttribute('data-author');
+  assert(author === stored.at(-3)!.author, `the label knows its reader (${author})`);
+
+  await page.keyboard.press('w');
+  await page.reload();
+  await page.locator(`tr[data-study-id="${studyId}"]`).click();
+  await waitDrawn(page, instanceId);
+  await page.locator('[data-testid="measure-label"][data-kind="ellipse"]').waitFor({ timeout: 10_000 });
+  const after = await page.getByTestId('measure-label').allTextContents();
+  assert(JSON.stringify(after) === JSON.stringify(labels), `the same measurements after a reload (${after.join(' | ')})`);
+});
+
+test('viewer: non-square pixel spacing is drawn in its true proportions', async () => {
+  if (!hasShared) skip('../shared is absent');
+  const { page } = c();
+  // The RSNA CR with rows 0.336 mm apart and columns 0.168 mm: each pixel twice as tall as wide. New UIDs, same length.
+  const path = sharedPath('data', 'dicom', 'cxr', RSNA);
+  const bytes = Buffer.from(readFileSync(path));
+  const { dataSet } = readDataSet(bytes, path);
+  const replaceAll = (from: string, to: string) => {
+    if (from.length !== to.length) throw new Error('same length only');
+    for (let at = bytes.indexOf(from, 0, 'latin1'); at >= 0; at = bytes.indexOf(from, at + 1, 'latin1')) bytes.write(to, at, 'latin1');
+  };
+  for (const tag of ['x00080018', 'x0020000d', 'x0020000e']) {
+    const uid = dataSet.string(tag)!;
+    replaceAll(uid, uid.slice(0, -1) + String((Number(uid.at(-1)) + 1) % 10));
+  }
+  replaceAll('0.168\\0.168', '0.336\\0.168');
+  const folder = mkdtempSync(join(tmpdir(), 'cxr-e2e-aspect-'));
+  const file = join(folder, 'rsna_nonsquare.dcm');
+  writeFileSync(file, bytes);
+  if (await page.getByRole('button', { name: 'Worklist' }).isVisible()) await page.getByRole('button', { name: 'Worklist' }).click();
+  await openImportPanel(page);
+  await page.getByLabel('Paths on the workstation (one per line)').fill(file);
+  await page.getByRole('button', { name: 'Start import' }).click();
+  await page.getByTestId('import-status').getByText(/^Done: 1 files, 0 failed — 1 imported/).waitFor({ timeout: 30_000 });
+  const square = await openByFile(page, RSNA).then(() => imageRect(page));
+  await openByFile(page, 'rsna_nonsquare.dcm');
+  const tall = await imageRect(page);
+  console.log(`    square pixels ${square.w.toFixed(0)}×${square.h.toFixed(0)}, 0.336 × 0.168 mm pixels ${tall.w.toFixed(0)}×${tall.h.toFixed(0)}`);
+  assert(Math.abs(square.h / square.w - 1) < 0.01, 'square pixels: a square image');
+  assert(Math.abs(tall.h / tall.w - 2) < 0.02, `rows twice as far apart: drawn twice as tall (${(tall.h / tall.w).toFixed(3)})`);
+  await shot('r19-non-square-pixels');
 });
