@@ -14,7 +14,7 @@ function Probe({ studyId }: { studyId: number | null }) {
 }
 
 function detail(id: number, name: string) {
-  return { ...study({ id, patientName: name }), birthDate: null, referringPhysician: '', series: [] };
+  return { ...study({ id, patientName: name }), birthDate: null, referringPhysician: '', series: [], identityConflicts: [] };
 }
 
 describe('useCoreQuery', () => {

@@ -17,7 +17,7 @@ export const en = {
     decisionSupport: 'AI: decision support only',
     supportNotice: 'AI-generated results support the reader; they do not replace the reading of the image.',
     overlayShown: 'AI-generated overlay shown',
-    overlayHidden: 'AI overlays hidden (Space shows them)',
+    overlayHidden: 'AI overlays hidden',
     calledMore: '{{label}} +{{count}}',
     calledTitle: 'AI-generated: the finding called furthest above its operating point',
     noneCalled: 'No finding called',

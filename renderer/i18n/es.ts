@@ -18,7 +18,7 @@ export const es: Messages = {
     decisionSupport: 'IA: solo apoyo a la decisión',
     supportNotice: 'Los resultados generados por IA apoyan al lector; no sustituyen la lectura de la imagen.',
     overlayShown: 'Superposición generada por IA visible',
-    overlayHidden: 'Superposiciones de IA ocultas (Espacio para mostrarlas)',
+    overlayHidden: 'Superposiciones de IA ocultas',
     calledMore: '{{label}} +{{count}}',
     calledTitle: 'Generado por IA: el hallazgo señalado más por encima de su umbral',
     noneCalled: 'Ningún hallazgo señalado',

@@ -18,7 +18,7 @@ export const fr: Messages = {
     decisionSupport: 'IA : aide à la décision uniquement',
     supportNotice: 'Les résultats générés par IA aident le lecteur ; ils ne remplacent pas la lecture de l’image.',
     overlayShown: 'Superposition générée par IA affichée',
-    overlayHidden: 'Superpositions IA masquées (Espace pour les afficher)',
+    overlayHidden: 'Superpositions IA masquées',
     calledMore: '{{label}} +{{count}}',
     calledTitle: 'Généré par IA : le résultat retenu le plus au-dessus de son seuil',
     noneCalled: 'Aucun résultat retenu',

@@ -18,7 +18,7 @@ export const pt: Messages = {
     decisionSupport: 'IA: apenas apoio à decisão',
     supportNotice: 'Os resultados gerados por IA apoiam o leitor; não substituem a leitura da imagem.',
     overlayShown: 'Sobreposição gerada por IA visível',
-    overlayHidden: 'Sobreposições de IA ocultas (Espaço para mostrá-las)',
+    overlayHidden: 'Sobreposições de IA ocultas',
     calledMore: '{{label}} +{{count}}',
     calledTitle: 'Gerado por IA: o achado apontado mais acima do seu limiar',
     noneCalled: 'Nenhum achado apontado',

@@ -232,7 +232,7 @@ test('keyboard: j/k walk the findings with a visible focus, y/x accept and rejec
   await page.locator('[data-testid^="heatmap-"]').first().waitFor({ state: 'detached' });
   await redraw(page);
   const hidden = await pixelStats(await shot('r09-overlay-hidden', 'viewport'));
-  await page.getByText('AI overlays hidden (Space shows them)').waitFor();
+  await page.getByText('AI overlays hidden', { exact: true }).waitFor();
   await page.keyboard.press(' ');
   await page.locator('[data-testid^="heatmap-"]').first().waitFor({ state: 'attached' });
   console.log(`    colourfulness with overlay ${on.colourfulness.toFixed(1)}, hidden ${hidden.colourfulness.toFixed(1)}`);
