@@ -67,8 +67,7 @@ export const en = {
   import: {
     button: 'Import',
     paths: 'Paths on the workstation (one per line)',
-    pathsHelp:
-      'Files, folders, DICOMDIR or .zip, as paths on the computer running the workstation. In a browser there is no native file picker for those, so type or paste them.',
+    pathsHelp: 'Files, folders, DICOMDIR or .zip already on the computer running the workstation, as paths; files on this computer can be dropped or chosen above.',
     start: 'Start import',
     noPaths: 'Enter at least one path.',
     progress: 'Import progress',
@@ -281,7 +280,6 @@ export const en = {
     pack: 'Model pack',
     provider: 'Execution provider',
     providerAuto: 'Automatic (best available)',
-    providerHelp: 'Offered by this installation: {{offered}}',
     thresholds: 'Thresholds in force',
     threshold: 'Threshold',
     source: 'Source',
@@ -292,6 +290,9 @@ export const en = {
     calibrate: 'Calibrate',
     dataDir: 'Data directory',
     dataDirReadOnly: 'The data directory is chosen when the workstation starts (--data-dir) and cannot be changed from here.',
+    providerInUse: 'The model runs on {{provider}}; loaded in this session: {{loaded}}',
+    providerNotLoaded: 'No model loaded yet in this session: the first analysis loads it and shows here which provider it runs on.',
+    providerFailed: '{{provider}} did not load: {{reason}}',
   },
   labels: {
     Atelectasis: 'Atelectasis',
@@ -370,6 +371,20 @@ export const en = {
       name: 'Name',
       value: 'Value',
     },
+  },
+  upload: {
+    drop: 'Drop files or folders here to send them to the workstation and import them, or choose them:',
+    pickFiles: 'Choose files…',
+    pickFolder: 'Choose a folder…',
+    progress: 'Upload progress',
+    sending: 'Sending {{done}} of {{files}} files ({{sent}} of {{total}} MB)…',
+    sent: 'Sent {{count}} files ({{failed}} refused); importing them…',
+    failed: 'The upload could not start: {{message}}',
+  },
+  session: {
+    endedTitle: 'This page’s session has ended',
+    endedBody: 'The workstation was restarted, or this address is old or mistyped. Open the address printed by “npm start” (it ends in #token=…).',
+    endedNothingLost: 'Nothing was lost: the studies and reports are still in the workstation. Do not import them again.',
   },
 };
 

@@ -68,8 +68,7 @@ export const es: Messages = {
   import: {
     button: 'Importar',
     paths: 'Rutas en la estación (una por línea)',
-    pathsHelp:
-      'Archivos, carpetas, DICOMDIR o .zip, como rutas del ordenador que ejecuta la estación. Un navegador no tiene selector nativo para esas rutas: escríbalas o péguelas.',
+    pathsHelp: 'Archivos, carpetas, DICOMDIR o .zip que ya están en el ordenador de la estación, como rutas; los archivos de este ordenador se sueltan o eligen arriba.',
     start: 'Iniciar importación',
     noPaths: 'Introduzca al menos una ruta.',
     progress: 'Progreso de la importación',
@@ -282,7 +281,6 @@ export const es: Messages = {
     pack: 'Modelo',
     provider: 'Proveedor de ejecución',
     providerAuto: 'Automático (el mejor disponible)',
-    providerHelp: 'Ofrecidos por esta instalación: {{offered}}',
     thresholds: 'Umbrales vigentes',
     threshold: 'Umbral',
     source: 'Origen',
@@ -293,6 +291,9 @@ export const es: Messages = {
     calibrate: 'Calibrar',
     dataDir: 'Carpeta de datos',
     dataDirReadOnly: 'La carpeta de datos se elige al iniciar la estación (--data-dir) y no puede cambiarse aquí.',
+    providerInUse: 'El modelo se ejecuta en {{provider}}; cargados en esta sesión: {{loaded}}',
+    providerNotLoaded: 'Aún no se cargó ningún modelo en esta sesión: el primer análisis lo carga e indica aquí en qué proveedor se ejecuta.',
+    providerFailed: '{{provider}} no se cargó: {{reason}}',
   },
   labels: {
     Atelectasis: 'Atelectasia',
@@ -371,5 +372,19 @@ export const es: Messages = {
       name: 'Nombre',
       value: 'Valor',
     },
+  },
+  upload: {
+    drop: 'Suelte aquí archivos o carpetas para enviarlos a la estación e importarlos, o elíjalos:',
+    pickFiles: 'Elegir archivos…',
+    pickFolder: 'Elegir una carpeta…',
+    progress: 'Progreso del envío',
+    sending: 'Enviando {{done}} de {{files}} archivos ({{sent}} de {{total}} MB)…',
+    sent: '{{count}} archivos enviados ({{failed}} rechazados); importando…',
+    failed: 'No se pudo iniciar el envío: {{message}}',
+  },
+  session: {
+    endedTitle: 'La sesión de esta página ha terminado',
+    endedBody: 'La estación se reinició, o esta dirección es antigua o está mal escrita. Abra la dirección que muestra «npm start» (termina en #token=…).',
+    endedNothingLost: 'No se perdió nada: los estudios e informes siguen en la estación. No los importe de nuevo.',
   },
 };

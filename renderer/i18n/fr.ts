@@ -68,8 +68,7 @@ export const fr: Messages = {
   import: {
     button: 'Importer',
     paths: 'Chemins sur la station (un par ligne)',
-    pathsHelp:
-      'Fichiers, dossiers, DICOMDIR ou .zip, en chemins de l’ordinateur qui exécute la station. Un navigateur n’a pas de sélecteur natif pour ces chemins : tapez-les ou collez-les.',
+    pathsHelp: 'Fichiers, dossiers, DICOMDIR ou .zip déjà présents sur l’ordinateur de la station, en chemins ; les fichiers de cet ordinateur se déposent ou se choisissent ci-dessus.',
     start: 'Lancer l’import',
     noPaths: 'Saisissez au moins un chemin.',
     progress: 'Progression de l’import',
@@ -282,7 +281,6 @@ export const fr: Messages = {
     pack: 'Modèle',
     provider: 'Fournisseur d’exécution',
     providerAuto: 'Automatique (le meilleur disponible)',
-    providerHelp: 'Proposés par cette installation : {{offered}}',
     thresholds: 'Seuils en vigueur',
     threshold: 'Seuil',
     source: 'Origine',
@@ -293,6 +291,9 @@ export const fr: Messages = {
     calibrate: 'Calibrer',
     dataDir: 'Dossier de données',
     dataDirReadOnly: 'Le dossier de données est choisi au démarrage de la station (--data-dir) et ne peut pas être modifié ici.',
+    providerInUse: 'Le modèle tourne sur {{provider}} ; chargés pendant cette session : {{loaded}}',
+    providerNotLoaded: 'Aucun modèle chargé dans cette session : la première analyse le charge et indique ici sur quel fournisseur il tourne.',
+    providerFailed: '{{provider}} n’a pas pu être chargé : {{reason}}',
   },
   labels: {
     Atelectasis: 'Atélectasie',
@@ -371,5 +372,19 @@ export const fr: Messages = {
       name: 'Nom',
       value: 'Valeur',
     },
+  },
+  upload: {
+    drop: 'Déposez ici des fichiers ou des dossiers pour les envoyer à la station et les importer, ou choisissez-les :',
+    pickFiles: 'Choisir des fichiers…',
+    pickFolder: 'Choisir un dossier…',
+    progress: 'Progression de l’envoi',
+    sending: 'Envoi de {{done}} fichiers sur {{files}} ({{sent}} sur {{total}} Mo)…',
+    sent: '{{count}} fichiers envoyés ({{failed}} refusés) ; import en cours…',
+    failed: 'L’envoi n’a pas pu commencer : {{message}}',
+  },
+  session: {
+    endedTitle: 'La session de cette page est terminée',
+    endedBody: 'La station a été redémarrée, ou cette adresse est ancienne ou mal saisie. Ouvrez l’adresse affichée par « npm start » (elle se termine par #token=…).',
+    endedNothingLost: 'Rien n’est perdu : les examens et comptes rendus sont toujours dans la station. Ne les importez pas de nouveau.',
   },
 };

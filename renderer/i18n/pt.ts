@@ -68,8 +68,7 @@ export const pt: Messages = {
   import: {
     button: 'Importar',
     paths: 'Caminhos na estação (um por linha)',
-    pathsHelp:
-      'Ficheiros, pastas, DICOMDIR ou .zip, como caminhos do computador que executa a estação. Um navegador não tem seletor nativo para esses caminhos: escreva-os ou cole-os.',
+    pathsHelp: 'Arquivos, pastas, DICOMDIR ou .zip já no computador da estação, como caminhos; os arquivos deste computador podem ser soltos ou escolhidos acima.',
     start: 'Iniciar importação',
     noPaths: 'Introduza pelo menos um caminho.',
     progress: 'Progresso da importação',
@@ -282,7 +281,6 @@ export const pt: Messages = {
     pack: 'Modelo',
     provider: 'Fornecedor de execução',
     providerAuto: 'Automático (o melhor disponível)',
-    providerHelp: 'Oferecidos por esta instalação: {{offered}}',
     thresholds: 'Limiares em vigor',
     threshold: 'Limiar',
     source: 'Origem',
@@ -293,6 +291,9 @@ export const pt: Messages = {
     calibrate: 'Calibrar',
     dataDir: 'Pasta de dados',
     dataDirReadOnly: 'A pasta de dados é escolhida no arranque da estação (--data-dir) e não pode ser alterada aqui.',
+    providerInUse: 'O modelo roda em {{provider}}; carregados nesta sessão: {{loaded}}',
+    providerNotLoaded: 'Nenhum modelo carregado nesta sessão: a primeira análise o carrega e mostra aqui em qual provedor roda.',
+    providerFailed: '{{provider}} não carregou: {{reason}}',
   },
   labels: {
     Atelectasis: 'Atelectasia',
@@ -371,5 +372,19 @@ export const pt: Messages = {
       name: 'Nome',
       value: 'Valor',
     },
+  },
+  upload: {
+    drop: 'Solte aqui arquivos ou pastas para enviá-los à estação e importá-los, ou escolha-os:',
+    pickFiles: 'Escolher arquivos…',
+    pickFolder: 'Escolher uma pasta…',
+    progress: 'Progresso do envio',
+    sending: 'Enviando {{done}} de {{files}} arquivos ({{sent}} de {{total}} MB)…',
+    sent: '{{count}} arquivos enviados ({{failed}} recusados); importando…',
+    failed: 'Não foi possível iniciar o envio: {{message}}',
+  },
+  session: {
+    endedTitle: 'A sessão desta página terminou',
+    endedBody: 'A estação foi reiniciada, ou este endereço é antigo ou foi digitado errado. Abra o endereço mostrado por “npm start” (termina em #token=…).',
+    endedNothingLost: 'Nada foi perdido: os exames e laudos continuam na estação. Não os importe de novo.',
   },
 };

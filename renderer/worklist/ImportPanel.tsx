@@ -6,6 +6,8 @@ import { useCoreClient } from '../app/CoreClientContext.js';
 import { useCoreQuery } from '../common/useCoreQuery.js';
 import { useJob } from '../common/useJob.js';
 import { ImportOutcome } from './ImportOutcome.js';
+import { canUpload } from './uploadFiles.js';
+import { UploadZone } from './UploadZone.js';
 
 /**
  * Starts an import of files or folders on the machine running the core (paths typed, one per line) and follows it to
@@ -44,6 +46,7 @@ export function ImportPanel({ onFinished, onRunning }: { onFinished?: (job: Job)
   const error = inputError ?? imp.error;
   return (
     <Stack spacing={1} sx={{ p: 1 }}>
+      {canUpload() && <UploadZone disabled={running} onUploaded={(folder) => void imp.start(() => client.invoke('import:start', { paths: [folder] }))} />}
       <TextField
         label={t('import.paths')}
         helperText={t('import.pathsHelp')}
