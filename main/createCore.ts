@@ -77,7 +77,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
       createJobService({ jobs }),
       createImportService({ jobs, events, importJobs: repos.importJobs, index: repos.index, analyses: repos.analyses, dataDir }),
       createIndexService({ worklist: repos.worklist, studies: repos.studies, index: repos.index, audit, events, dataDir }),
-      createModelService({ packs, aiSettings }),
+      createModelService({ packs, aiSettings, analyzers }),
       createAnalysisService({ db, analyses: repos.analyses, index: repos.index, packs, analyzers, operatingPoints, views, audit, events, jobs }),
       createSearchService({ repo: repos.search, cohorts: repos.cohorts, packs: packContexts, events, dataDir }),
       createReportService({

@@ -55,6 +55,8 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
     expect(await call('models:setSettings', { activePackId: 'cxr14-tiny-test', provider: 'cpu' })).toEqual({ activePackId: 'cxr14-tiny-test', provider: 'cpu' });
     const v = await call<{ ok: boolean }[]>('models:verify', { id: 'cxr14-tiny-test' });
     expect(v.map((x) => x.ok)).toEqual([true]);
+    // Nothing loaded yet: no provider is claimed.
+    expect((await call<{ providers: unknown }>('models:list', {})).providers).toEqual({ inUse: null, loaded: [], failed: [] });
   });
 
   it('analyses every image in batches, stores results, gates quality and updates the worklist summary', async () => {
@@ -78,6 +80,10 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
     expect(chests).toHaveLength(5);
     // Different images, different outputs.
     expect(new Set(chests.map((r) => r!.findings[0]!.probability.toFixed(6))).size).toBe(5);
+
+    // The provider that actually ran the model is what Settings lists (not every one onnxruntime knows).
+    const { providers } = await call<{ providers: { inUse: string | null; loaded: string[] } }>('models:list', {});
+    expect(providers).toMatchObject({ inUse: 'cpu', loaded: ['cpu'] });
 
     const page = await call<{ items: { aiStatus: string; maxProbability: number | null }[] }>('studies:list', {});
     const analysed = page.items.filter((s) => s.aiStatus === 'done');

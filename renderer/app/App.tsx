@@ -6,6 +6,8 @@ import { SettingsDialog } from '../settings/SettingsDialog.js';
 import { ViewerScreen } from '../viewer/ViewerScreen.js';
 import { Worklist } from '../worklist/Worklist.js';
 import { FirstRunNotice } from './FirstRunNotice.js';
+import { sessionEnded } from './sessionCheck.js';
+import { SessionEnded } from './SessionEnded.js';
 import { useCoreClient } from './CoreClientContext.js';
 import { prefetchFromThumbnail } from '../viewer/usePixels.js';
 
@@ -15,6 +17,15 @@ export function App() {
   const client = useCoreClient();
   const [openStudy, setOpenStudy] = useState<number | null>(null);
   const [settings, setSettings] = useState(false);
+  // A wrong or stale token shows what to do, not an empty worklist; checked at start and when the page comes back.
+  const [ended, setEnded] = useState(false);
+  useEffect(() => {
+    const check = () => void sessionEnded(client).then((e) => e && setEnded(true));
+    check();
+    const onVisible = () => document.visibilityState === 'visible' && check();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [client]);
   // The worklist as the reader sees it (order, filters): the viewer moves through it with the keyboard.
   const list = useRef<{ items: StudySummary[]; query: WorklistQuery } | null>(null);
   const open = (s: StudySummary) => {
@@ -42,6 +53,7 @@ export function App() {
     if (next) open(next);
     else setOpenStudy(null);
   };
+  if (ended) return <SessionEnded />;
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }}>
       <AppBar position="static" color="default" elevation={1}>

@@ -85,19 +85,31 @@ export function ModelSettings() {
               {active.intendedUse}
             </Typography>
           )}
+          {/* Only providers that actually loaded a model here (and CPU, always there), not every one onnxruntime names. */}
           <TextField
             select
             label={t('settings.provider')}
             value={list.provider}
             onChange={(e) => void set({ provider: e.target.value as ModelList['provider'] })}
-            helperText={t('settings.providerHelp', { offered: list.offeredProviders.join(', ') })}
+            helperText={
+              list.providers.inUse
+                ? t('settings.providerInUse', { provider: list.providers.inUse, loaded: list.providers.loaded.join(', ') })
+                : t('settings.providerNotLoaded')
+            }
           >
-            {(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const).map((p) => (
-              <MenuItem key={p} value={p} disabled={p !== 'auto' && p !== 'cpu' && !list.offeredProviders.includes(p)}>
-                {p === 'auto' ? t('settings.providerAuto') : p}
-              </MenuItem>
-            ))}
+            {(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const)
+              .filter((p) => p === 'auto' || p === 'cpu' || p === list.provider || list.providers.loaded.includes(p))
+              .map((p) => (
+                <MenuItem key={p} value={p}>
+                  {p === 'auto' ? t('settings.providerAuto') : p}
+                </MenuItem>
+              ))}
           </TextField>
+          {list.providers.failed.map((f) => (
+            <Alert key={f.provider} severity="info" variant="outlined" data-testid="provider-failed">
+              {t('settings.providerFailed', { provider: f.provider, reason: f.reason })}
+            </Alert>
+          ))}
           <Typography variant="subtitle2">{t('settings.thresholds')}</Typography>
           <Box sx={{ maxHeight: 220, overflow: 'auto' }}>
             <Table size="small">
