@@ -10,6 +10,7 @@ import { contentSecurityPolicy } from '../platform/contentSecurityPolicy.js';
 import { createToken, hostAllowed, originAllowed, tokenMatches } from './security.js';
 import { isUnsafePath, readStaticFile } from '../platform/staticFiles.js';
 import type { BridgeCore } from './types.js';
+import { SESSION_PATH } from '../api/session.js';
 import { UPLOAD_PATH } from '../api/uploads.js';
 import { createUploadRoute, type UploadLimits } from './uploads.js';
 
@@ -92,6 +93,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (url.pathname.startsWith('/files/')) {
       if (!tokenMatches(token, presentedToken(req, url, true))) return sendText(res, 401, 'missing or wrong token');
       return handleFile(req, res, url);
+    }
+    if (url.pathname === SESSION_PATH) {
+      const ok = tokenMatches(token, presentedToken(req, url, false));
+      res.writeHead(ok ? 204 : 401, { 'Cache-Control': 'no-store' });
+      return void res.end();
     }
     if (url.pathname === UPLOAD_PATH || url.pathname.startsWith(`${UPLOAD_PATH}/`)) {
       if (!upload) return sendText(res, 404, 'uploads are not enabled on this bridge');

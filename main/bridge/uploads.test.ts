@@ -99,3 +99,17 @@ describe('the bridge upload route', () => {
     expect((await put('..%2F..', 'a.dcm', Buffer.from('x'))).status).toBe(404);
   });
 });
+
+describe('the bridge session check', () => {
+  it('answers 204 with this launch’s token and 401 with any other, so a stale page can say its session ended', async () => {
+    const events = new EventBus();
+    const bridge = await startBridge({ core: { api: {} as CoreApi, subscribe: (n, f) => events.subscribe(n, f), resource: async () => null }, token: 'right' });
+    try {
+      expect((await send(bridge.port, { method: 'GET', path: '/session', headers: { 'x-cxr-token': 'right' } })).status).toBe(204);
+      expect((await send(bridge.port, { method: 'GET', path: '/session', headers: { 'x-cxr-token': 'stale' } })).status).toBe(401);
+      expect((await send(bridge.port, { method: 'GET', path: '/session' })).status).toBe(401);
+    } finally {
+      await bridge.close();
+    }
+  });
+});

@@ -20,7 +20,7 @@ export function App() {
   // A wrong or stale token shows what to do, not an empty worklist; checked at start and when the page comes back.
   const [ended, setEnded] = useState(false);
   useEffect(() => {
-    const check = () => void sessionEnded(client).then((e) => e && setEnded(true));
+    const check = () => void sessionEnded().then((e) => e && setEnded(true));
     check();
     const onVisible = () => document.visibilityState === 'visible' && check();
     document.addEventListener('visibilitychange', onVisible);

@@ -11,13 +11,15 @@ afterEach(() => {
 });
 
 describe('a page whose bridge session has ended', () => {
-  it('is told by a 401 on any /files/ path (the token is checked before the path), never in Electron', async () => {
-    const client = new FakeClient({});
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('missing or wrong token', { status: 401 })));
-    expect(await sessionEnded(client)).toBe(true);
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('no such resource', { status: 404 })));
-    expect(await sessionEnded(client)).toBe(false);
-    expect(await sessionEnded(client, { cxr: {} } as unknown as Window)).toBe(false);
+  it('asks the bridge’s session check with the page’s token; never ended in Electron', async () => {
+    sessionStorage.setItem('cxr-token', 'page-token');
+    const fetchMock = vi.fn(async () => new Response(null, { status: 401 }));
+    vi.stubGlobal('fetch', fetchMock);
+    expect(await sessionEnded()).toBe(true);
+    expect(fetchMock.mock.calls[0]).toEqual([`${location.origin}/session`, { headers: { 'x-cxr-token': 'page-token' }, cache: 'no-store' }]);
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 204 })));
+    expect(await sessionEnded()).toBe(false);
+    expect(await sessionEnded({ cxr: {} } as unknown as Window)).toBe(false);
   });
 
   it('shows what to do instead of an empty worklist that invites a re-import', async () => {

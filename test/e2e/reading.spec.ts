@@ -3,7 +3,7 @@
  * seven studies imported and analysed). Each test says which point of the issue it covers; screenshots are named
  * `r<NN>-...` in test/e2e/screenshots.
  */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -554,4 +554,104 @@ test('viewer: non-square pixel spacing is drawn in its true proportions', async 
   assert(Math.abs(square.h / square.w - 1) < 0.01, 'square pixels: a square image');
   assert(Math.abs(tall.h / tall.w - 2) < 0.02, `rows twice as far apart: drawn twice as tall (${(tall.h / tall.w).toFixed(3)})`);
   await shot('r19-non-square-pixels');
+});
+
+// 7. Getting images in from a browser.
+test('upload: a file dropped on the import panel and a folder picked are sent with progress, then imported', async () => {
+  if (!hasShared) skip('../shared is absent');
+  const { page, ws } = c();
+  if (await page.getByRole('button', { name: 'Worklist' }).isVisible()) await page.getByRole('button', { name: 'Worklist' }).click();
+  await openImportPanel(page);
+  // A drop of one file, as the browser hands it over (a DataTransfer holding a File).
+  const dropped = '00022753_000.png';
+  const b64 = readFileSync(sharedPath('data', 'nih-cxr14', 'images', dropped)).toString('base64');
+  const transfer = await page.evaluateHandle(
+    `(() => { const bin = atob(${JSON.stringify(b64)}); const bytes = new Uint8Array(bin.length); for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);` +
+      ` const dt = new DataTransfer(); dt.items.add(new File([bytes], ${JSON.stringify(dropped)}, { type: 'image/png' })); return dt; })()`,
+  );
+  await page.getByTestId('upload-zone').dispatchEvent('drop', { dataTransfer: transfer });
+  await page.getByTestId('upload-status').getByText('Sent 1 files (0 refused); importing them…').waitFor({ timeout: 30_000 });
+  await page.getByTestId('import-status').getByText(/^Done: 1 files, 0 failed — 1 imported/).waitFor({ timeout: 30_000 });
+  await shot('r20-upload-dropped-file');
+
+  // A folder picked (its labels.csv goes with it and names the patient).
+  const folder = mkdtempSync(join(tmpdir(), 'cxr-e2e-upload-'));
+  const picked = ['00005618_000.png', '00022753_000.png'];
+  const rows = ['image,patient_id,patient_name,age,sex,view,finding_labels'];
+  for (const [i, f] of picked.entries()) {
+    const name = `0009888${i}_000.png`;
+    copyFileSync(sharedPath('data', 'nih-cxr14', 'images', f), join(folder, name));
+    rows.push(`${name},0009888${i},Upload^Uma,40,F,PA,No Finding`);
+  }
+  writeFileSync(join(folder, 'labels.csv'), rows.join('\n') + '\n');
+  await page.getByTestId('upload-folder-input').setInputFiles(folder);
+  await page.getByTestId('upload-status').getByText('Sent 3 files (0 refused); importing them…').waitFor({ timeout: 30_000 });
+  // The second PNG has the dropped one's pixels: the index says it is the same image, and why.
+  await page.getByTestId('import-status').getByText(/^Done: 3 files, 0 failed — 1 imported, 0 updated, 2 skipped/).waitFor({ timeout: 30_000 });
+  await page.getByTestId('import-skipped').getByText(/duplicate SOP Instance UID/).waitFor();
+  await page.getByRole('searchbox', { name: 'Search patients, IDs, descriptions' }).fill('Upload');
+  await page.locator('tr[data-study-id]').filter({ hasText: 'Upload^Uma' }).first().waitFor({ timeout: 10_000 });
+  await shot('r21-upload-folder-imported');
+  await page.getByRole('searchbox', { name: 'Search patients, IDs, descriptions' }).fill('');
+  const stored = readdirSync(join(ws.dataDir, 'uploads'));
+  console.log(`    upload batches under the data folder: ${stored.length}`);
+  assert(stored.length === 2, 'two batches, each in its own folder under uploads/');
+});
+
+// 8. Errors that say what to do.
+test('session: a page opened with a wrong or stale token says the session has ended, not "Studies: 0 … Import images"', async () => {
+  const { browser, ws, screenshots } = c();
+  const other = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  try {
+    await other.goto(`${ws.bridge.url}#token=stale-token-from-yesterday`);
+    await other.getByTestId('session-ended').waitFor({ timeout: 15_000 });
+    const text = await other.getByTestId('session-ended').innerText();
+    assert(/session has ended/.test(text) && /npm start/.test(text), `says what to do (${text.replace(/\s+/g, ' ')})`);
+    assert((await other.getByText(/Import images/).count()) === 0, 'no invitation to import again');
+    await other.screenshot({ path: join(screenshots, 'r22-session-ended.png') });
+  } finally {
+    await other.close();
+  }
+});
+
+test('settings: the execution providers listed are those that actually loaded, with why the others did not', async () => {
+  const { page, ws } = c();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const help = page.getByText(/^The model runs on \w+; loaded in this session: /);
+  await help.waitFor({ timeout: 10_000 });
+  const list = await ws.core.api['models:list']({});
+  console.log(`    ${await help.innerText()}; offered by onnxruntime: ${list.offeredProviders.join(', ')}; failed: ${list.providers.failed.map((f) => f.provider).join(', ') || 'none'}`);
+  await page.getByRole('combobox', { name: 'Execution provider' }).click();
+  const options = await page.getByRole('option').allInnerTexts();
+  await page.keyboard.press('Escape');
+  const named = options.filter((o) => !/^Automatic/.test(o));
+  assert(named.every((o) => o === 'cpu' || list.providers.loaded.includes(o)), `only providers that loaded (${options.join(', ')})`);
+  for (const f of list.providers.failed) await page.getByTestId('provider-failed').filter({ hasText: `${f.provider} did not load` }).waitFor();
+  await shot('r23-settings-providers');
+  await page.getByRole('button', { name: 'Close' }).click();
+});
+
+// 1 (continued). A reload during an import finds it again. Last: it leaves an import cancelled half way.
+test('jobs: a reload during an import re-attaches to it; Cancel stops it and says what was kept', async () => {
+  if (!hasShared) skip('../shared is absent');
+  const { page } = c();
+  // Copies of an image already indexed, large and slow to decode: the import runs for a while and adds no study.
+  const folder = mkdtempSync(join(tmpdir(), 'cxr-e2e-slow-'));
+  for (let i = 0; i < 120; i++) copyFileSync(sharedPath('data', 'dicom', 'cxr', J2K), join(folder, `copy-${String(i).padStart(3, '0')}.dcm`));
+  if (await page.getByRole('button', { name: 'Worklist' }).isVisible()) await page.getByRole('button', { name: 'Worklist' }).click();
+  await openImportPanel(page);
+  await page.getByLabel('Paths on the workstation (one per line)').fill(folder);
+  await page.getByRole('button', { name: 'Start import' }).click();
+  await page.getByTestId('import-status').getByText(/^\d+ of 120 files/).waitFor({ timeout: 30_000 });
+  await page.reload();
+  // The panel opens by itself on the running import.
+  await page.getByRole('progressbar', { name: 'Import progress' }).waitFor({ timeout: 30_000 });
+  const running = await page.getByTestId('import-status').innerText();
+  console.log(`    after the reload: ${running}`);
+  assert(/^\d+ of 120 files/.test(running), 're-attached to the running import');
+  await shot('r24-import-reattached-after-reload');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByTestId('import-status').getByText(/^Cancelled after \d+ files \(0 failed\) — 0 imported, 0 updated, \d+ skipped; what was imported is kept$/).waitFor({ timeout: 30_000 });
+  assert(await page.getByRole('button', { name: 'Start import' }).isEnabled(), 'Start import is enabled again');
+  await shot('r25-import-cancelled');
 });
