@@ -15,6 +15,9 @@ import { c, DX, J2K, RSNA, shot, studyIdByName, waitDrawn } from './session.js';
 
 /** A fresh page on the worklist, as a reader opening the workstation. */
 async function openWorklist(page: Page, url: string): Promise<void> {
+  // From wherever the previous spec left the page: a full load (going to the same address with only a new #token
+  // would not reload it).
+  await page.goto('about:blank');
   await page.goto(url);
   await page.locator('tr[data-study-id]').first().waitFor({ timeout: 30_000 });
 }
@@ -200,6 +203,8 @@ test('keyboard: open from the list, presets, invert, zoom/fit, rotate, reset, ne
 test('keyboard: j/k walk the findings with a visible focus, y/x accept and reject, Space hides every AI overlay', async () => {
   const { page } = c();
   await page.getByTestId(/^finding-/).first().waitFor({ timeout: 30_000 });
+  // The shortcut sheet closed just before gives focus back where it was once its exit transition ends: let it.
+  await page.waitForTimeout(400);
   await page.keyboard.press('j');
   await page.waitForFunction("() => !!document.activeElement?.getAttribute('data-finding-label')");
   const firstLabel = await focusedFinding(page);
