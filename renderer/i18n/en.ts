@@ -378,7 +378,7 @@ export const en = {
     pickFolder: 'Choose a folder…',
     progress: 'Upload progress',
     sending: 'Sending {{done}} of {{files}} files ({{sent}} of {{total}} MB)…',
-    sent: 'Sent {{count}} files ({{failed}} refused); importing them…',
+    sent: 'Sent {{count}} files to the workstation ({{failed}} refused); their import follows below.',
     failed: 'The upload could not start: {{message}}',
   },
   session: {

@@ -379,7 +379,7 @@ export const es: Messages = {
     pickFolder: 'Elegir una carpeta…',
     progress: 'Progreso del envío',
     sending: 'Enviando {{done}} de {{files}} archivos ({{sent}} de {{total}} MB)…',
-    sent: '{{count}} archivos enviados ({{failed}} rechazados); importando…',
+    sent: '{{count}} archivos enviados a la estación ({{failed}} rechazados); su importación sigue abajo.',
     failed: 'No se pudo iniciar el envío: {{message}}',
   },
   session: {

@@ -379,7 +379,7 @@ export const fr: Messages = {
     pickFolder: 'Choisir un dossier…',
     progress: 'Progression de l’envoi',
     sending: 'Envoi de {{done}} fichiers sur {{files}} ({{sent}} sur {{total}} Mo)…',
-    sent: '{{count}} fichiers envoyés ({{failed}} refusés) ; import en cours…',
+    sent: '{{count}} fichiers envoyés à la station ({{failed}} refusés) ; leur import suit ci-dessous.',
     failed: 'L’envoi n’a pas pu commencer : {{message}}',
   },
   session: {

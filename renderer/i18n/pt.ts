@@ -379,7 +379,7 @@ export const pt: Messages = {
     pickFolder: 'Escolher uma pasta…',
     progress: 'Progresso do envio',
     sending: 'Enviando {{done}} de {{files}} arquivos ({{sent}} de {{total}} MB)…',
-    sent: '{{count}} arquivos enviados ({{failed}} recusados); importando…',
+    sent: '{{count}} arquivos enviados à estação ({{failed}} recusados); a importação segue abaixo.',
     failed: 'Não foi possível iniciar o envio: {{message}}',
   },
   session: {

@@ -575,7 +575,7 @@ test('upload: a file dropped on the import panel and a folder picked are sent wi
       ` const dt = new DataTransfer(); dt.items.add(new File([bytes], ${JSON.stringify(dropped)}, { type: 'image/png' })); return dt; })()`,
   );
   await page.getByTestId('upload-zone').dispatchEvent('drop', { dataTransfer: transfer });
-  await page.getByTestId('upload-status').getByText('Sent 1 files (0 refused); importing them…').waitFor({ timeout: 30_000 });
+  await page.getByTestId('upload-status').getByText('Sent 1 files to the workstation (0 refused); their import follows below.').waitFor({ timeout: 30_000 });
   await page.getByTestId('import-status').getByText(/^Done: 1 files, 0 failed — 1 imported/).waitFor({ timeout: 30_000 });
   await shot('r20-upload-dropped-file');
 
@@ -590,7 +590,7 @@ test('upload: a file dropped on the import panel and a folder picked are sent wi
   }
   writeFileSync(join(folder, 'labels.csv'), rows.join('\n') + '\n');
   await page.getByTestId('upload-folder-input').setInputFiles(folder);
-  await page.getByTestId('upload-status').getByText('Sent 3 files (0 refused); importing them…').waitFor({ timeout: 30_000 });
+  await page.getByTestId('upload-status').getByText('Sent 3 files to the workstation (0 refused); their import follows below.').waitFor({ timeout: 30_000 });
   // The second PNG has the dropped one's pixels: the index says it is the same image, and why.
   await page.getByTestId('import-status').getByText(/^Done: 3 files, 0 failed — 1 imported, 0 updated, 2 skipped/).waitFor({ timeout: 30_000 });
   await page.getByTestId('import-skipped').getByText(/duplicate SOP Instance UID/).waitFor();
