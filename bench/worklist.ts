@@ -65,11 +65,14 @@ interface Row {
   patientId: string;
   importedAt: string;
   maxProbability: number | null;
+  triageScore: number | null;
   aiDone: boolean;
   status: string;
   modalities: Set<string>;
   labels: Set<string>;
   words: string[];
+  /** Patient ID and accession, lower case: the search text of 3+ characters also matches inside them. */
+  ids: string[];
 }
 
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -113,6 +116,7 @@ function buildIndex(dbPath: string): { rows: Row[]; seconds: number } {
           ).studyId;
         });
         let maxProbability: number | null = null;
+        let triageScore: number | null = null;
         let aiDone = false;
         const aiLabels: string[] = [];
         const r = rand();
@@ -121,7 +125,9 @@ function buildIndex(dbPath: string): { rows: Row[]; seconds: number } {
           maxProbability = Math.round(rand() * 1000) / 1000;
           if (maxProbability > 0.5) aiLabels.push(pick(LABELS));
           if (maxProbability > 0.8) aiLabels.push(pick(LABELS));
-          index.setStudyAiSummary(studyId, { aiStatus: 'done', maxProbability, positiveLabels: aiLabels });
+          triageScore = aiLabels.length ? 1 + Math.round(rand() * 1000) / 1000 : Math.round(maxProbability * 999) / 1000;
+          const triage = { topFinding: aiLabels[0] ?? null, calledCount: new Set(aiLabels).size, triageScore };
+          index.setStudyAiSummary(studyId, { aiStatus: 'done', maxProbability, positiveLabels: aiLabels, triage });
         } else if (r < 0.45) {
           index.setStudyAiSummary(studyId, { aiStatus: 'queued', maxProbability: null, positiveLabels: [] });
         }
@@ -134,11 +140,13 @@ function buildIndex(dbPath: string): { rows: Row[]; seconds: number } {
           patientId,
           importedAt: new Date(importTick).toISOString(),
           maxProbability,
+          triageScore,
           aiDone,
           status,
           modalities: new Set([modality]),
           labels: new Set([...refLabels, ...aiLabels].map((l) => l.toLowerCase())),
           words: wordsOf([name, patientId, accession, description, views.join(' '), institution].join(' ')),
+          ids: [patientId.toLowerCase(), accession.toLowerCase()],
         });
       }
     });
@@ -157,10 +165,12 @@ function buildIndex(dbPath: string): { rows: Row[]; seconds: number } {
 /** The baseline: the same query answered by filtering and sorting every row in JS. */
 function bruteForce(rows: Row[], q: WorklistQueryParsed): { total: number; ids: number[] } {
   const tokens = q.text ? wordsOf(q.text) : [];
+  const whole = q.text?.trim().toLowerCase() ?? '';
+  const bySubstring = whole.length >= 3 && !/\s/.test(whole);
   const finding = q.finding?.toLowerCase();
   const hits = rows.filter(
     (r) =>
-      (tokens.length === 0 || tokens.every((t) => r.words.some((w) => w.startsWith(t)))) &&
+      (tokens.length === 0 || tokens.every((t) => r.words.some((w) => w.startsWith(t))) || (bySubstring && r.ids.some((id) => id.includes(whole)))) &&
       (q.dateFrom === undefined || (r.date !== null && r.date >= q.dateFrom)) &&
       (q.dateTo === undefined || (r.date !== null && r.date <= q.dateTo)) &&
       (q.modality === undefined || r.modalities.has(q.modality)) &&
@@ -176,9 +186,11 @@ function bruteForce(rows: Row[], q: WorklistQueryParsed): { total: number; ids: 
     patientId: (r: Row) => r.patientId,
     imported: (r: Row) => r.importedAt,
     abnormality: (r: Row) => r.maxProbability,
+    triage: (r: Row) => r.triageScore,
   }[q.sort.field];
   hits.sort((a, b) => {
     if (q.sort.field === 'abnormality' && (a.maxProbability === null) !== (b.maxProbability === null)) return a.maxProbability === null ? 1 : -1;
+    if (q.sort.field === 'triage' && (a.triageScore === null) !== (b.triageScore === null)) return a.triageScore === null ? 1 : -1;
     return dir * (cmp(key(a), key(b)) || a.id - b.id);
   });
   return { total: hits.length, ids: hits.slice(q.offset, q.offset + q.limit).map((r) => r.id) };
@@ -197,6 +209,8 @@ function queryMix(): Record<string, QueryMaker> {
     'finding filter': () => ({ finding: pick(LABELS) }),
     'hasAi': () => ({ hasAi: rand() < 0.7 }),
     'abnormality sort': () => ({ sort: { field: 'abnormality', dir: 'desc' } }),
+    'triage sort + unread': () => ({ sort: { field: 'triage', dir: 'desc' }, status: 'unread' }),
+    'partial ID': () => ({ text: String(Math.floor(rand() * (STUDIES / 3))).padStart(7, '0').slice(2) }),
     'name sort + status': () => ({ sort: { field: 'name', dir: 'asc' }, status: pick(['unread', 'final'] as const) }),
     'deep page': () => ({ offset: Math.floor(STUDIES * (0.9 + rand() * 0.09)), limit: 50 }),
   };

@@ -4,6 +4,7 @@ import type { EventName, EventPayload } from './api/events.js';
 import { AuditTrail } from './audit/auditTrail.js';
 import type { CoreConfig } from './config.js';
 import { createAnalysisService } from './core/analysisService.js';
+import { createAnnotationService } from './core/annotationService.js';
 import { createAuditService } from './core/auditService.js';
 import { createImportService } from './core/importService.js';
 import { createIndexService } from './core/indexService.js';
@@ -100,9 +101,9 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
       createJobService({ jobs }),
       importService,
       createIndexService({ worklist: repos.worklist, studies: repos.studies, index: repos.index, audit, events, dataDir }),
-      createModelService({ packs, aiSettings }),
+      createModelService({ packs, aiSettings, analyzers }),
       analysisService,
-      createSearchService({ repo: repos.search, cohorts: repos.cohorts, packs: packContexts, events, dataDir }),
+      createSearchService({ repo: repos.search, cohorts: repos.cohorts, annotations: repos.annotations, packs: packContexts, events, audit, dataDir }),
       reportService,
       createAuditService({ audit: repos.audit, dataDir, clock }),
       // The DICOM network node indexes through the import pipeline, sends the SR the report domain writes and the
@@ -119,6 +120,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
         dataDir,
         peers: networkPeers({ imports: importService, reports: reportService, analysis: analysisService }),
       }),
+      createAnnotationService({ annotations: repos.annotations, index: repos.index, audit }),
     );
     disposers.unshift(() => jobs.shutdown());
 

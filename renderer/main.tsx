@@ -8,7 +8,13 @@ import { createI18n } from './i18n/index.js';
 import { createTransport } from './transport/index.js';
 
 // Reading rooms are dark: a dark theme keeps the screen from outshining the image.
-const theme = createTheme({ palette: { mode: 'dark' } });
+// Keyboard-first reading: wherever focus is, it shows (MUI's own focus styles are too faint on some controls).
+const theme = createTheme({
+  palette: { mode: 'dark' },
+  components: {
+    MuiCssBaseline: { styleOverrides: { ':focus-visible': { outline: '2px solid #90caf9', outlineOffset: 2 } } },
+  },
+});
 
 const root = createRoot(document.getElementById('root')!);
 const i18n = createI18n();

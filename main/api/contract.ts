@@ -9,6 +9,7 @@ import { analysisOperations } from './analysis.js';
 import { searchOperations } from './search.js';
 import { cohortOperations } from './cohorts.js';
 import { networkOperations } from './network.js';
+import { annotationOperations } from './annotations.js';
 
 /**
  * The contract: every operation of the workstation, once. Transports (Electron IPC, the HTTP/WebSocket bridge, the
@@ -26,6 +27,7 @@ export const operations = {
   ...searchOperations,
   ...cohortOperations,
   ...networkOperations,
+  ...annotationOperations,
 };
 
 export type Operations = typeof operations;

@@ -12,6 +12,7 @@ export * from './analysis.js';
 export * from './search.js';
 export * from './cohorts.js';
 export * from './network.js';
+export * from './annotations.js';
 export * from './events.js';
 export * from './contract.js';
 export * from './pixelFormat.js';

@@ -36,6 +36,15 @@ export const ModelListSchema = z.object({
   provider: ProviderSettingSchema,
   /** Providers the installed onnxruntime offers on this platform (a listed GPU provider may still fail at load). */
   offeredProviders: z.array(z.string()),
+  /**
+   * What actually happened in this launch: the provider the loaded model runs on (null before the first analysis
+   * loads it), every provider that created a session, and those tried that failed, with the reason.
+   */
+  providers: z.object({
+    inUse: z.string().nullable(),
+    loaded: z.array(z.string()),
+    failed: z.array(z.object({ provider: z.string(), reason: z.string() })),
+  }),
   modelsDirs: z.array(z.string()),
 });
 export type ModelList = z.infer<typeof ModelListSchema>;

@@ -172,6 +172,11 @@ export const ReportDraftInputSchema = z.object({
   /** Key image; by default the study's first image. */
   instanceId: IdSchema.optional(),
   withHeatmap: z.boolean().default(false),
+  /**
+   * Earlier studies of the same patient the reader compared this one with (the priors shown beside it); they fill
+   * the Comparison section. A study of another patient is refused.
+   */
+  comparisonStudyIds: z.array(IdSchema).max(20).default([]),
   author: ActorSchema.default('reader'),
 });
 

@@ -5,10 +5,14 @@ export const SexSchema = z.enum(['M', 'F', 'O']).nullable();
 export const ReadStatusSchema = z.enum(['unread', 'in_progress', 'reported', 'final']);
 export const AiStatusSchema = z.enum(['none', 'queued', 'done', 'failed']);
 
-export const WorklistSortFieldSchema = z.enum(['date', 'name', 'patientId', 'imported', 'abnormality']);
+/** `triage`: studies with called findings first, by how far above their operating points (main/findings/triage.ts). */
+export const WorklistSortFieldSchema = z.enum(['date', 'name', 'patientId', 'imported', 'abnormality', 'triage']);
 
 export const WorklistQuerySchema = z.object({
-  /** Free text over patient name and ID, accession, study/series description, institution (FTS5, prefix match). */
+  /**
+   * Free text over patient name and ID, accession, study/series description, institution (FTS5, prefix match); text
+   * of three characters or more also matches anywhere inside a patient ID or accession number ("99999" finds "00099999").
+   */
   text: z.string().max(200).optional(),
   dateFrom: IsoDateSchema.optional(),
   dateTo: IsoDateSchema.optional(),
@@ -45,6 +49,12 @@ export const StudySummarySchema = z.object({
   aiStatus: AiStatusSchema,
   /** Highest AI probability of any finding in the study (for "most abnormal first"); null when not analysed. */
   maxProbability: z.number().nullable(),
+  /** The finding the AI called furthest above its operating point; null when none is called (or not analysed). */
+  topFinding: z.string().nullable(),
+  /** How many findings the AI called in the study. */
+  calledCount: z.number().int().nonnegative(),
+  /** Triage sort key (see WorklistSortFieldSchema `triage`); null when not analysed or analysed before triage existed. */
+  triageScore: z.number().nullable(),
   imageCount: z.number().int().nonnegative(),
   thumbnail: ResourcePathSchema.nullable(),
   importedAt: z.string(),
@@ -132,6 +142,22 @@ export const StudyDetailSchema = StudySummarySchema.extend({
 });
 export type StudyDetail = z.infer<typeof StudyDetailSchema>;
 
+/** One row of the DICOM tag viewer: an element (or a sequence item marker), indented by sequence depth. */
+export const DicomTagRowSchema = z.object({
+  tag: z.string(),
+  name: z.string(),
+  vr: z.string(),
+  value: z.string(),
+  depth: z.number().int().nonnegative(),
+});
+export const InstanceTagsSchema = z.object({
+  instanceId: IdSchema,
+  format: z.enum(['dicom', 'png', 'jpeg']),
+  transferSyntaxUid: z.string().nullable(),
+  rows: z.array(DicomTagRowSchema),
+});
+export type InstanceTags = z.infer<typeof InstanceTagsSchema>;
+
 export const StudyGetInputSchema = z.object({ studyId: IdSchema });
 export const InstanceGetInputSchema = z.object({ instanceId: IdSchema });
 export const StudySetStatusInputSchema = z.object({ studyId: IdSchema, status: ReadStatusSchema });
@@ -144,4 +170,5 @@ export const studyOperations = {
   'studies:get': op(StudyGetInputSchema, StudyDetailSchema, 'One study with its series, instances and reference findings.'),
   'studies:setStatus': op(StudySetStatusInputSchema, OkSchema, 'Set the reading status of a study.'),
   'instances:get': op(InstanceGetInputSchema, InstanceSchema, 'One image (instance) with its display metadata.'),
+  'instances:tags': op(InstanceGetInputSchema, InstanceTagsSchema, 'Every DICOM data element of an image file, for the tag viewer (none for PNG/JPEG).'),
 };

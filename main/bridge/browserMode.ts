@@ -31,7 +31,13 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   const core = createCore({ dataDir: options.dataDir, modelsDirs: options.modelsDirs });
   let bridge: Bridge;
   try {
-    bridge = await startBridge({ core, port: options.port, staticDir: options.rendererDir, allowedOrigins: options.allowedOrigins });
+    bridge = await startBridge({
+      core,
+      port: options.port,
+      staticDir: options.rendererDir,
+      allowedOrigins: options.allowedOrigins,
+      uploadsDir: join(options.dataDir, 'uploads'),
+    });
   } catch (err) {
     await core.close();
     throw err;

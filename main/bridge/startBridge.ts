@@ -10,6 +10,9 @@ import { contentSecurityPolicy } from '../platform/contentSecurityPolicy.js';
 import { createToken, hostAllowed, originAllowed, tokenMatches } from './security.js';
 import { isUnsafePath, readStaticFile } from '../platform/staticFiles.js';
 import type { BridgeCore } from './types.js';
+import { SESSION_PATH } from '../api/session.js';
+import { UPLOAD_PATH } from '../api/uploads.js';
+import { createUploadRoute, type UploadLimits } from './uploads.js';
 
 /** The only address the bridge listens on. Not an option: patient data must never be reachable from the network. */
 export const BRIDGE_HOST = '127.0.0.1';
@@ -30,6 +33,12 @@ export interface BridgeOptions {
   allowedOrigins?: string[];
   /** Use this token instead of a random one (tests only). */
   token?: string;
+  /**
+   * Where browser uploads go (`POST /upload`, `PUT /upload/<batch>`; see main/api/uploads.ts), normally `uploads/` in
+   * the data folder. Absent: no upload route.
+   */
+  uploadsDir?: string;
+  uploadLimits?: UploadLimits;
 }
 
 export interface Bridge {
@@ -52,6 +61,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = options.token ?? createToken();
   const dispatchOptions = { validateOutput: options.validateOutputs ?? false };
   const extraOrigins = (options.allowedOrigins ?? []).map((o) => new URL(o).origin);
+  const upload = options.uploadsDir ? createUploadRoute(options.uploadsDir, options.uploadLimits) : null;
   let port = 0;
 
   const presentedToken = (req: IncomingMessage, url: URL, allowQuery: boolean): string | null => {
@@ -83,6 +93,16 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (url.pathname.startsWith('/files/')) {
       if (!tokenMatches(token, presentedToken(req, url, true))) return sendText(res, 401, 'missing or wrong token');
       return handleFile(req, res, url);
+    }
+    if (url.pathname === SESSION_PATH) {
+      const ok = tokenMatches(token, presentedToken(req, url, false));
+      res.writeHead(ok ? 204 : 401, { 'Cache-Control': 'no-store' });
+      return void res.end();
+    }
+    if (url.pathname === UPLOAD_PATH || url.pathname.startsWith(`${UPLOAD_PATH}/`)) {
+      if (!upload) return sendText(res, 404, 'uploads are not enabled on this bridge');
+      if (!tokenMatches(token, presentedToken(req, url, false))) return sendText(res, 401, 'missing or wrong token');
+      return upload(req, res, url);
     }
     if (url.pathname === '/ws') return sendText(res, 426, 'use a WebSocket upgrade');
     return handleStatic(req, res, url);

@@ -2,7 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreError } from '../api/envelope.js';
 import { resourcePaths } from '../api/resources.js';
+import type { Annotation } from '../api/annotations.js';
 import type { CohortExport, CohortPage } from '../api/cohorts.js';
+import type { AnnotationRepository } from '../db/annotationRepository.js';
 import type { CohortRepository } from '../db/cohortRepository.js';
 import type { PackKey, SearchRepository } from '../db/searchRepository.js';
 import type { PackContext, PackContextResolver } from '../search/packContext.js';
@@ -14,6 +16,8 @@ import { CohortQueryError, formatCohortQuery, parseCohortQuery } from './queryLa
 export interface CohortDeps {
   repo: SearchRepository;
   cohorts: CohortRepository;
+  /** The reader's measurements: exported as reader boxes in COCO. */
+  annotations: Pick<AnnotationRepository, 'forInstances'>;
   packs: PackContextResolver;
   dataDir: string;
 }
@@ -81,18 +85,34 @@ export async function queryCohort(deps: CohortDeps, input: { query: string; pack
 }
 
 
+/** The names reader measurements are exported under (COCO categories). */
+const MEASUREMENT_NAMES: Record<Annotation['kind'], string> = {
+  ruler: 'reader ruler',
+  angle: 'reader angle',
+  ellipse: 'reader ellipse ROI',
+  ctr: 'reader cardiothoracic ratio',
+};
+
+/** A reader measurement as a box: the bounding box of its points (an ellipse's is its own box), at least 1 px a side. */
+function readerBox(a: Annotation): CohortExportRow['readerBoxes'][number] {
+  const xs = a.points.map((pt) => pt[0]);
+  const ys = a.points.map((pt) => pt[1]);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return { label: MEASUREMENT_NAMES[a.kind], box: { x, y, w: Math.max(1, Math.max(...xs) - x), h: Math.max(1, Math.max(...ys) - y) }, by: a.author, at: a.createdAt };
+}
+
 /** `cohorts:export`: writes the file under `<dataDir>/exports/cohorts/` and records it. */
 export async function exportCohort(deps: CohortDeps, input: { query: string; packId?: string; format: 'csv' | 'coco' }): Promise<CohortExport> {
   const p = await prepare(deps, input.query, input.packId);
   const ids = deps.cohorts.allIds(p.built);
   const notes: string[] = [];
-  const measurementTable = deps.cohorts.measurementTable();
-  if (!measurementTable) notes.push("the index has no reader measurements table yet, so no reader boxes were exported");
   if (!p.context) notes.push('nothing has been analysed by a model pack, so no AI probabilities or CAM boxes were exported');
   const labels = p.context?.labels ?? NIH_LABELS;
   const rows: CohortExportRow[] = [];
   for (let start = 0; start < ids.length; start += 500) {
     const details = deps.repo.details(ids.slice(start, start + 500), p.pack);
+    const measured = deps.annotations.forInstances(ids.slice(start, start + 500));
     for (const id of ids.slice(start, start + 500)) {
       const d = details.get(id);
       if (!d) continue;
@@ -114,7 +134,7 @@ export async function exportCohort(deps: CohortDeps, input: { query: string; pac
         probabilities,
         thresholds: p.context?.thresholds ?? {},
         aiBoxes: d.analysis && Object.keys(probabilities).length ? boxesFromLocalisations(d.analysis.localisations) : {},
-        readerBoxes: [],
+        readerBoxes: (measured.get(id) ?? []).map(readerBox),
       });
     }
   }
@@ -123,8 +143,10 @@ export async function exportCohort(deps: CohortDeps, input: { query: string; pac
   const fileName = `cohort-${stamp}.${input.format === 'csv' ? 'csv' : 'json'}`;
   let body: string;
   let boxes = 0;
+  const measurements = rows.reduce((n, r) => n + r.readerBoxes.length, 0);
   if (input.format === 'csv') {
     body = cohortCsv(rows, labels);
+    if (measurements) notes.push(`${measurements} reader measurements are not in the CSV: export COCO for them`);
   } else {
     const doc = cohortCoco(rows, labels, { query: p.canonical, pack: p.pack ? `${p.pack.packId}@${p.pack.packVersion}` : null, createdAt });
     boxes = doc.annotations.length;

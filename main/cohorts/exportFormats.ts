@@ -30,8 +30,8 @@ export interface CohortExportRow {
   thresholds: Record<string, number>;
   /** CAM boxes per label from the analysis (image pixels). */
   aiBoxes: Record<string, BoxSpec[]>;
-  /** Boxes the reader drew or measured, where the index has them. */
-  readerBoxes: { label: string; box: BoxSpec }[];
+  /** The reader's measurements (main/api/annotations.ts) as boxes, with who drew them and when. */
+  readerBoxes: { label: string; box: BoxSpec; by?: string; at?: string }[];
 }
 
 /**
@@ -94,6 +94,9 @@ export interface CocoDocument {
     source: 'ai-cam' | 'reference' | 'reader';
     /** The AI probability for ai-cam boxes. */
     score?: number;
+    /** Reader measurements: who measured, and when. */
+    reader?: string;
+    measured_at?: string;
   }[];
 }
 
@@ -108,19 +111,26 @@ export function cohortCoco(
 ): CocoDocument {
   const categories: CocoDocument['categories'] = [];
   const categoryId = new Map<string, number>();
-  const category = (label: string) => {
+  const category = (label: string, supercategory: 'finding' | 'measurement' = 'finding') => {
     const key = label.toLowerCase();
     let id = categoryId.get(key);
     if (id === undefined) {
       id = categories.length + 1;
       categoryId.set(key, id);
-      categories.push({ id, name: label, supercategory: 'finding' });
+      categories.push({ id, name: label, supercategory });
     }
     return id;
   };
-  labels.forEach(category);
+  for (const label of labels) category(label);
   const annotations: CocoDocument['annotations'] = [];
-  const add = (imageId: number, label: string, box: BoxSpec, source: CocoDocument['annotations'][number]['source'], score?: number) => {
+  const add = (
+    imageId: number,
+    label: string,
+    box: BoxSpec,
+    source: CocoDocument['annotations'][number]['source'],
+    score?: number,
+    reader?: { by?: string; at?: string },
+  ) => {
     const bbox: [number, number, number, number] = [round(box.x), round(box.y), round(box.w), round(box.h)];
     annotations.push({
       id: annotations.length + 1,
@@ -131,6 +141,8 @@ export function cohortCoco(
       iscrowd: 0,
       source,
       ...(score === undefined ? {} : { score: Number(score.toFixed(6)) }),
+      ...(reader?.by ? { reader: reader.by } : {}),
+      ...(reader?.at ? { measured_at: reader.at } : {}),
     });
   };
   for (const r of rows) {
@@ -141,7 +153,10 @@ export function cohortCoco(
       for (const box of r.aiBoxes[label] ?? []) add(r.instanceId, label, box, 'ai-cam', p);
     }
     for (const f of r.referenceFindings) if (f.box) add(r.instanceId, f.label, f.box, 'reference');
-    for (const f of r.readerBoxes) add(r.instanceId, f.label, f.box, 'reader');
+    for (const f of r.readerBoxes) {
+      category(f.label, 'measurement');
+      add(r.instanceId, f.label, f.box, 'reader', undefined, f);
+    }
   }
   return {
     info: { description: 'Cohort export of the CXR workstation', version: '1.0', date_created: meta.createdAt, query: meta.query, pack: meta.pack },

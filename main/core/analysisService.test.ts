@@ -23,6 +23,8 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
   };
   let db: DbHandle;
   const instanceIds = () => db.sqlite.prepare('SELECT id FROM instances ORDER BY id').pluck().all() as number[];
+  // Instance ids follow the order the import workers finished in: a chest film the gate passed, not a position.
+  const chestId = () => db.sqlite.prepare('SELECT instance_id FROM analyses WHERE quality_ok = 1 ORDER BY instance_id LIMIT 1').pluck().get() as number;
   /** The labels the worklist's finding filter finds by the AI (study_labels with source ai), all studies. */
   const aiCalledLabels = () => db.sqlite.prepare("SELECT DISTINCT label FROM study_labels WHERE source = 'ai' ORDER BY label").pluck().all() as string[];
   const waitJob = async (job: { id: string }) => waitForJob(core, job.id);
@@ -57,6 +59,8 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
     expect(await call('models:setSettings', { activePackId: 'cxr14-tiny-test', provider: 'cpu' })).toEqual({ activePackId: 'cxr14-tiny-test', provider: 'cpu' });
     const v = await call<{ ok: boolean }[]>('models:verify', { id: 'cxr14-tiny-test' });
     expect(v.map((x) => x.ok)).toEqual([true]);
+    // Nothing loaded yet: no provider is claimed.
+    expect((await call<{ providers: unknown }>('models:list', {})).providers).toEqual({ inUse: null, loaded: [], failed: [] });
   });
 
   const shown = (r: AnalysisResult | null) => {
@@ -99,6 +103,10 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
     // Different images, different outputs.
     expect(new Set(chests.map((r) => r.findings[0]!.probability.toFixed(6))).size).toBe(5);
 
+    // The provider that actually ran the model is what Settings lists (not every one onnxruntime knows).
+    const { providers } = await call<{ providers: { inUse: string | null; loaded: string[] } }>('models:list', {});
+    expect(providers).toMatchObject({ inUse: 'cpu', loaded: ['cpu'] });
+
     const page = await call<{ items: { aiStatus: string; maxProbability: number | null }[] }>('studies:list', {});
     const analysed = page.items.filter((s) => s.aiStatus === 'done');
     expect(analysed.length).toBeGreaterThanOrEqual(5);
@@ -112,7 +120,7 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
   });
 
   it('serves a heatmap PNG per finding with the image aspect, and French text on request', async () => {
-    const id = instanceIds()[0]!;
+    const id = chestId();
     const r = shown(await call<AnalysisResult>('analysis:get', { instanceId: id, language: 'fr' }));
     expect(r.text.language).toBe('fr');
     expect(r.text.header).toMatch(/généré par IA/);
@@ -138,12 +146,13 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
   });
 
   it('does not recompute unless forced; a forced run keeps the analysis ids', async () => {
-    const before = shown(await call<AnalysisResult>('analysis:get', { instanceId: instanceIds()[1]! }));
+    const chest = chestId();
+    const before = shown(await call<AnalysisResult>('analysis:get', { instanceId: chest }));
     const again = await waitJob(await call('analysis:start', { all: true }));
     expect(again.message).toMatch(/0 analysed, 6 already done/);
-    const forced = await waitJob(await call('analysis:start', { instanceIds: [instanceIds()[1]!], force: true }));
+    const forced = await waitJob(await call('analysis:start', { instanceIds: [chest], force: true }));
     expect(forced.message).toMatch(/1 analysed/);
-    const after = shown(await call<AnalysisResult>('analysis:get', { instanceId: instanceIds()[1]! }));
+    const after = shown(await call<AnalysisResult>('analysis:get', { instanceId: chest }));
     expect(after.analysisId).toBe(before.analysisId);
     expect(after.findings[0]!.probability).toBeCloseTo(before.findings[0]!.probability, 6);
     await expect(call('analysis:start', {})).rejects.toThrow(/exactly one of/);
@@ -169,7 +178,7 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
   });
 
   it('a label that is not calibrated cannot be reviewed (it is never a finding)', async () => {
-    const r = shown(await call<AnalysisResult>('analysis:get', { instanceId: instanceIds()[0]! }));
+    const r = shown(await call<AnalysisResult>('analysis:get', { instanceId: chestId() }));
     await expect(call('analysis:review', { analysisId: r.analysisId, label: 'Effusion', decision: 'accepted' })).rejects.toThrow(/Effusion is not calibrated/);
     await expect(call('analysis:review', { analysisId: r.analysisId, label: 'Unicorn', decision: 'accepted' })).rejects.toThrow(/no finding "Unicorn"/);
   });
@@ -190,7 +199,7 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
     }
     expect(cal.labels.find((l) => l.label === 'Pneumonia')!.refusal).toBe('3 positive cases in the set (needs at least 10)');
     expect(job.message).toMatch(/labels validated \(youden\); refused: .*Pneumonia/);
-    const r = shown(await call<AnalysisResult>('analysis:get', { instanceId: instanceIds()[0]! }));
+    const r = shown(await call<AnalysisResult>('analysis:get', { instanceId: chestId() }));
     for (const f of r.findings) {
       const c = cal.labels.find((l) => l.label === f.label)!;
       if (c.validated) expect(f).toMatchObject({ threshold: c.threshold, operatingPoint: { status: 'validated', source: 'calibration' }, positive: f.probability >= c.threshold! });
@@ -213,7 +222,7 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
     const validated = points.labels.filter((l) => l.operatingPoint.status === 'validated');
     expect(validated.length, points.version).toBeGreaterThan(0);
     expect(points.version).toMatch(new RegExp(`^site calibration #${points.calibrationId}: ${validated.length} of 14 labels validated`));
-    const r = shown(await call<AnalysisResult>('analysis:get', { instanceId: instanceIds()[0]! }));
+    const r = shown(await call<AnalysisResult>('analysis:get', { instanceId: chestId() }));
     expect(r.operatingPoints.calibrationId).toBe(points.calibrationId);
     const label = validated[0]!.label;
     const f = r.findings.find((x) => x.label === label)!;

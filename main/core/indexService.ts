@@ -4,6 +4,8 @@ import type { AuditTrail } from '../audit/auditTrail.js';
 import type { IndexRepository } from '../db/indexRepository.js';
 import type { StudyRepository } from '../db/studyRepository.js';
 import type { WorklistRepository } from '../db/worklistRepository.js';
+import { CoreError } from '../api/envelope.js';
+import { listTags } from '../dicom/tagList.js';
 import { loadImage } from '../images/loadImage.js';
 import { encodeViewerPixels } from '../images/viewerPixels.js';
 import type { EventBus } from '../platform/eventBus.js';
@@ -47,6 +49,23 @@ export function createIndexService(deps: IndexServiceDeps): Service {
   };
 
   return {
+    'instances:tags': async ({ instanceId }) => {
+      const file = index.instanceFile(instanceId);
+      if (!file) throw new CoreError('not_found', `no image with id ${instanceId}`);
+      if (file.format !== 'dicom') return { instanceId, format: file.format, transferSyntaxUid: null, rows: [] };
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(file.filePath);
+      } catch (err) {
+        throw new CoreError('bad_file', `${file.filePath}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      }
+      try {
+        const { transferSyntaxUid, rows } = listTags(bytes, file.filePath);
+        return { instanceId, format: file.format, transferSyntaxUid, rows };
+      } catch (err) {
+        throw new CoreError('bad_file', err instanceof Error ? err.message : String(err));
+      }
+    },
     'studies:list': async (q) => worklist.query(q),
     'studies:get': async ({ studyId }) => {
       const detail = studies.get(studyId);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CoreError } from '../api/envelope.js';
 import type { ModelPack } from '../api/models.js';
 import type { AiSettings } from '../inference/aiSettings.js';
+import type { AnalyzerHost } from '../inference/analyzerHost.js';
 import { offeredProviders } from '../inference/inferenceEngine.js';
 import { packGeometry, type ModelManifest } from '../inference/manifest.js';
 import type { PackRegistry } from '../inference/packRegistry.js';
@@ -29,8 +30,8 @@ async function toModelPack(dir: string, m: ModelManifest, activeId: string | nul
 }
 
 /** Model packs: list, verify, install into the per-user folder, and the site's choice of pack and provider. */
-export function createModelService(deps: { packs: PackRegistry; aiSettings: AiSettings }): Service {
-  const { packs, aiSettings } = deps;
+export function createModelService(deps: { packs: PackRegistry; aiSettings: AiSettings; analyzers: Pick<AnalyzerHost, 'providerReport'> }): Service {
+  const { packs, aiSettings, analyzers } = deps;
   return {
     async 'models:list'() {
       const all = await packs.entries();
@@ -42,6 +43,7 @@ export function createModelService(deps: { packs: PackRegistry; aiSettings: AiSe
         activePackId: activeId,
         provider: aiSettings.provider(),
         offeredProviders: offeredProviders(),
+        providers: analyzers.providerReport(),
         modelsDirs: [...packs.modelsDirs],
       };
     },

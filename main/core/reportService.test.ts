@@ -319,3 +319,45 @@ describe('report workflow through the contract', () => {
     expect(csv).toContain(',sign,report,');
   });
 });
+
+describe('the Comparison section says which earlier studies the reader compared with', () => {
+  it('lists the compared priors of the same patient, newest first, and refuses another patient’s study', async () => {
+    const index = new IndexRepository(db);
+    const patient = { name: 'Conceição, João', patientId: 'PAT-77', birthDate: '1961-03-09', sex: 'M' as const };
+    const older = index.upsertImage(makeImageRecord('cmp-1', { patient, study: { date: '2021-06-02', description: 'CHEST AP' } })).studyId;
+    const prior = index.upsertImage(makeImageRecord('cmp-2', { patient, study: { date: '2023-01-10', description: 'CHEST PA' } })).studyId;
+    const stranger = index.upsertImage(makeImageRecord('cmp-3', { patient: { name: 'Other, Ann', patientId: 'PAT-5' } })).studyId;
+
+    const none = await call('reports:draft', { studyId, language: 'en' });
+    expect(none.sections.find((s) => s.name === 'comparison')!.text).toBe('None.');
+
+    const compared = await call('reports:draft', { studyId, language: 'en', comparisonStudyIds: [older, prior] });
+    expect(compared.sections.find((s) => s.name === 'comparison')!.text).toBe('2023-01-10 (CR, CHEST PA); 2021-06-02 (CR, CHEST AP)');
+    expect(compared.fields['study.comparison']).toBe('2023-01-10 (CR, CHEST PA); 2021-06-02 (CR, CHEST AP)');
+
+    await expect(call('reports:draft', { studyId, language: 'en', comparisonStudyIds: [stranger] })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(call('reports:draft', { studyId, language: 'en', comparisonStudyIds: [studyId] })).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+});
+
+describe('the worklist hears of a report moving its study’s status', () => {
+  it('announces studies:onDidChange after a draft and a signature, with the new status already stored', async () => {
+    const seen: Array<{ ids: number[]; status: string }> = [];
+    const off = core.subscribe('studies:onDidChange', (e) => {
+      const status = db.sqlite.prepare('SELECT status FROM studies WHERE id = ?').pluck().get(e.studyIds[0]) as string;
+      seen.push({ ids: e.studyIds, status });
+    });
+    const index = new IndexRepository(db);
+    const fresh = index.upsertImage(makeImageRecord('status-1', { patient: { name: 'Status, Sam', patientId: 'PAT-S1' } })).studyId;
+    const r = await call('reports:draft', { studyId: fresh, language: 'en' });
+    // Signing needs Findings and Impression written.
+    await call('reports:save', { reportId: r.id, sections: [{ name: 'findings', text: 'Clear lungs.' }, { name: 'impression', text: 'Normal chest.' }] });
+    await call('reports:setState', { reportId: r.id, state: 'final', signedBy: 'Dr Ada' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    off();
+    expect(seen).toEqual([
+      { ids: [fresh], status: 'in_progress' },
+      { ids: [fresh], status: 'final' },
+    ]);
+  });
+});

@@ -35,10 +35,13 @@ export interface ReportServiceDeps {
   sources: ReportSources;
   templates: TemplateStore;
   audit: AuditTrail;
+  /**
+   * Says when a report moved a study's read status (`studies:onDidChange`, so every worklist shows it at once) and
+   * when one was signed (`reports:onDidSign`: the network node sends signed reports where a site asked for it).
+   */
+  events?: Pick<EventBus, 'emit'>;
   dataDir: string;
   clock: () => Date;
-  /** Where `reports:onDidSign` goes (the network node sends signed reports where a site asked for it). */
-  events?: Pick<EventBus, 'emit'>;
 }
 
 function templateError<T>(fn: () => T): T {
@@ -79,7 +82,10 @@ export function createReportService(deps: ReportServiceDeps): Service {
       studies.setStatus(report.studyId, status);
     } catch (err) {
       if (!(err instanceof CoreError && err.code === 'not_found')) throw err;
+      return;
     }
+    // After the transaction commits (the listeners read the new status).
+    queueMicrotask(() => deps.events?.emit('studies:onDidChange', { studyIds: [report.studyId] }));
   };
   const studyOrNull = (studyId: number): StudyDetail | null => {
     try {
@@ -147,8 +153,17 @@ export function createReportService(deps: ReportServiceDeps): Service {
       return r;
     },
 
-    async 'reports:draft'({ studyId, templateId, language, instanceId, withHeatmap, author }) {
+    async 'reports:draft'({ studyId, templateId, language, instanceId, withHeatmap, comparisonStudyIds, author }) {
       const study = sources.study(studyId);
+      // Studies of different patients are never joined: a comparison with another patient's study is refused.
+      const compared = [...new Set(comparisonStudyIds)].map((id) => {
+        if (id === studyId) throw new CoreError('invalid_input', `study ${studyId} cannot be compared with itself`);
+        const other = sources.study(id);
+        if (other.patientRowId !== study.patientRowId) {
+          throw new CoreError('invalid_input', `study ${id} belongs to another patient than study ${studyId}: it cannot be a comparison`);
+        }
+        return other;
+      });
       const instances = study.series.flatMap((s) => s.instances);
       if (instanceId !== undefined && !instances.some((i) => i.id === instanceId)) {
         throw new CoreError('invalid_input', `image ${instanceId} is not part of study ${studyId}`);
@@ -170,13 +185,14 @@ export function createReportService(deps: ReportServiceDeps): Service {
         keyInstanceId: instanceId ?? instances[0]?.id ?? null,
         withHeatmap,
         analyses,
+        compared,
         author,
         now: clock(),
       });
       const created = db.transaction(() => reports.create(draft));
       const report = await present(created);
       db.transaction(() => {
-        audit(author, 'draft', report, { templateId: id, aiFindings: report.aiFindings.length });
+        audit(author, 'draft', report, { templateId: id, aiFindings: report.aiFindings.length, comparisonStudyIds: compared.map((c) => c.id) });
         studyStatus(report);
       });
       return report;

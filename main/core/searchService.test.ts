@@ -8,6 +8,7 @@ import { openDatabase, type DbHandle } from '../db/connection.js';
 import { seedAnalysis, seedImage, TEST_LABELS, TEST_PACK } from '../db/searchTestSeed.js';
 import { createRepositories } from '../db/repositories.js';
 import { OperatingPoints } from '../findings/operatingPoints.js';
+import { AuditTrail } from '../audit/auditTrail.js';
 import { AiSettings } from '../inference/aiSettings.js';
 import { PackRegistry } from '../inference/packRegistry.js';
 import { PackContextResolver } from '../search/packContext.js';
@@ -51,16 +52,26 @@ describe('search service (similar:*, priors:get, cohorts:*)', () => {
   let events: EventBus;
   let service: Service;
   let call: (name: string, input: unknown) => Promise<any>;
+  let repos: ReturnType<typeof createRepositories>;
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'cxr-search-'));
     writeManifest(join(dataDir, 'models'));
     db = openDatabase(join(dataDir, 'index.sqlite'));
     events = new EventBus();
-    const repos = createRepositories(db);
+    repos = createRepositories(db);
+    repos.settings.set('reader.name', 'Dr Cohort');
     const packs = new PackRegistry([join(dataDir, 'models')], new AiSettings(repos.settings));
     const contexts = new PackContextResolver(repos.search, packs, new OperatingPoints(repos.analyses, packs));
-    service = createSearchService({ repo: repos.search, cohorts: repos.cohorts, packs: contexts, events, dataDir });
+    service = createSearchService({
+      repo: repos.search,
+      cohorts: repos.cohorts,
+      annotations: repos.annotations,
+      packs: contexts,
+      events,
+      audit: new AuditTrail(repos.audit, repos.settings),
+      dataDir,
+    });
     call = async (name, input) => {
       const r = await dispatch(service as unknown as CoreApi, name, input, { validateOutput: true });
       if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
@@ -229,7 +240,9 @@ describe('search service (similar:*, priors:get, cohorts:*)', () => {
 
     const csv = await call('cohorts:export', { query: 'ai:Cardiomegaly OR ref:Effusion', format: 'csv' });
     expect(csv).toMatchObject({ format: 'csv', rows: 1, boxes: 0 });
-    expect(csv.notes.join(' ')).toMatch(/no reader measurements table/);
+    // A reader's measurement (0390-create-annotations) goes into the COCO export as a reader box; the CSV says so.
+    repos.annotations.create({ instanceId: near.instanceId, kind: 'ellipse', points: [[500, 600], [700, 650]], author: 'Dr Ruler' });
+    expect((await call('cohorts:export', { query: 'ai:Cardiomegaly OR ref:Effusion', format: 'csv' })).notes.join(' ')).toMatch(/1 reader measurements are not in the CSV/);
     const resource = await createResourceRouter(service.resources!)(csv.path);
     const text = resource!.body.toString('utf8');
     expect(resource!.contentType).toMatch(/text\/csv/);
@@ -241,12 +254,21 @@ describe('search service (similar:*, priors:get, cohorts:*)', () => {
     expect(row).toBe(`${near.instanceId},${near.studyId},P1,2019-01-01,M,40,PA,/data/images/near.dcm,/files/instances/${near.instanceId}/thumbnail.png,Effusion,0.1,0.7,0.2,,1,,0,0,1`);
 
     const coco = await call('cohorts:export', { query: 'ai:Cardiomegaly OR ref:Effusion', format: 'coco' });
-    expect(coco.boxes).toBe(2);
+    expect(coco.boxes).toBe(3);
     const doc = JSON.parse(readFileSync(join(dataDir, 'exports', 'cohorts', coco.path.split('/').pop()), 'utf8'));
     expect(doc.images).toEqual([expect.objectContaining({ id: near.instanceId, width: 2048, height: 2048 })]);
     expect(doc.annotations).toEqual([
       expect.objectContaining({ source: 'ai-cam', bbox: [100, 200, 300, 250], category_id: 2, score: expect.closeTo(0.7, 5) }),
       expect.objectContaining({ source: 'reference', bbox: [10, 20, 30, 40], category_id: 3 }),
+      expect.objectContaining({ source: 'reader', bbox: [500, 600, 200, 50], reader: 'Dr Ruler', measured_at: expect.any(String) }),
+    ]);
+    expect(doc.categories).toContainEqual(expect.objectContaining({ name: 'reader ellipse ROI', supercategory: 'measurement' }));
+    // Every cohort export is audited: the query, format, row count and file, by the core's reader.
+    const audited = repos.audit.list({ action: 'export' });
+    expect(audited.items.map((e: any) => [e.actor, e.entityType, e.detail.format, e.detail.rows])).toEqual([
+      ['Dr Cohort', 'cohort', 'coco', 1],
+      ['Dr Cohort', 'cohort', 'csv', 1],
+      ['Dr Cohort', 'cohort', 'csv', 1],
     ]);
     expect(await createResourceRouter(service.resources!)(resourcePaths.cohortExport(coco.exportId, 'other.json'))).toBeNull();
 

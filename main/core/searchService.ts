@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { AuditTrail } from '../audit/auditTrail.js';
+import type { AnnotationRepository } from '../db/annotationRepository.js';
 import type { CohortRepository } from '../db/cohortRepository.js';
 import type { SearchRepository } from '../db/searchRepository.js';
 import { cohortSyntax, exportCohort, queryCohort, type CohortDeps } from '../cohorts/cohortQueries.js';
@@ -18,11 +20,14 @@ import type { Service } from './service.js';
 export function createSearchService(deps: {
   repo: SearchRepository;
   cohorts: CohortRepository;
+  annotations: Pick<AnnotationRepository, 'forInstances'>;
   packs: PackContextResolver;
   events: EventBus;
+  /** Cohort exports carry patient IDs and file paths out of the index: each one is audited. */
+  audit: AuditTrail;
   dataDir: string;
 }): Service {
-  const { repo, cohorts, packs, events, dataDir } = deps;
+  const { repo, cohorts, annotations, packs, events, audit, dataDir } = deps;
   const cache = new SearchIndexCache(repo, dataDir);
   const unsubscribe = [
     events.subscribe('studies:onDidChange', () => cache.markStale()),
@@ -31,14 +36,23 @@ export function createSearchService(deps: {
     }),
   ];
   const similar: SimilarDeps = { repo, cohorts, packs, cache };
-  const cohortDeps: CohortDeps = { repo, cohorts, packs, dataDir };
+  const cohortDeps: CohortDeps = { repo, cohorts, annotations, packs, dataDir };
 
   return {
     'similar:find': (input) => findSimilar(similar, input),
     'similar:status': (input) => similarStatus(similar, input.packId),
     'priors:get': (input) => getPriors({ repo, packs }, input),
     'cohorts:query': (input) => queryCohort(cohortDeps, input),
-    'cohorts:export': (input) => exportCohort(cohortDeps, input),
+    'cohorts:export': async (input) => {
+      const out = await exportCohort(cohortDeps, input);
+      audit.record({
+        action: 'export',
+        entityType: 'cohort',
+        entityId: out.exportId,
+        detail: { query: out.query, format: out.format, rows: out.rows, boxes: out.boxes, file: basename(out.path) },
+      });
+      return out;
+    },
     'cohorts:syntax': (input) => cohortSyntax(cohortDeps, input.packId),
     resources: [
       {

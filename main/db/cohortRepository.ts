@@ -104,14 +104,6 @@ export class CohortRepository {
       .all(...s.cteParams, ...s.whereParams) as number[];
   }
 
-  /** Whether the index has any measurement table a reader's measurements could come from (none is defined yet). */
-  measurementTable(): string | null {
-    for (const name of ['measurements', 'annotations']) {
-      if (this.db.statement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(name) !== undefined) return name;
-    }
-    return null;
-  }
-
   recordExport(rec: CohortExportRecord): number {
     return this.db
       .statement(

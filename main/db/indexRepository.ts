@@ -29,6 +29,8 @@ export interface StudyAiSummary {
   maxProbability: number | null;
   /** Labels the AI called positive; they replace the study's previous AI labels (feeds the `finding` filter). */
   positiveLabels: string[];
+  /** The worklist's triage (main/findings/triage.ts); absent means none (nothing analysed). */
+  triage?: { topFinding: string | null; calledCount: number; triageScore: number | null };
 }
 
 /**
@@ -123,8 +125,8 @@ export class IndexRepository {
   setStudyAiSummary(studyId: number, s: StudyAiSummary): void {
     this.db.transaction(() => {
       const changed = this.db
-        .statement('UPDATE studies SET ai_status = ?, max_probability = ?, updated_at = ? WHERE id = ?')
-        .run(s.aiStatus, s.maxProbability, this.clock().toISOString(), studyId);
+        .statement('UPDATE studies SET ai_status = ?, max_probability = ?, top_finding = ?, called_count = ?, triage_score = ?, updated_at = ? WHERE id = ?')
+        .run(s.aiStatus, s.maxProbability, s.triage?.topFinding ?? null, s.triage?.calledCount ?? 0, s.triage?.triageScore ?? null, this.clock().toISOString(), studyId);
       if (changed.changes === 0) throw new CoreError('not_found', `no study with id ${studyId}`);
       this.db.statement("DELETE FROM study_labels WHERE study_id = ? AND source = 'ai'").run(studyId);
       const insert = this.db.statement("INSERT OR IGNORE INTO study_labels (label, study_id, source) VALUES (?, ?, 'ai')");

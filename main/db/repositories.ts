@@ -1,4 +1,5 @@
 import { AnalysisRepository } from './analysisRepository.js';
+import { AnnotationRepository } from './annotationRepository.js';
 import { AuditRepository } from './auditRepository.js';
 import { systemClock, type Clock } from './clock.js';
 import { CohortRepository } from './cohortRepository.js';
@@ -28,6 +29,7 @@ export interface Repositories {
   readonly cohorts: CohortRepository;
   readonly network: NetworkRepository;
   readonly qualityOverrides: QualityOverrideRepository;
+  readonly annotations: AnnotationRepository;
 }
 
 export function createRepositories(db: DbHandle, clock: Clock = systemClock): Repositories {
@@ -45,5 +47,6 @@ export function createRepositories(db: DbHandle, clock: Clock = systemClock): Re
     cohorts: new CohortRepository(db, clock),
     network: new NetworkRepository(db),
     qualityOverrides: new QualityOverrideRepository(db, clock),
+    annotations: new AnnotationRepository(db, clock),
   };
 }

@@ -9,7 +9,7 @@ import type { StudySummary } from '../api/studies.js';
 export const STUDY_SUMMARY_COLUMNS = `
   s.id, s.study_instance_uid, s.patient_row_id, s.patient_id, s.patient_name, p.sex, s.age_years, s.date,
   s.description, s.accession_number, s.modalities, s.institution, s.status, s.ai_status, s.max_probability,
-  s.image_count, s.imported_at,
+  s.top_finding, s.called_count, s.triage_score, s.image_count, s.imported_at,
   (SELECT i.id FROM series se JOIN instances i ON i.series_id = se.id WHERE se.study_id = s.id
    ORDER BY se.series_number IS NULL, se.series_number, se.id, i.instance_number IS NULL, i.instance_number, i.id
    LIMIT 1) AS first_instance_id`;
@@ -30,6 +30,9 @@ export interface StudySummaryRow {
   status: StudySummary['status'];
   ai_status: StudySummary['aiStatus'];
   max_probability: number | null;
+  top_finding: string | null;
+  called_count: number;
+  triage_score: number | null;
   image_count: number;
   imported_at: string;
   first_instance_id: number | null;
@@ -52,6 +55,9 @@ export function toStudySummary(r: StudySummaryRow): StudySummary {
     status: r.status,
     aiStatus: r.ai_status,
     maxProbability: r.max_probability,
+    topFinding: r.top_finding,
+    calledCount: r.called_count,
+    triageScore: r.triage_score,
     imageCount: r.image_count,
     thumbnail: r.first_instance_id === null ? null : resourcePaths.thumbnail(r.first_instance_id),
     importedAt: r.imported_at,

@@ -37,10 +37,21 @@ beforeAll(() => {
   });
   add('zoe', { patient: { name: 'zoë Ångström', patientId: 'PID-4004' }, study: { date: null } });
   add('brown', { patient: { name: 'Brown, Bob', patientId: 'PID-0500' }, study: { date: '2024-06-01' }, series: { modality: 'DX' } });
-  index.setStudyAiSummary(ids.smith!, { aiStatus: 'done', maxProbability: 0.91, positiveLabels: ['Cardiomegaly'] });
-  index.setStudyAiSummary(ids.brown!, { aiStatus: 'done', maxProbability: 0.12, positiveLabels: [] });
+  index.setStudyAiSummary(ids.smith!, {
+    aiStatus: 'done',
+    maxProbability: 0.91,
+    positiveLabels: ['Cardiomegaly'],
+    triage: { topFinding: 'Cardiomegaly', calledCount: 1, triageScore: 1.6 },
+  });
+  index.setStudyAiSummary(ids.brown!, { aiStatus: 'done', maxProbability: 0.12, positiveLabels: [], triage: { topFinding: null, calledCount: 0, triageScore: 0.2 } });
   index.setStudyAiSummary(ids.muller!, { aiStatus: 'failed', maxProbability: null, positiveLabels: [] });
-  index.setStudyAiSummary(ids.smithers!, { aiStatus: 'done', maxProbability: 0.55, positiveLabels: ['effusion'] });
+  // Lower probability than Smith's but called further above its operating point would rank first; here it is below.
+  index.setStudyAiSummary(ids.smithers!, {
+    aiStatus: 'done',
+    maxProbability: 0.55,
+    positiveLabels: ['effusion'],
+    triage: { topFinding: 'effusion', calledCount: 1, triageScore: 1.1 },
+  });
   const studies = new StudyRepository(db);
   studies.setStatus(ids.zoe!, 'final');
   studies.setStatus(ids.smithers!, 'in_progress');
@@ -82,6 +93,15 @@ describe.each(plans)('WorklistRepository with plan %s', (plan) => {
       expect(keys({ text: '2 views' })).toEqual(['smith']);
       expect(keys({ text: 'lateral' })).toEqual(['smith']);
       expect(keys({ text: 'klinikum' })).toEqual(['muller']);
+    });
+
+    it('finds a study by any part of its patient ID or accession of three characters or more', () => {
+      expect(keys({ text: '002' })).toEqual(['smith']);
+      expect(keys({ text: '24-00' })).toEqual(['muller']);
+      expect(keys({ text: 'id-30' })).toEqual(['smithers']);
+      expect(total({ text: '02' })).toBe(0);
+      expect(keys({ text: 'pid-20' })).toEqual(['smith', 'muller']); // words: PID 2002, and ACC-2024
+      expect(keys({ text: '500', sort: { field: 'name', dir: 'asc' } })).toEqual(['brown']);
     });
 
     it('treats FTS syntax typed by the user as plain words', () => {
@@ -131,6 +151,14 @@ describe.each(plans)('WorklistRepository with plan %s', (plan) => {
     it('sorts by date, newest first by default, undated last', () => {
       expect(keys({})).toEqual(['brown', 'smith', 'muller', 'smithers', 'zoe']);
       expect(keys({ sort: { field: 'date', dir: 'asc' } })).toEqual(['zoe', 'smithers', 'muller', 'smith', 'brown']);
+    });
+
+    it('sorts by triage (called findings above their operating points first), unanalysed last either way', () => {
+      expect(keys({ sort: { field: 'triage', dir: 'desc' } })).toEqual(['smith', 'smithers', 'brown', 'zoe', 'muller']);
+      expect(keys({ sort: { field: 'triage', dir: 'asc' } })).toEqual(['brown', 'smithers', 'smith', 'muller', 'zoe']);
+      expect(keys({ sort: { field: 'triage', dir: 'desc' }, status: 'unread' })).toEqual(['smith', 'brown', 'muller']);
+      const smith = worklist.query(WorklistQuerySchema.parse({ text: 'smith anna' })).items[0]!;
+      expect(smith).toMatchObject({ topFinding: 'Cardiomegaly', calledCount: 1, triageScore: 1.6 });
     });
 
     it('sorts by name case-insensitively', () => {

@@ -1,6 +1,6 @@
 import type { WorklistPage, WorklistQueryParsed } from '../api/studies.js';
 import type { DbHandle } from './connection.js';
-import { toFtsQuery } from './ftsQuery.js';
+import { toFtsQuery, toIdSubstringQuery } from './ftsQuery.js';
 import { STUDY_SUMMARY_COLUMNS, toStudySummary, type StudySummaryRow } from './studyRows.js';
 
 type SortField = WorklistQueryParsed['sort']['field'];
@@ -36,6 +36,11 @@ const ORDER_BY: Record<SortField, Record<'asc' | 'desc', { indexed: string; sort
   abnormality: {
     asc: { indexed: 's.max_probability IS NULL, s.max_probability ASC, s.id ASC', sorted: '+s.max_probability IS NULL, +s.max_probability ASC, +s.id ASC' },
     desc: { indexed: 's.max_probability DESC, s.id DESC', sorted: '+s.max_probability DESC, +s.id DESC' },
+  },
+  // Studies without a triage (not analysed) last in both directions (index of 0370-add-study-triage).
+  triage: {
+    asc: { indexed: 's.triage_score IS NULL, s.triage_score ASC, s.id ASC', sorted: '+s.triage_score IS NULL, +s.triage_score ASC, +s.id ASC' },
+    desc: { indexed: 's.triage_score DESC, s.id DESC', sorted: '+s.triage_score DESC, +s.id DESC' },
   },
 };
 
@@ -78,11 +83,16 @@ export class WorklistRepository {
     const sortsByDate = q.sort.field === 'date';
 
     const match = q.text === undefined ? null : toFtsQuery(q.text);
-    const ftsList = 'IN (SELECT rowid FROM study_fts WHERE study_fts MATCH @match)';
+    // Words match as prefixes; the whole text also matches inside a patient ID or accession (trigram index).
+    const idMatch = match === null || q.text === undefined ? null : toIdSubstringQuery(q.text);
+    const ftsRows = 'SELECT rowid FROM study_fts WHERE study_fts MATCH @match';
+    const textRows = idMatch === null ? ftsRows : `${ftsRows} UNION SELECT rowid FROM study_id_trigram WHERE study_id_trigram MATCH @idMatch`;
+    const ftsList = `IN (${textRows})`;
     const textTerm: Term | null = match === null ? null : { lookup: `s.id ${ftsList}`, check: `+s.id ${ftsList}` };
     if (textTerm) {
       terms.push(textTerm);
       params.match = match!;
+      if (idMatch !== null) params.idMatch = idMatch;
     }
     if (q.dateFrom !== undefined) {
       // A date range on a date-sorted list is a range of the very index it walks: keep it usable then.
@@ -128,7 +138,7 @@ export class WorklistRepository {
       only === undefined
         ? `SELECT count(*) FROM studies s ${where('lookup')}`
         : only === textTerm
-          ? 'SELECT count(*) FROM study_fts WHERE study_fts MATCH @match'
+          ? `SELECT count(*) FROM (${textRows})`
           : only === modalityTerm
             ? 'SELECT count(DISTINCT study_id) FROM series WHERE modality = @modality'
             : only === findingTerm
@@ -143,7 +153,9 @@ export class WorklistRepository {
     const walk = this.plan === 'auto' ? terms.length === 0 || walkRows <= total : this.plan !== 'collect';
     const probeText = this.plan === 'auto' ? walkRows * FTS_PROBE_COST < total : this.plan === 'walkProbingText';
     if (walk && textTerm && probeText) {
-      textTerm.check = 'EXISTS (SELECT 1 FROM study_fts f WHERE study_fts MATCH @match AND f.rowid = s.id)';
+      textTerm.check =
+        '(EXISTS (SELECT 1 FROM study_fts f WHERE study_fts MATCH @match AND f.rowid = s.id)' +
+        (idMatch === null ? ')' : ' OR EXISTS (SELECT 1 FROM study_id_trigram g WHERE study_id_trigram MATCH @idMatch AND g.rowid = s.id))');
     }
     const order = ORDER_BY[q.sort.field][q.sort.dir];
     const pageSql = walk

@@ -58,11 +58,17 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
 
   const collected = await collectSources(request.roots, limits);
   try {
+    let failedBeforeStart = 0;
     for (const p of collected.problems) {
-      if (!already.has(p.path)) jobs.recordItem(control.id, p.path, p.outcome, p.reason);
+      if (already.has(p.path)) continue;
+      jobs.recordItem(control.id, p.path, p.outcome, p.reason);
+      if (p.outcome === 'failed') failedBeforeStart++;
     }
     const pending = collected.sources.filter((s) => !already.has(s.path));
     control.setTotal(pending.length);
+    // A root that does not exist, a missing DICOMDIR member, an unreadable zip fail before any file is read: the job's
+    // count of failures includes them, so it says what the stored report says.
+    if (failedBeforeStart) control.advance(0, failedBeforeStart);
     // Files the process stopped on last time: failed after the last allowed try, else tried first, one at a time.
     const suspects: ImportSource[] = [];
     const todo: ImportSource[] = [];

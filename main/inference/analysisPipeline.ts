@@ -1,3 +1,4 @@
+import { triageOf } from '../findings/triage.js';
 import type { AuditTrail } from '../audit/auditTrail.js';
 import type { AnalysisRepository } from '../db/analysisRepository.js';
 import type { DbHandle } from '../db/connection.js';
@@ -184,11 +185,18 @@ export async function updateStudySummaries(
     const shown = rows.filter((r) => r.qualityOk || deps.overrides.get(r.id) !== null);
     let max: number | null = null;
     const positive = new Set<string>();
-    for (const row of shown) {
-      for (const p of row.probabilities) max = max === null ? p : Math.max(max, p);
-      for (const f of findingsOf(row, thresholds)) if (f.positive) positive.add(f.label);
+    // Only labels with a validated operating point have a margin to triage by (findingsOf returns only those).
+    const all = shown.flatMap((row) => findingsOf(row, thresholds));
+    for (const row of shown) for (const p of row.probabilities) max = max === null ? p : Math.max(max, p);
+    for (const f of all) {
+      if (f.positive) positive.add(f.label);
     }
-    deps.index.setStudyAiSummary(studyId, { aiStatus: rows.length ? 'done' : 'failed', maxProbability: max, positiveLabels: [...positive].sort() });
+    deps.index.setStudyAiSummary(studyId, {
+      aiStatus: rows.length ? 'done' : 'failed',
+      maxProbability: max,
+      positiveLabels: [...positive].sort(),
+      triage: triageOf(all),
+    });
     changed.push(studyId);
   }
   if (changed.length) deps.events.emit('studies:onDidChange', { studyIds: changed });

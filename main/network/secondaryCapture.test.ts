@@ -45,6 +45,9 @@ const study = {
   referringPhysician: '',
   series: [],
   identityConflicts: [],
+  topFinding: null,
+  calledCount: 0,
+  triageScore: null,
 } as StudyDetail;
 
 describe.skipIf(!hasShared)('AI key image as DICOM Secondary Capture', () => {

@@ -41,6 +41,20 @@ export function acceptedFindings(result: AnalysisResult): ReportAiFinding[] {
 const SEX: Record<string, string> = { M: 'M', F: 'F', O: 'O' };
 
 /**
+ * The Comparison line: each compared study as "date (modality, description)", newest first. Dates and DICOM values
+ * only, so it reads the same in every report language; an undated study says so with "?".
+ */
+export function comparisonText(studies: readonly StudyDetail[]): string {
+  return [...studies]
+    .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''))
+    .map((s) => {
+      const detail = [s.modalities.join('/'), s.description.trim()].filter(Boolean).join(', ');
+      return `${s.date ?? '?'}${detail ? ` (${detail})` : ''}`;
+    })
+    .join('; ');
+}
+
+/**
  * The template fields' values for a study, its key image and the accepted findings (see TEMPLATE_FIELDS). `ai.model`
  * names every pack that ran on the study, accepted findings or not: "not used" is only ever true.
  */
@@ -51,6 +65,7 @@ export function fieldValues(
   author: string,
   now: Date,
   analyses: readonly AnalysisResult[] = [],
+  compared: readonly StudyDetail[] = [],
 ): Record<string, string> {
   const packs = [...new Set([...analyses.map((a) => `${a.packId} ${a.packVersion}`), ...findings.map((f) => `${f.modelPack} ${f.modelVersion}`)])];
   const imageCount = study.series.reduce((n, s) => n + s.instances.length, 0);
@@ -68,6 +83,7 @@ export function fieldValues(
     'study.institution': study.institution,
     'study.referringPhysician': study.referringPhysician,
     'study.indication': '',
+    'study.comparison': comparisonText(compared),
     'image.view': key?.instance.viewPosition ?? '',
     'image.modality': key?.modality ?? '',
     'image.count': String(imageCount),
@@ -95,6 +111,8 @@ export function draftFromTemplate(input: {
   keyInstanceId: number | null;
   withHeatmap: boolean;
   analyses: AnalysisResult[];
+  /** Earlier studies of the same patient the reader compared with (checked by the caller). */
+  compared?: readonly StudyDetail[];
   author: string;
   now: Date;
 }): NewReport {
@@ -106,7 +124,7 @@ export function draftFromTemplate(input: {
   // Findings of the key image first, then the study's other images.
   const ordered = [...input.analyses].sort((a, b) => Number(b.instanceId === input.keyInstanceId) - Number(a.instanceId === input.keyInstanceId));
   const findings = ordered.flatMap(acceptedFindings);
-  const fields = fieldValues(study, key, findings, input.author, input.now, input.analyses);
+  const fields = fieldValues(study, key, findings, input.author, input.now, input.analyses, input.compared ?? []);
   return {
     studyId: study.id,
     studyInstanceUid: study.studyInstanceUid,

@@ -26,6 +26,7 @@ export const TEMPLATE_FIELDS = {
   'study.institution': 'institution',
   'study.referringPhysician': 'referring physician',
   'study.indication': 'clinical indication (empty unless known)',
+  'study.comparison': 'the earlier studies the reader compared with: date (modality, description), newest first',
   'image.view': 'view position of the key image (PA, AP, LATERAL...)',
   'image.modality': 'modality of the key image',
   'image.count': 'number of images in the study',

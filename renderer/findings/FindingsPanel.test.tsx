@@ -116,7 +116,7 @@ describe('FindingsPanel', () => {
     expect(await within(screen.getByTestId('finding-Effusion')).findByText('Small right pleural effusion.')).toBeTruthy();
   });
 
-  it('offers to analyse an image that has not been analysed, and says when the core cannot', () => {
+  it('offers to analyse an image that has not been analysed, and says when the analysis failed', () => {
     const onAnalyse = vi.fn();
     const { unmount } = renderWithProviders(
       <FindingsPanel findings={[]} state="none" overlays={emptyOverlays} onOverlaysChange={() => undefined} onReview={() => undefined} onAnalyse={onAnalyse} />,
@@ -126,11 +126,11 @@ describe('FindingsPanel', () => {
     expect(onAnalyse).toHaveBeenCalledOnce();
     unmount();
     renderWithProviders(
-      <FindingsPanel findings={[]} state="unavailable" overlays={emptyOverlays} onOverlaysChange={() => undefined} onReview={() => undefined} />,
+      <FindingsPanel findings={[]} state={{ error: 'model pack missing' }} overlays={emptyOverlays} onOverlaysChange={() => undefined} onReview={() => undefined} />,
       new FakeClient({}),
       'fr',
     );
-    expect(screen.getByText('L’analyse IA n’est pas disponible dans cette version du noyau.')).toBeTruthy();
+    expect(screen.getByText('model pack missing')).toBeTruthy();
     expect(screen.getByText('Généré par IA')).toBeTruthy();
   });
   it('a label without a validated operating point shows its probability as not calibrated: no threshold mark, no call, no review buttons', () => {

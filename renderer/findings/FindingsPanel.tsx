@@ -27,11 +27,11 @@ import { toggle, type FindingDecision, type FindingView, type OverlayState } fro
 export interface FindingsPanelProps {
   findings: FindingView[];
   /** Loading / error / not analysed yet. */
-  state: 'loading' | 'ready' | 'none' | 'unavailable' | { error: string };
+  state: 'loading' | 'ready' | 'none' | { error: string };
   overlays: OverlayState;
   onOverlaysChange: (o: OverlayState) => void;
   onReview: (finding: FindingView, decision: FindingDecision, editedText?: string) => void;
-  /** Runs the analysis when none exists yet (absent when the core has no analysis operations). */
+  /** Runs the analysis when none exists yet. */
   onAnalyse?: () => void;
   /** Model pack name and version, shown with the AI label. */
   modelLabel?: string | null;
@@ -79,7 +79,6 @@ export function FindingsPanel(props: FindingsPanelProps) {
       </Typography>
       {state === 'loading' && <LinearProgress aria-label={t('common.loading')} />}
       {typeof state === 'object' && <Alert severity="error">{state.error}</Alert>}
-      {state === 'unavailable' && <Alert severity="info">{t('findings.unavailable')}</Alert>}
       {state === 'none' && (
         <Alert
           severity="info"
@@ -146,8 +145,11 @@ export function FindingsPanel(props: FindingsPanelProps) {
             <ListItem
               key={f.id}
               data-testid={`finding-${f.label}`}
+              data-finding-label={f.label}
+              // Focusable so the keyboard can reach a finding (j/k) and decide on it (y/x).
+              tabIndex={0}
               divider
-              sx={{ display: 'block', opacity: f.review.decision === 'rejected' ? 0.55 : 1 }}
+              sx={{ display: 'block', opacity: f.review.decision === 'rejected' ? 0.55 : 1, '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: -2 } }}
             >
               <Stack direction="row" sx={{ alignItems: 'center', gap: 1 }}>
                 <Typography sx={{ flex: 1, fontWeight: f.positive ? 700 : 400 }}>{name}</Typography>

@@ -1,12 +1,14 @@
-import { startTransition, useCallback, useEffect, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnalysisResult, Finding } from '../../main/api/index.js';
 import type { CoreClient } from '../app/coreClient.js';
 import { LANGUAGES } from '../i18n/index.js';
+import { useCoreQuery } from '../common/useCoreQuery.js';
+import { useJob } from '../common/useJob.js';
 import type { FindingDecision, FindingView } from './findingView.js';
 
 export interface FindingsState {
-  state: 'loading' | 'ready' | 'none' | 'unavailable' | { error: string };
+  state: 'loading' | 'ready' | 'none' | { error: string };
   findings: FindingView[];
   modelLabel: string | null;
   /** The stored analysis as the core gave it (quality flags, findings text, disclaimer). */
@@ -44,90 +46,80 @@ export function toFindingView(f: Finding): FindingView {
 export function useFindings(client: CoreClient, instanceId: number | null): FindingsState {
   const { i18n } = useTranslation();
   const language = LANGUAGES.find((l) => l === i18n.language) ?? 'en';
-  const [result, setResult] = useState<AnalysisResult | null>(null);
-  const [state, setState] = useState<FindingsState['state']>('loading');
-  const [findings, setFindings] = useState<FindingView[]>([]);
-  const [jobId, setJobId] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
+  // A transition: the findings list may render after the image, which the reader looks at first.
+  const query = useCoreQuery('analysis:get', instanceId === null ? null : { instanceId, language }, { client, transition: true });
+  const result = query.data ?? null;
+  // A withheld image has no findings at all (the contract has no place for them).
+  // The reader's decisions show at once (optimistic): local findings belong to the answer they were made on, and a
+  // new answer (another image, a re-analysis) starts from what the core says.
+  const [local, setLocal] = useState<{ for: AnalysisResult | null; findings: FindingView[] } | null>(null);
+  const findings = useMemo(
+    () => (local && local.for === result ? local.findings : result?.status === 'shown' ? result.findings.map(toFindingView) : []),
+    [local, result],
+  );
+  const setFindings = (next: FindingView[]) => setLocal({ for: result, findings: next });
+  const [failureOf, setFailureOf] = useState<{ instanceId: number | null; message: string } | null>(null);
+  const failure = failureOf && failureOf.instanceId === instanceId ? failureOf.message : null;
+  const setFailure = (message: string | null) => setFailureOf(message === null ? null : { instanceId, message });
 
-  useEffect(() => {
-    if (instanceId === null) return;
-    let stale = false;
-    setState('loading');
-    void client.invoke('analysis:get', { instanceId, language }).then((r) => {
-      if (stale) return;
-      if (!r.ok) {
-        setState(r.error.code === 'not_found' && /unknown operation/.test(r.error.message) ? 'unavailable' : { error: r.error.message });
-        return;
-      }
-      // A transition: the findings list may render after the image, which the reader looks at first.
-      startTransition(() => {
-        setResult(r.value);
-        // A withheld image has no findings at all (the contract has no place for them).
-        setFindings(r.value?.status === 'shown' ? r.value.findings.map(toFindingView) : []);
-        setState(r.value ? 'ready' : 'none');
-      });
-    });
-    return () => {
-      stale = true;
-    };
-  }, [client, instanceId, language, tick]);
-
-  useEffect(() => {
-    if (!jobId) return;
-    return client.subscribe('jobs:onDidFinish', (job) => {
-      if (job.id !== jobId) return;
-      setJobId(null);
-      if (job.state === 'failed') setState({ error: job.message ?? 'analysis failed' });
-      else setTick((n) => n + 1);
-    });
-  }, [client, jobId]);
-
+  const { reload } = query;
+  // One image's analysis as a job, followed to its end even when it ends before the start call returns.
+  const job = useJob('analysis', {
+    onFinished: (j) => {
+      if (j.state === 'failed') setFailure(j.message ?? 'analysis failed');
+      else reload();
+    },
+  });
+  const { start: startJob } = job;
   const analyse = useCallback(() => {
     if (instanceId === null) return;
-    setState('loading');
-    void client.invoke('analysis:start', { instanceIds: [instanceId] }).then((r) => {
-      if (!r.ok) setState({ error: r.error.message });
-      else if (r.value.state === 'done' || r.value.state === 'failed') setTick((n) => n + 1);
-      else setJobId(r.value.id);
-    });
-  }, [client, instanceId]);
+    setFailure(null);
+    void startJob(() => client.invoke('analysis:start', { instanceIds: [instanceId] }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, instanceId, startJob]);
+  const startError = job.error;
 
   const review = useCallback(
     (f: FindingView, decision: FindingDecision, editedText?: string) => {
       if (decision === 'pending' || !result) return;
       const previous = findings;
-      setFindings((all) => all.map((x) => (x.id === f.id ? { ...x, review: { decision, editedText: editedText ?? x.review.editedText } } : x)));
+      setFindings(findings.map((x) => (x.id === f.id ? { ...x, review: { decision, editedText: editedText ?? x.review.editedText } } : x)));
       void client
         .invoke('analysis:review', { analysisId: result.analysisId, label: f.label, decision, ...(editedText ? { text: editedText } : {}) })
         .then((r) => {
           // The decision was not stored: show the panel as the core has it, and why.
           if (!r.ok) {
             setFindings(previous);
-            setState({ error: r.error.message });
+            setFailure(r.error.message);
           }
         });
     },
-    [client, result, findings],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [client, result, findings, instanceId],
   );
 
   const overrideGate = useCallback(
     (reason: string) => {
       if (!result || result.status !== 'withheld') return;
       void client.invoke('analysis:overrideGate', { analysisId: result.analysisId, reason }).then((r) => {
-        if (!r.ok) setState({ error: r.error.message });
-        else setTick((n) => n + 1);
+        if (!r.ok) setFailure(r.error.message);
+        else reload();
       });
     },
-    [client, result],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [client, result, reload, instanceId],
   );
 
+  let state: FindingsState['state'] = 'loading';
+  if (failure ?? startError) state = { error: (failure ?? startError)! };
+  else if (query.status === 'error') state = { error: query.error!.message };
+  else if (query.status === 'ready' && !job.running) state = result ? 'ready' : 'none';
   return {
     state,
     findings,
     result,
     overrideGate,
-    analysing: jobId !== null,
+    analysing: job.running,
     modelLabel: result ? `${result.packId} ${result.packVersion}` : null,
     analyse,
     review,

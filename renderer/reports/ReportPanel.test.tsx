@@ -1,11 +1,14 @@
-import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Report } from '../../main/api/index.js';
 import { FakeClient } from '../testing/fakeClient.js';
 import { renderWithProviders } from '../testing/renderWithProviders.js';
 import { ReportPanel } from './ReportPanel.js';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+});
 
 function draft(): Report {
   return {
@@ -81,5 +84,118 @@ describe('ReportPanel', () => {
     await screen.findByLabelText('Findings');
     expect(screen.queryByRole('button', { name: 'Draft report' })).toBeNull();
     expect(client.callsOf('reports:search')).toEqual([{ studyId: 2, text: '', limit: 1 }]);
+  });
+
+  it('saves as the reader types (with the updatedAt it had), and says so', async () => {
+    let report = draft();
+    const client = new FakeClient({
+      'reports:search': () => [{ ...report, snippet: '' }],
+      'reports:get': () => report,
+      'reports:save': ({ sections, expectedUpdatedAt }) => {
+        if (expectedUpdatedAt !== report.updatedAt) throw new Error('stale');
+        report = { ...report, updatedAt: `${report.updatedAt}+`, sections: report.sections.map((s) => ({ ...s, text: sections?.find((x) => x.name === s.name)?.text ?? s.text })) };
+        return report;
+      },
+    });
+    renderWithProviders(<ReportPanel studyId={2} instanceId={20} />, client);
+    fireEvent.change(await screen.findByLabelText('Impression'), { target: { value: 'No acute' } });
+    expect(screen.getByTestId('report-save-status').textContent).toMatch(/^Unsaved changes/);
+    fireEvent.change(screen.getByLabelText('Impression'), { target: { value: 'No acute disease.' } });
+    await waitFor(() => expect(screen.getByTestId('report-save-status').textContent).toBe('All changes saved'), { timeout: 4000 });
+    // One save for the pause, not one per keystroke.
+    expect(client.callsOf('reports:save')).toEqual([{ reportId: 5, sections: [{ name: 'impression', text: 'No acute disease.' }], expectedUpdatedAt: 't0' }]);
+  });
+
+  it('saves pending text when the panel goes away (another tab or study) before the pause', async () => {
+    const client = new FakeClient({
+      'reports:search': () => [{ ...draft(), snippet: '' }],
+      'reports:get': () => draft(),
+      'reports:save': () => ({ ...draft(), updatedAt: 't1' }),
+    });
+    const { unmount } = renderWithProviders(<ReportPanel studyId={2} instanceId={20} />, client);
+    fireEvent.change(await screen.findByLabelText('Impression'), { target: { value: 'Typed just before leaving.' } });
+    unmount();
+    await waitFor(() => expect(client.callsOf('reports:save')).toEqual([{ reportId: 5, sections: [{ name: 'impression', text: 'Typed just before leaving.' }], expectedUpdatedAt: 't0' }]));
+  });
+
+  it('asks before the page closes with unsaved text', async () => {
+    const client = new FakeClient({ 'reports:search': () => [{ ...draft(), snippet: '' }], 'reports:get': () => draft(), 'reports:save': () => ({ ...draft(), updatedAt: 't1' }) });
+    renderWithProviders(<ReportPanel studyId={2} instanceId={20} />, client);
+    fireEvent.change(await screen.findByLabelText('Impression'), { target: { value: 'Half a sentence' } });
+    const event = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(true);
+  });
+
+  it('on a conflict keeps the reader’s text, and saves it over the stored version when asked', async () => {
+    let stored = draft();
+    const client = new FakeClient({
+      'reports:search': () => [{ ...stored, snippet: '' }],
+      'reports:get': () => stored,
+      'reports:save': ({ sections, expectedUpdatedAt }) => {
+        if (expectedUpdatedAt !== stored.updatedAt) throw Object.assign(new Error(`report 5 was changed at ${stored.updatedAt}`), { code: 'conflict' });
+        stored = { ...stored, updatedAt: 't10', sections: stored.sections.map((s) => ({ ...s, text: sections?.find((x) => x.name === s.name)?.text ?? s.text })) };
+        return stored;
+      },
+    });
+    renderWithProviders(<ReportPanel studyId={2} instanceId={20} />, client);
+    fireEvent.change(await screen.findByLabelText('Impression'), { target: { value: 'My words.' } });
+    // Someone else saved the report meanwhile (another window).
+    stored = { ...stored, updatedAt: 't9', sections: stored.sections.map((s) => (s.name === 'impression' ? { ...s, text: 'Their words.' } : s)) };
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText(/changed elsewhere/);
+    expect((screen.getByLabelText('Impression') as HTMLTextAreaElement).value).toBe('My words.');
+    fireEvent.click(screen.getByRole('button', { name: 'Keep my text' }));
+    await waitFor(() => expect(screen.getByTestId('report-save-status').textContent).toBe('All changes saved'));
+    expect(client.callsOf('reports:save').at(-1)).toMatchObject({ expectedUpdatedAt: 't9', sections: [{ name: 'impression', text: 'My words.' }] });
+    expect(stored.sections.find((s) => s.name === 'impression')!.text).toBe('My words.');
+  });
+
+  it('shows the signature in local time and adds an addendum to a signed report', async () => {
+    let report: Report = { ...draft(), state: 'final', signedBy: 'Dr Ada', signedAt: '2024-05-12T13:03:00.000Z' };
+    const client = new FakeClient({
+      'reports:search': () => [{ ...report, snippet: '' }],
+      'reports:get': () => report,
+      'reports:addendum': ({ text, author }) => (report = { ...report, addenda: [{ id: 1, text, author, createdAt: '2024-05-13T08:00:00.000Z' }] }),
+    });
+    localStorage.setItem('cxr.readerName', 'Dr Ada');
+    renderWithProviders(<ReportPanel studyId={2} instanceId={20} />, client);
+    const signature = await screen.findByTestId('report-signature');
+    expect(signature.textContent).not.toContain('2024-05-12T');
+    expect(signature.textContent).toContain(new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date('2024-05-12T13:03:00.000Z')));
+    fireEvent.change(screen.getByLabelText('New addendum'), { target: { value: 'Discussed with Dr Martin.' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add addendum' }));
+    const addenda = screen.getByTestId('report-addenda');
+    await within(addenda).findByText('Discussed with Dr Martin.');
+    expect(client.callsOf('reports:addendum')).toEqual([{ reportId: 5, text: 'Discussed with Dr Martin.', author: 'Dr Ada' }]);
+  });
+
+  it('signs on the reader’s keyboard request with the remembered name, then moves on; without a name it asks for one', async () => {
+    let report = draft();
+    const client = new FakeClient({
+      'reports:search': () => [{ ...report, snippet: '' }],
+      'reports:get': () => report,
+      'reports:save': () => (report = { ...report, updatedAt: 't1' }),
+      'reports:setState': ({ state, signedBy }) => (report = { ...report, state, signedBy: signedBy ?? null, signedAt: '2024-01-01T10:00:00Z' }),
+    });
+    const onSigned = vi.fn();
+    const handled = vi.fn();
+    renderWithProviders(<ReportPanel studyId={2} instanceId={20} signRequested onSignRequestHandled={handled} onSigned={onSigned} />, client);
+    expect(await screen.findByText('Enter the reader’s name to sign.')).toBeTruthy();
+    expect(onSigned).not.toHaveBeenCalled();
+    expect(handled).toHaveBeenCalledOnce();
+
+    cleanup();
+    localStorage.setItem('cxr.readerName', 'Dr Ada');
+    renderWithProviders(<ReportPanel studyId={2} instanceId={20} signRequested onSignRequestHandled={handled} onSigned={onSigned} />, client);
+    await waitFor(() => expect(onSigned).toHaveBeenCalledOnce());
+    expect(client.callsOf('reports:setState').at(-1)).toMatchObject({ reportId: 5, state: 'final', signedBy: 'Dr Ada' });
+  });
+
+  it('names the priors shown beside the image in the draft request', async () => {
+    const client = new FakeClient({ 'reports:search': () => [], 'reports:draft': () => draft() });
+    renderWithProviders(<ReportPanel studyId={2} instanceId={20} comparisonStudyIds={[1]} />, client);
+    fireEvent.click(await screen.findByRole('button', { name: 'Draft report' }));
+    await waitFor(() => expect(client.callsOf('reports:draft')).toEqual([{ studyId: 2, instanceId: 20, language: 'en', comparisonStudyIds: [1] }]));
   });
 });

@@ -1,7 +1,9 @@
 import { Alert, Box, Button, LinearProgress, MenuItem, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
+import { useJob } from '../common/useJob.js';
+import { useCoreQuery } from '../common/useCoreQuery.js';
 import { useTranslation } from 'react-i18next';
-import { OPERATING_POINT_RULE, type Job, type ModelList, type OperatingPoints } from '../../main/api/index.js';
+import { OPERATING_POINT_RULE, type ModelList } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
 import { call } from '../app/coreClient.js';
 import { useLabel } from '../common/useLabel.js';
@@ -17,42 +19,28 @@ export function ModelSettings() {
   const { t } = useTranslation();
   const label = useLabel();
   const client = useCoreClient();
-  const [list, setList] = useState<ModelList | null>(null);
-  const [points, setPoints] = useState<OperatingPoints | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const listQuery = useCoreQuery('models:list', {});
+  const list = listQuery.data ?? null;
+  const pointsQuery = useCoreQuery('operatingPoints:get', list?.activePackId ? { packId: list.activePackId } : null);
+  const points = pointsQuery.data ?? null;
+  const [failure, setError] = useState<string | null>(null);
+  const error = failure ?? listQuery.error?.message ?? pointsQuery.error?.message ?? null;
   const [labelsCsv, setLabelsCsv] = useState('');
-  const [job, setJob] = useState<Job | null>(null);
+  const { reload: reloadList } = listQuery;
+  const { reload: reloadPoints } = pointsQuery;
+  const load = useCallback(() => {
+    reloadList();
+    reloadPoints();
+  }, [reloadList, reloadPoints]);
 
-  const load = useCallback(async () => {
-    try {
-      const l = await call(client, 'models:list', {});
-      setList(l);
-      setPoints(l.activePackId ? await call(client, 'operatingPoints:get', { packId: l.activePackId }) : null);
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
-  }, [client]);
-  useEffect(() => void load(), [load]);
-
-  useEffect(() => {
-    if (!job || job.finishedAt) return;
-    const offP = client.subscribe('jobs:onDidProgress', (j) => j.id === job.id && setJob(j));
-    const offF = client.subscribe('jobs:onDidFinish', (j) => {
-      if (j.id !== job.id) return;
-      setJob(j);
-      void load();
-    });
-    return () => {
-      offP();
-      offF();
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, job?.id, job?.finishedAt, load]);
+  // Calibration runs as a job; a mistyped labels file ends it at once, and that end (with its reason) is shown.
+  const calibrationJob = useJob('calibration', { reattach: true, onFinished: load });
+  const { job } = calibrationJob;
 
   const set = async (input: { activePackId?: string; provider?: ModelList['provider'] }) => {
     try {
       await call(client, 'models:setSettings', input);
-      await load();
+      load();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
@@ -94,19 +82,31 @@ export function ModelSettings() {
               {active.intendedUse}
             </Typography>
           )}
+          {/* Only providers that actually loaded a model here (and CPU, always there), not every one onnxruntime names. */}
           <TextField
             select
             label={t('settings.provider')}
             value={list.provider}
             onChange={(e) => void set({ provider: e.target.value as ModelList['provider'] })}
-            helperText={t('settings.providerHelp', { offered: list.offeredProviders.join(', ') })}
+            helperText={
+              list.providers.inUse
+                ? t('settings.providerInUse', { provider: list.providers.inUse, loaded: list.providers.loaded.join(', ') })
+                : t('settings.providerNotLoaded')
+            }
           >
-            {(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const).map((p) => (
-              <MenuItem key={p} value={p} disabled={p !== 'auto' && p !== 'cpu' && !list.offeredProviders.includes(p)}>
-                {p === 'auto' ? t('settings.providerAuto') : p}
-              </MenuItem>
-            ))}
+            {(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const)
+              .filter((p) => p === 'auto' || p === 'cpu' || p === list.provider || list.providers.loaded.includes(p))
+              .map((p) => (
+                <MenuItem key={p} value={p}>
+                  {p === 'auto' ? t('settings.providerAuto') : p}
+                </MenuItem>
+              ))}
           </TextField>
+          {list.providers.failed.map((f) => (
+            <Alert key={f.provider} severity="info" variant="outlined" data-testid="provider-failed">
+              {t('settings.providerFailed', { provider: f.provider, reason: f.reason })}
+            </Alert>
+          ))}
           <Typography variant="subtitle2">{t('settings.thresholds')}</Typography>
           <Typography variant="caption" color="text.secondary">
             {t('settings.rule', { positives: OPERATING_POINT_RULE.minPositives })}
@@ -166,17 +166,24 @@ export function ModelSettings() {
             />
             <Button
               variant="outlined"
-              disabled={!labelsCsv.trim() || (job !== null && !job.finishedAt)}
-              onClick={() => void call(client, 'calibration:run', { labelsCsv: labelsCsv.trim() }).then(setJob, (err: Error) => setError(err.message))}
+              disabled={!labelsCsv.trim() || calibrationJob.running}
+              onClick={() => void calibrationJob.start(() => client.invoke('calibration:run', { labelsCsv: labelsCsv.trim() }))}
             >
               {t('settings.calibrate')}
             </Button>
           </Stack>
           {job && (
-            <Typography variant="caption">
-              {t(`jobs.state.${job.state}`, { done: job.done, total: job.total, failed: job.failed })} {job.message ?? ''}
-            </Typography>
+            <Box aria-live="polite" data-testid="calibration-status">
+              {calibrationJob.running && <LinearProgress variant={job.total > 0 ? 'determinate' : 'indeterminate'} value={job.total > 0 ? (job.done / job.total) * 100 : 0} />}
+              <Typography variant="caption" component="div">
+                {t(`jobs.state.${job.state}`, { done: job.done, total: job.total, failed: job.failed })}
+              </Typography>
+              {job.message && !calibrationJob.running && (
+                <Alert severity={job.state === 'failed' ? 'error' : 'info'}>{job.message}</Alert>
+              )}
+            </Box>
           )}
+          {calibrationJob.error && <Alert severity="error">{calibrationJob.error}</Alert>}
         </>
       )}
     </Stack>

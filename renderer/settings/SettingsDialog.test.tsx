@@ -27,14 +27,16 @@ function pack(id: string, active: boolean): ModelPack {
   };
 }
 
-function setup() {
+function setup(over: Partial<ModelList> = {}) {
   let list: ModelList = {
     packs: [pack('tiny', true), pack('dense', false)],
     broken: [{ dir: '/models/bad', error: 'manifest.json: labels missing' }],
     activePackId: 'tiny',
     provider: 'auto',
     offeredProviders: ['cpu'],
+    providers: { inUse: null, loaded: [], failed: [] },
     modelsDirs: ['/repo/models', '/home/u/.cxr/models'],
+    ...over,
   };
   const client = new FakeClient({
     'models:list': () => list,
@@ -111,9 +113,10 @@ describe('SettingsDialog', () => {
     fireEvent.click(await screen.findByRole('option', { name: 'Pack dense (dense 1.0)' }));
     await waitFor(() => expect(client.callsOf('models:setSettings')).toEqual([{ activePackId: 'dense' }]));
     await waitFor(() => expect(within(screen.getByText('Effusion').closest('tr')!).getByText('model pack')).toBeTruthy());
-    // Providers this installation does not offer cannot be chosen.
+    // Providers that never loaded here are not offered at all (see the providers test below).
     fireEvent.mouseDown(screen.getByRole('combobox', { name: 'Execution provider' }));
-    expect((await screen.findByRole('option', { name: 'cuda' })).getAttribute('aria-disabled')).toBe('true');
+    await screen.findByRole('option', { name: 'cpu' });
+    expect(screen.queryByRole('option', { name: 'cuda' })).toBeNull();
   });
 
   it('switches the whole UI language and remembers it', async () => {
@@ -124,5 +127,17 @@ describe('SettingsDialog', () => {
     expect(i18n.language).toBe('es');
     expect(localStorage.getItem('cxr.language')).toBe('es');
     expect(await screen.findByText('Umbrales vigentes')).toBeTruthy();
+  });
+
+  it('lists the execution providers that actually loaded, and why the others did not', async () => {
+    setup({
+      offeredProviders: ['cpu', 'cuda', 'webgpu', 'dml'],
+      providers: { inUse: 'cpu', loaded: ['cpu'], failed: [{ provider: 'cuda', reason: 'libcudart.so.12: cannot open shared object file' }] },
+    });
+    expect(await screen.findByText('The model runs on cpu; loaded in this session: cpu')).toBeTruthy();
+    expect(screen.getByTestId('provider-failed').textContent).toBe('cuda did not load: libcudart.so.12: cannot open shared object file');
+    fireEvent.mouseDown(screen.getByRole('combobox', { name: 'Execution provider' }));
+    const options = (await screen.findAllByRole('option')).map((o) => o.textContent);
+    expect(options).toEqual(['Automatic (best available)', 'cpu']);
   });
 });

@@ -1,4 +1,4 @@
-import type { EventName, EventPayload, OperationInput, OperationName, OperationOutput, Result } from '../../main/api/index.js';
+import type { ErrorCode, EventName, EventPayload, OperationInput, OperationName, OperationOutput, Result } from '../../main/api/index.js';
 import type { CoreClient } from '../app/coreClient.js';
 
 type Handlers = { [N in OperationName]?: (input: OperationInput<N>) => OperationOutput<N> | Promise<OperationOutput<N>> };
@@ -20,7 +20,9 @@ export class FakeClient implements CoreClient {
     try {
       return { ok: true, value: await handler(input) };
     } catch (err) {
-      return { ok: false, error: { code: 'internal', message: (err as Error).message } };
+      // A handler throws `Object.assign(new Error(m), { code: 'conflict' })` to answer with that error code.
+      const code = (err as { code?: ErrorCode }).code ?? 'internal';
+      return { ok: false, error: { code, message: (err as Error).message } };
     }
   }
 

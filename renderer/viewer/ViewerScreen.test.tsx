@@ -46,6 +46,7 @@ function detail(id: number, date: string, inst: Instance): StudyDetail {
 
 const current = detail(2, '2024-05-01', instance(20, [0.15, 0.15]));
 const prior = detail(1, '2023-01-10', instance(10, null));
+const older = detail(3, '2019-03-01', instance(30, null));
 
 beforeEach(() => {
   // The pixel resource, in the real wire format.
@@ -64,14 +65,15 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function setup() {
+function setup(props: Partial<Parameters<typeof ViewerScreen>[0]> = {}) {
   const client = new FakeClient({
-    'studies:get': ({ studyId }) => (studyId === 2 ? current : prior),
+    'studies:get': ({ studyId }) => (studyId === 2 ? current : studyId === 3 ? older : prior),
     'priors:get': () => ({
       patientId: 'P7',
       currentStudyId: 2,
       pack: null,
       studies: [
+        { studyId: 3, date: '2019-03-01', instanceIds: [30], analysed: false, thumbnail: null },
         { studyId: 1, date: '2023-01-10', instanceIds: [10], analysed: false, thumbnail: null },
         { studyId: 2, date: '2024-05-01', instanceIds: [20], analysed: false, thumbnail: null },
       ],
@@ -79,7 +81,7 @@ function setup() {
     }),
     'analysis:get': () => null,
   });
-  renderWithProviders(<ViewerScreen studyId={2} onBack={() => undefined} />, client);
+  renderWithProviders(<ViewerScreen studyId={2} onBack={() => undefined} {...props} />, client);
   return client;
 }
 
@@ -114,5 +116,66 @@ describe('ViewerScreen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Patient text' }));
     await waitFor(() => expect(within(pane).queryByText('Doe^Jane')).toBeNull());
     expect(within(pane).getByTestId('wl-readout').textContent).toBe('WL 2048 / WW 4096');
+  });
+
+  it('reads from the keyboard: invert, zoom, window presets, text, the shortcut sheet, next study and Esc', async () => {
+    const onBack = vi.fn();
+    const onNavigateStudy = vi.fn();
+    setup({ onBack, onNavigateStudy });
+    const pane = await screen.findByLabelText('Current image', undefined, { timeout: 5000 });
+    await within(pane).findByText('Doe^Jane', undefined, { timeout: 5000 });
+    const key = (k: string, target: Element = document.body) => fireEvent.keyDown(target, { key: k });
+
+    key('i');
+    expect(screen.getByRole('button', { name: 'Invert' }).getAttribute('aria-pressed')).toBe('true');
+    key('+');
+    expect(zoomReadouts()).toEqual(['Zoom 125 %']);
+    key('f');
+    expect(zoomReadouts()).toEqual(['Zoom 100 %']);
+    key('4');
+    await waitFor(() => expect(within(pane).getByTestId('wl-readout').textContent).toBe('WL 2048 / WW 2048'));
+    key('t');
+    await waitFor(() => expect(within(pane).queryByText('Doe^Jane')).toBeNull());
+    key('ArrowDown');
+    expect(onNavigateStudy).toHaveBeenCalledWith(1);
+
+    // Letters typed in a field are text, not shortcuts.
+    const field = document.createElement('input');
+    document.body.appendChild(field);
+    key('i', field);
+    expect(screen.getByRole('button', { name: 'Invert' }).getAttribute('aria-pressed')).toBe('true');
+    field.remove();
+
+    key('?');
+    const sheet = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
+    expect(within(sheet).getByText('Invert grey scale')).toBeTruthy();
+    // Esc closes the sheet first; it does not leave the study.
+    fireEvent.keyDown(sheet, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(onBack).not.toHaveBeenCalled();
+    key('Escape');
+    expect(onBack).toHaveBeenCalledOnce();
+  });
+
+  it('compares with the prior the reader chooses, under CURRENT/PRIOR banners, with window/level linked on request', async () => {
+    const client = setup();
+    await screen.findByText('Spacing 0.150 × 0.150 mm (ImagerPixelSpacing)', undefined, { timeout: 5000 });
+    fireEvent.click(await screen.findByRole('button', { name: 'Prior' }, { timeout: 5000 }));
+    const banners = async () => (await screen.findAllByTestId('pane-banner', undefined, { timeout: 5000 })).map((b) => b.textContent);
+    // The latest prior first.
+    await waitFor(async () => expect(await banners()).toEqual(['CURRENT · 2024-05-01', 'PRIOR · 2023-01-10']));
+    fireEvent.mouseDown(screen.getByRole('combobox', { name: 'Compared with' }));
+    fireEvent.click(await screen.findByRole('option', { name: '2019-03-01' }));
+    await waitFor(async () => expect(await banners()).toEqual(['CURRENT · 2024-05-01', 'PRIOR · 2019-03-01']));
+    expect(client.callsOf('studies:get').map((c) => c.studyId)).toContain(3);
+
+    const priorPane = () => screen.getAllByTestId('viewer-viewport')[1]!.parentElement!;
+    await within(priorPane()).findByTestId('wl-readout', undefined, { timeout: 5000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Link W/L' }));
+    fireEvent.keyDown(document.body, { key: '4' });
+    await waitFor(() => expect(within(priorPane()).getByTestId('wl-readout').textContent).toBe('WL 2048 / WW 2048'));
+    expect(within(priorPane()).getByTestId('preset-readout').textContent).toBe('Window: linked to the current image');
+    const currentPane = screen.getAllByTestId('viewer-viewport')[0]!.parentElement!;
+    expect(within(currentPane).getByTestId('preset-readout').textContent).toBe('Window: high contrast');
   });
 });

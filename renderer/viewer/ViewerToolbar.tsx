@@ -16,12 +16,29 @@ export interface ViewerToolbarProps {
   onInvert: () => void;
   onReset: () => void;
   onClearMeasurements: () => void;
+  /** Opens the shortcut sheet. */
+  onShortcuts?: () => void;
+  /** Opens the DICOM tag viewer. */
+  onTags?: () => void;
   showText: boolean;
   onShowText: () => void;
   /** The one switch for every AI overlay (outlines, heatmaps, boxes and their names); null before an analysis. */
   aiOverlays?: { shown: boolean; onToggle: () => void } | null;
   /** Prior comparison: null when the patient has no prior study. */
-  prior: { shown: boolean; linked: boolean; onToggle: () => void; onLink: () => void } | null;
+  prior: {
+    shown: boolean;
+    /** Zoom and pan linked. */
+    linked: boolean;
+    onToggle: () => void;
+    onLink: () => void;
+    /** Window/level linked (relative to each image's default window). */
+    windowLinked: boolean;
+    onWindowLink: () => void;
+    /** The patient's earlier studies with images, newest first, and the one compared with. */
+    choices: { studyId: number; date: string | null }[];
+    chosen: number | null;
+    onChoose: (studyId: number) => void;
+  } | null;
 }
 
 export function ViewerToolbar(p: ViewerToolbarProps) {
@@ -33,6 +50,11 @@ export function ViewerToolbar(p: ViewerToolbarProps) {
         <ToggleButton value="pan">{t('viewer.tool.pan')}</ToggleButton>
         <ToggleButton value="zoom">{t('viewer.tool.zoom')}</ToggleButton>
         <ToggleButton value="ruler">{t('viewer.tool.ruler')}</ToggleButton>
+        <ToggleButton value="angle">{t('viewer.tool.angle')}</ToggleButton>
+        <ToggleButton value="ellipse">{t('viewer.tool.ellipse')}</ToggleButton>
+        <ToggleButton value="ctr" title={t('viewer.tool.ctrHelp')}>
+          {t('viewer.tool.ctr')}
+        </ToggleButton>
       </ToggleButtonGroup>
       <TextField
         select
@@ -86,16 +108,49 @@ export function ViewerToolbar(p: ViewerToolbarProps) {
       <Button size="small" onClick={p.onReset}>
         {t('viewer.reset')}
       </Button>
+      {p.onTags && (
+        <Button size="small" onClick={p.onTags} aria-keyshortcuts="d">
+          {t('viewer.tags')}
+        </Button>
+      )}
+      {p.onShortcuts && (
+        <Button size="small" onClick={p.onShortcuts} aria-keyshortcuts="?">
+          {t('shortcuts.button')}
+        </Button>
+      )}
       {p.prior && (
         <>
           <Divider orientation="vertical" flexItem />
           <ToggleButton size="small" value="prior" selected={p.prior.shown} onChange={p.prior.onToggle}>
             {t('viewer.prior')}
           </ToggleButton>
+          {p.prior.shown && p.prior.choices.length > 1 && (
+            <TextField
+              select
+              size="small"
+              label={t('viewer.comparedWith')}
+              value={p.prior.chosen ?? ''}
+              onChange={(e) => p.prior!.onChoose(Number(e.target.value))}
+              sx={{ minWidth: 150 }}
+            >
+              {p.prior.choices.map((c) => (
+                <MenuItem key={c.studyId} value={c.studyId}>
+                  {c.date ?? t('viewer.undated')}
+                </MenuItem>
+              ))}
+            </TextField>
+          )}
           {p.prior.shown && (
             <Tooltip title={t('viewer.linkHelp')} describeChild>
               <ToggleButton size="small" value="link" selected={p.prior.linked} onChange={p.prior.onLink}>
                 {t('viewer.link')}
+              </ToggleButton>
+            </Tooltip>
+          )}
+          {p.prior.shown && (
+            <Tooltip title={t('viewer.windowLinkHelp')} describeChild>
+              <ToggleButton size="small" value="windowLink" selected={p.prior.windowLinked} onChange={p.prior.onWindowLink}>
+                {t('viewer.windowLink')}
               </ToggleButton>
             </Tooltip>
           )}

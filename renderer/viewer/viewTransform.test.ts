@@ -7,6 +7,7 @@ import {
   imageToViewport,
   initialGeometry,
   invert,
+  pixelAspect,
   rotate,
   windowValue,
   zoomAt,
@@ -16,6 +17,33 @@ const image = { width: 200, height: 100 };
 const viewport = { width: 400, height: 400 };
 
 describe('viewer geometry', () => {
+  it('keeps the fitted image clear of the corner text, between whichever bands show it larger', () => {
+    // A square image in a landscape viewport: the side bands are free anyway, the top/bottom text needs room.
+    const square = { width: 100, height: 100 };
+    const wide = { width: 1000, height: 700 };
+    expect(fitScale(square, wide, 0)).toBe(7);
+    expect(fitScale(square, wide, 0, { x: 300, y: 60 })).toBeCloseTo(5.8, 6); // 700 − 2·60 high beats 1000 − 600 wide
+    expect(fitScale(square, wide, 0, { x: 100, y: 60 })).toBe(7); // the side bands (800 wide) leave the full height
+    expect(fitScale(square, wide, 0, { x: 900, y: 900 })).toBe(7); // nothing left: the plain fit
+    const m = imageToViewport(square, wide, initialGeometry, { insets: { x: 300, y: 60 } });
+    expect(apply(m, 0, 0)[1]).toBeCloseTo(60, 6);
+  });
+
+  it('draws non-square pixels in their true proportions', () => {
+    expect(pixelAspect([0.336, 0.168])).toBe(2);
+    expect(pixelAspect(null)).toBe(1);
+    expect(pixelAspect([0, 0.1])).toBe(1);
+    const m = imageToViewport({ width: 100, height: 100 }, { width: 400, height: 400 }, initialGeometry, { aspect: 2 });
+    const [x0, y0] = apply(m, 0, 0);
+    const [x1, y1] = apply(m, 100, 100);
+    expect((y1 - y0) / (x1 - x0)).toBeCloseTo(2, 9);
+    expect(y1 - y0).toBeCloseTo(400, 9);
+    // Back from the screen to the same pixel, for the ruler and the shader.
+    const [ix, iy] = apply(invert(m), ...apply(m, 37, 61));
+    expect(ix).toBeCloseTo(37, 9);
+    expect(iy).toBeCloseTo(61, 9);
+  });
+
   it('fits the image in the viewport and centres it', () => {
     expect(fitScale(image, viewport, 0)).toBe(2);
     expect(fitScale(image, viewport, 1)).toBe(2); // rotated: 100 wide, 200 high → min(4, 2)

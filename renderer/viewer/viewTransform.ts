@@ -50,12 +50,36 @@ export function apply(m: Affine, x: number, y: number): [number, number] {
   return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 }
 
-/** Scale at which the (rotated) image fits the viewport entirely. */
-export function fitScale(image: Size, viewport: Size, rotation: ViewGeometry['rotation']): number {
+/**
+ * What the fitted image must leave free: `x` CSS pixels at the left and right edges, `y` at the top and bottom (the
+ * corner text). The image fits either between the side bands or between the top and bottom ones, whichever shows it
+ * larger, so the text never sits on the picture (and on its burned-in annotations) at the fitted zoom.
+ */
+export interface FitInsets {
+  x: number;
+  y: number;
+}
+
+/** Scale at which the (rotated) image fits the viewport entirely, clear of `insets`. */
+export function fitScale(image: Size, viewport: Size, rotation: ViewGeometry['rotation'], insets: FitInsets = { x: 0, y: 0 }): number {
   const w = rotation % 2 ? image.height : image.width;
   const h = rotation % 2 ? image.width : image.height;
   if (w <= 0 || h <= 0 || viewport.width <= 0 || viewport.height <= 0) return 1;
-  return Math.min(viewport.width / w, viewport.height / h);
+  const within = (vw: number, vh: number) => (vw > 0 && vh > 0 ? Math.min(vw / w, vh / h) : 0);
+  const full = within(viewport.width, viewport.height);
+  const best = Math.max(within(viewport.width - 2 * insets.x, viewport.height), within(viewport.width, viewport.height - 2 * insets.y));
+  // Insets larger than the viewport leave nothing: then the plain fit.
+  return best > 0 ? Math.min(best, full) : full;
+}
+
+/**
+ * Height of a pixel relative to its width: PixelSpacing is [row spacing, column spacing] in mm, so rows 0.2 mm apart
+ * and columns 0.1 mm apart make each pixel twice as tall as wide, and the image must be drawn twice as tall.
+ * 1 when the spacing is unknown or square.
+ */
+export function pixelAspect(spacingMm: readonly [number, number] | null | undefined): number {
+  if (!spacingMm || !(spacingMm[0] > 0) || !(spacingMm[1] > 0)) return 1;
+  return spacingMm[0] / spacingMm[1];
 }
 
 const ROTATIONS: Record<ViewGeometry['rotation'], Affine> = {
@@ -65,10 +89,15 @@ const ROTATIONS: Record<ViewGeometry['rotation'], Affine> = {
   3: [0, -1, 1, 0, 0, 0],
 };
 
-/** Image pixel coordinates (origin top-left, pixel centres at +0.5) to viewport CSS pixels. */
-export function imageToViewport(image: Size, viewport: Size, g: ViewGeometry): Affine {
-  const s = fitScale(image, viewport, g.rotation) * g.zoom;
-  let m: Affine = [1, 0, 0, 1, -image.width / 2, -image.height / 2];
+/**
+ * Image pixel coordinates (origin top-left, pixel centres at +0.5) to viewport CSS pixels. `aspect` (see
+ * {@link pixelAspect}) stretches rows so that non-square pixels show the anatomy in its true proportions.
+ */
+export function imageToViewport(image: Size, viewport: Size, g: ViewGeometry, options: { insets?: FitInsets; aspect?: number } = {}): Affine {
+  const aspect = options.aspect ?? 1;
+  const shown = { width: image.width, height: image.height * aspect };
+  const s = fitScale(shown, viewport, g.rotation, options.insets) * g.zoom;
+  let m: Affine = [1, 0, 0, aspect, -shown.width / 2, -shown.height / 2];
   m = multiply(ROTATIONS[g.rotation], m);
   m = multiply([g.flipH ? -1 : 1, 0, 0, g.flipV ? -1 : 1, 0, 0], m);
   m = multiply([s, 0, 0, s, viewport.width / 2 + g.panX, viewport.height / 2 + g.panY], m);

@@ -1,17 +1,34 @@
 import { Chip } from '@mui/material';
 import { useTranslation } from 'react-i18next';
 import type { StudySummary } from '../../main/api/index.js';
+import { useLabel } from '../common/useLabel.js';
 
-/** AI status of a study; once analysed, the highest finding probability, labelled as AI-generated. */
-export function AiStatusChip({ study }: { study: Pick<StudySummary, 'aiStatus' | 'maxProbability'> }) {
+/**
+ * What the AI said about a study, in one chip labelled as AI output: the finding it called furthest above its
+ * operating point (and how many more it called), "no finding called", or the analysis status.
+ */
+export function AiStatusChip({ study }: { study: Pick<StudySummary, 'aiStatus' | 'topFinding' | 'calledCount' | 'triageScore'> }) {
   const { t } = useTranslation();
-  if (study.aiStatus === 'done' && study.maxProbability !== null) {
-    const p = Math.round(study.maxProbability * 100);
+  const label = useLabel();
+  if (study.aiStatus === 'done') {
+    if (study.topFinding) {
+      const more = study.calledCount - 1;
+      return (
+        <Chip
+          size="small"
+          color="warning"
+          data-testid="ai-top-finding"
+          label={more > 0 ? t('ai.calledMore', { label: label(study.topFinding), count: more }) : label(study.topFinding)}
+          title={t('ai.calledTitle')}
+        />
+      );
+    }
     return (
       <Chip
         size="small"
-        color={study.maxProbability >= 0.5 ? 'warning' : 'default'}
-        label={t('ai.maxProbability', { percent: p })}
+        variant="outlined"
+        data-testid="ai-top-finding"
+        label={study.triageScore === null ? t('aiStatus.done') : t('ai.noneCalled')}
         title={t('ai.generatedLabel')}
       />
     );

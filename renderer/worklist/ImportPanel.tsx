@@ -3,56 +3,50 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Job } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
+import { useCoreQuery } from '../common/useCoreQuery.js';
+import { useJob } from '../common/useJob.js';
+import { ImportOutcome } from './ImportOutcome.js';
+import { canUpload } from './uploadFiles.js';
+import { UploadZone } from './UploadZone.js';
 
 /**
- * Starts an import of files or folders on the machine running the core. A browser has no native dialog that yields
- * server-side paths, so paths are typed (one per line); progress comes from `jobs:onDidProgress`.
+ * Starts an import of files or folders on the machine running the core (paths typed, one per line) and follows it to
+ * its end: progress while it runs, then what the import did and every failed file with its reason. A running
+ * import is found again after a page reload.
  */
-export function ImportPanel({ onFinished }: { onFinished?: (job: Job) => void }) {
+export function ImportPanel({ onFinished, onRunning }: { onFinished?: (job: Job) => void; /** An import is running (started here or found on load). */ onRunning?: () => void }) {
   const { t } = useTranslation();
   const client = useCoreClient();
   const [paths, setPaths] = useState('');
-  const [job, setJob] = useState<Job | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [inputError, setInputError] = useState<string | null>(null);
+  const imp = useJob('import', { reattach: true, onFinished });
+  const { job, running } = imp;
+  const report = useCoreQuery('import:report', job?.finishedAt ? { jobId: job.id } : null);
 
   useEffect(() => {
-    if (!job || job.state !== 'running') return;
-    const id = job.id;
-    const offProgress = client.subscribe('jobs:onDidProgress', (j) => {
-      if (j.id === id) setJob(j);
-    });
-    const offFinish = client.subscribe('jobs:onDidFinish', (j) => {
-      if (j.id !== id) return;
-      setJob(j);
-      onFinished?.(j);
-    });
-    return () => {
-      offProgress();
-      offFinish();
-    };
-    // Subscribe once per job, not per progress update.
+    if (running) onRunning?.();
+    // Only the start of a run matters.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, job?.id, job?.state === 'running']);
+  }, [running]);
 
   const start = async () => {
-    setError(null);
+    setInputError(null);
     const list = paths
       .split('\n')
       .map((p) => p.trim())
       .filter(Boolean);
     if (!list.length) {
-      setError(t('import.noPaths'));
+      setInputError(t('import.noPaths'));
       return;
     }
-    const result = await client.invoke('import:start', { paths: list });
-    if (result.ok) setJob(result.value);
-    else setError(result.error.message);
+    await imp.start(() => client.invoke('import:start', { paths: list }));
   };
 
-  const running = job?.state === 'running' || job?.state === 'queued';
   const percent = job && job.total > 0 ? Math.min(100, (job.done / job.total) * 100) : 0;
+  const error = inputError ?? imp.error;
   return (
     <Stack spacing={1} sx={{ p: 1 }}>
+      {canUpload() && <UploadZone disabled={running} onUploaded={(folder) => void imp.start(() => client.invoke('import:start', { paths: [folder] }))} />}
       <TextField
         label={t('import.paths')}
         helperText={t('import.pathsHelp')}
@@ -63,31 +57,30 @@ export function ImportPanel({ onFinished }: { onFinished?: (job: Job) => void })
         onChange={(e) => setPaths(e.target.value)}
       />
       <Box>
-        <Button variant="contained" onClick={start} disabled={running}>
+        <Button variant="contained" onClick={() => void start()} disabled={running}>
           {t('import.start')}
         </Button>
-        {running && job && (
-          <Button sx={{ ml: 1 }} onClick={() => void client.invoke('jobs:cancel', { jobId: job.id })}>
+        {running && (
+          <Button sx={{ ml: 1 }} onClick={imp.cancel}>
             {t('common.cancel')}
           </Button>
         )}
       </Box>
       {job && (
         <Box aria-live="polite">
-          <LinearProgress
-            variant={job.total > 0 ? 'determinate' : 'indeterminate'}
-            value={percent}
-            aria-label={t('import.progress')}
-          />
-          <Typography variant="caption" data-testid="import-status">
-            {t(`import.state.${job.state}`, { done: job.done, total: job.total, failed: job.failed })}
-            {job.etaSeconds !== null && running ? ` · ${t('import.eta', { seconds: Math.ceil(job.etaSeconds) })}` : ''}
-          </Typography>
-          {job.message && job.state !== 'running' && (
-            <Typography variant="caption" component="div">
-              {job.message}
-            </Typography>
+          {running && (
+            <LinearProgress variant={job.total > 0 ? 'determinate' : 'indeterminate'} value={percent} aria-label={t('import.progress')} />
           )}
+          {running || !report.data ? (
+            <Typography variant="caption" data-testid="import-status">
+              {t(`import.state.${job.state}`, { done: job.done, total: job.total, failed: job.failed })}
+              {job.etaSeconds !== null && running ? ` · ${t('import.eta', { seconds: Math.ceil(job.etaSeconds) })}` : ''}
+            </Typography>
+          ) : (
+            <ImportOutcome job={job} report={report.data} />
+          )}
+          {job.state === 'failed' && job.message && <Alert severity="error">{job.message}</Alert>}
+          {report.error && <Alert severity="warning">{report.error.message}</Alert>}
         </Box>
       )}
       {error && <Alert severity="error">{error}</Alert>}

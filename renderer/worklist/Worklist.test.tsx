@@ -8,16 +8,35 @@ import { Worklist } from './Worklist.js';
 
 afterEach(cleanup);
 
-const rows = [
-  study({ id: 1, patientName: 'Alpha^Ann', aiStatus: 'done', maxProbability: 0.87 }),
+let rows = [
+  study({ id: 1, patientName: 'Alpha^Ann', aiStatus: 'done', maxProbability: 0.87, topFinding: 'Pleural_Thickening', calledCount: 2, triageScore: 1.4, thumbnail: '/files/instances/11/thumbnail.png' }),
   study({ id: 2, patientName: 'Bravo^Bob', aiStatus: 'none' }),
   study({ id: 3, patientName: 'Charlie^Cy', aiStatus: 'failed' }),
+  study({ id: 4, patientName: 'Delta^Dee', aiStatus: 'done', maxProbability: 0.83, topFinding: null, calledCount: 0, triageScore: 0.9 }),
 ];
+const initialRows = rows;
+afterEach(() => {
+  rows = initialRows;
+});
 
 function setup() {
   const client = new FakeClient({
     'studies:list': () => ({ total: rows.length, offset: 0, items: rows }),
     'import:start': () => job({ id: 'imp-7', total: 0 }),
+    'import:report': ({ jobId }) => ({
+      jobId,
+      state: 'done',
+      startedAt: 'x',
+      finishedAt: 'y',
+      roots: ['/data/nih'],
+      imported: 17,
+      updated: 0,
+      skipped: 2,
+      skippedReasons: [],
+      warnings: [],
+      failed: [{ path: '/data/dicom/a.dcm', reason: 'truncated file' }],
+      failedCount: 1,
+    }),
     'analysis:start': () => job({ id: 'ai-1', kind: 'analysis', total: 3 }),
   });
   const onOpen = vi.fn();
@@ -29,9 +48,12 @@ describe('Worklist', () => {
   it('lists studies with their AI status, labelled as AI output', async () => {
     setup();
     expect(await screen.findByText('Alpha^Ann')).toBeTruthy();
-    expect(screen.getByText('Studies: 3')).toBeTruthy();
+    expect(screen.getByTestId('worklist-count').textContent).toBe('Studies: 4 (showing 1–4)');
     const first = screen.getByText('Alpha^Ann').closest('tr')!;
-    expect(within(first).getByText('AI max 87%').closest('[title]')?.getAttribute('title')).toBe('AI-generated');
+    // The top called finding by name (not a probability), how many more, labelled as AI output.
+    expect(within(first).getByText('Pleural thickening +1').closest('[title]')?.getAttribute('title')).toMatch(/^AI-generated/);
+    expect(within(screen.getByText('Delta^Dee').closest('tr')!).getByText('No finding called')).toBeTruthy();
+    expect(first.querySelector('img')?.getAttribute('src')).toBe('http://core.test/files/instances/11/thumbnail.png');
     expect(within(screen.getByText('Bravo^Bob').closest('tr')!).getByText('Not analysed')).toBeTruthy();
     expect(within(screen.getByText('Charlie^Cy').closest('tr')!).getByText('Analysis failed')).toBeTruthy();
   });
@@ -89,8 +111,11 @@ describe('Worklist', () => {
     expect(screen.getByTestId('import-status').textContent).toContain('5 of 20 files (1 failed)');
 
     const listsBefore = client.callsOf('studies:list').length;
-    act(() => client.emit('jobs:onDidFinish', job({ id: 'imp-7', state: 'done', done: 20, total: 20, failed: 1 })));
-    expect(screen.getByTestId('import-status').textContent).toContain('Done: 20 files, 1 failed');
+    act(() => client.emit('jobs:onDidFinish', job({ id: 'imp-7', state: 'done', done: 20, total: 20, failed: 1, finishedAt: 'y' })));
+    // The final line comes from the stored report, with every failed file and its reason.
+    await waitFor(() => expect(screen.getByTestId('import-status').textContent).toBe('Done: 20 files, 1 failed — 17 imported, 0 updated, 2 skipped'));
+    expect(within(screen.getByTestId('import-failures')).getByText('truncated file')).toBeTruthy();
+    expect(within(screen.getByTestId('import-failures')).getByText('/data/dicom/a.dcm')).toBeTruthy();
     await waitFor(() => expect(client.callsOf('studies:list').length).toBeGreaterThan(listsBefore));
   });
 
@@ -115,5 +140,31 @@ describe('Worklist', () => {
     });
     renderWithProviders(<Worklist onOpen={() => undefined} debounceMs={0} />, client);
     expect(await screen.findByText('database is locked')).toBeTruthy();
+  });
+
+  it('says "Studies: 0" with no range when nothing matches', async () => {
+    rows = [];
+    setup();
+    await screen.findByText('No studies match. Import images with the Import button.');
+    expect(screen.getByTestId('worklist-count').textContent).toBe('Studies: 0');
+  });
+
+  it('the priority view asks for unread studies in triage order; u toggles it from the list', async () => {
+    const { client } = setup();
+    await screen.findByText('Alpha^Ann');
+    fireEvent.click(screen.getByRole('button', { name: 'Unread by priority' }));
+    await waitFor(() => expect(client.callsOf('studies:list').at(-1)).toMatchObject({ status: 'unread', sort: { field: 'triage', dir: 'desc' } }));
+    fireEvent.keyDown(screen.getByRole('grid'), { key: 'u' });
+    await waitFor(() => expect(client.callsOf('studies:list').at(-1)).toMatchObject({ sort: { field: 'date', dir: 'desc' } }));
+    expect(client.callsOf('studies:list').at(-1)?.status).toBeUndefined();
+  });
+
+  it('refreshes a row’s status when the core says the study changed (a report signed elsewhere)', async () => {
+    const { client } = setup();
+    await screen.findByText('Alpha^Ann');
+    expect(within(screen.getByText('Bravo^Bob').closest('tr')!).getByText('Unread')).toBeTruthy();
+    rows = rows.map((r) => (r.id === 2 ? { ...r, status: 'final' as const } : r));
+    act(() => client.emit('studies:onDidChange', { studyIds: [2] }));
+    await waitFor(() => expect(within(screen.getByText('Bravo^Bob').closest('tr')!).getByText('Final')).toBeTruthy());
   });
 });

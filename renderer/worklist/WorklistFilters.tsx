@@ -16,9 +16,9 @@ export interface WorklistFilterValues {
   sort: SortChoice;
 }
 
-export type SortChoice = 'date-desc' | 'date-asc' | 'abnormality-desc' | 'name-asc' | 'patientId-asc' | 'imported-desc';
+export type SortChoice = 'date-desc' | 'date-asc' | 'triage-desc' | 'abnormality-desc' | 'name-asc' | 'patientId-asc' | 'imported-desc';
 
-export const SORT_CHOICES: SortChoice[] = ['date-desc', 'date-asc', 'abnormality-desc', 'name-asc', 'patientId-asc', 'imported-desc'];
+export const SORT_CHOICES: SortChoice[] = ['date-desc', 'date-asc', 'triage-desc', 'abnormality-desc', 'name-asc', 'patientId-asc', 'imported-desc'];
 
 export const emptyFilters: WorklistFilterValues = {
   text: '',

@@ -38,7 +38,7 @@ export async function startWorkstation(
       const packs = await core.api['models:list']({});
       if (packs.packs.some((p) => p.id === options.packId)) await core.api['models:setSettings']({ activePackId: options.packId });
     }
-    bridge = await startBridge({ core, staticDir, validateOutputs: true });
+    bridge = await startBridge({ core, staticDir, validateOutputs: true, uploadsDir: join(dataDir, 'uploads') });
   } catch (err) {
     await core.close();
     throw err;

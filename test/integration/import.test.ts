@@ -64,6 +64,8 @@ describe.skipIf(!hasShared)('import into the index (real files)', () => {
     expect(failed['dicom/notes.dcm']).toMatch(/not an image/);
     expect(failed['dicom/truncated.dcm']).toMatch(/truncat|corrupt|overrun|short|incomplete/i);
     expect(report.failedCount).toBe(3);
+    // The job's own count says what the report says (the UI shows both).
+    expect(end.failed).toBe(report.failedCount);
     const skipped = report.skippedReasons.map((s) => s.path.slice(inbox.root.length + 1));
     expect(skipped).toEqual(expect.arrayContaining(['dicom/README.txt', 'nih/labels.csv', 'batch.zip!/inner/readme.md']));
     expect(changed.length).toBeGreaterThan(0);
@@ -108,6 +110,15 @@ describe.skipIf(!hasShared)('import into the index (real files)', () => {
     expect(header.max).toBeGreaterThan(header.min);
     expect(await t.core.resource('/files/instances/999999/pixels')).toBeNull();
     expect(await t.core.resource('/files/instances/../../etc/passwd')).toBeNull();
+  });
+
+  it('a mistyped path ends the job at once, counted as failed, with the reason in the report', async () => {
+    const typo = join(inbox.root, 'no-such-folder');
+    const { end, report } = await runImport([typo, join(inbox.root, 'dicom', 'README.txt')]);
+    expect(end).toMatchObject({ state: 'done', total: 0, failed: 1 });
+    expect(report.failedCount).toBe(1);
+    expect(report.failed).toEqual([{ path: typo, reason: 'no such file or folder' }]);
+    expect(end.message).toBe('0 imported, 0 updated, 1 skipped, 1 failed');
   });
 
   it('re-importing the same files does nothing', async () => {

@@ -20,6 +20,9 @@ import { patientsKeyedWithoutId } from './0330-patients-keyed-without-id.js';
 import { createImportAttempts } from './0340-create-import-attempts.js';
 import { createReportSignedState } from './0350-create-report-signed-state.js';
 import { createQualityOverrides } from './0360-create-quality-overrides.js';
+import { addStudyTriage } from './0370-add-study-triage.js';
+import { createStudyIdSearch } from './0380-create-study-id-search.js';
+import { createAnnotations } from './0390-create-annotations.js';
 
 /** Every migration, in one rising sequence (see ../migration.ts); the order is checked when the database opens. */
 export const allMigrations: readonly Migration[] = [
@@ -44,4 +47,7 @@ export const allMigrations: readonly Migration[] = [
   createImportAttempts,
   createReportSignedState,
   createQualityOverrides,
+  addStudyTriage,
+  createStudyIdSearch,
+  createAnnotations,
 ];

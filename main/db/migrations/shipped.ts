@@ -25,7 +25,10 @@ export const SHIPPED_MIGRATIONS: readonly string[] = [
   '0340-create-import-attempts',
   '0350-create-report-signed-state',
   '0360-create-quality-overrides',
+  '0370-add-study-triage',
+  '0380-create-study-id-search',
+  '0390-create-annotations',
 ];
 
 /** The newest shipped migration's number. */
-export const SHIPPED_SCHEMA_VERSION = 360;
+export const SHIPPED_SCHEMA_VERSION = 390;
