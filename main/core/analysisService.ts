@@ -17,8 +17,6 @@ export interface AnalysisServiceDeps extends AnalysisPipelineDeps {
   jobs: JobRunner;
 }
 
-type StoredLabel = Partial<Calibration['labels'][number]> & { label: string; threshold: number | null };
-
 /**
  * The calibration in force, in the contract's shape. Calibrations stored before operating points were validated
  * lack the verdict and intervals: they read back as refused, with that reason, so their thresholds are never used.
@@ -26,7 +24,7 @@ type StoredLabel = Partial<Calibration['labels'][number]> & { label: string; thr
 function toCalibration(analyses: AnalysisRepository, packId: string, version: string): Calibration | null {
   const c = analyses.latestCalibration(packId, version);
   if (!c) return null;
-  const labels = (c.labels as StoredLabel[]).map((l) => ({
+  const labels = c.labels.map((l) => ({
     label: l.label,
     threshold: l.validated ? l.threshold : null,
     method: l.method ?? '',
@@ -61,6 +59,13 @@ function studiesAnalysedWith(index: IndexRepository, analyses: AnalysisRepositor
  */
 export function createAnalysisService(deps: AnalysisServiceDeps): Service {
   const { analyses, overrides, index, packs, views, jobs, audit, operatingPoints } = deps;
+  // What a reader signed never changes: no decision is taken any more on the images a signed report froze.
+  const refuseIfSigned = (instanceId: number) => {
+    const signed = views.signedReportOf(instanceId);
+    if (signed) {
+      throw new CoreError('conflict', `this image's findings were signed in report ${signed.reportId} (${signed.signedAt}) and do not change: add an addendum to that report instead`);
+    }
+  };
   return {
     async 'analysis:start'(input) {
       const pack = await packs.resolve(input.packId);
@@ -87,8 +92,9 @@ export function createAnalysisService(deps: AnalysisServiceDeps): Service {
       const row = analyses.get(analysisId);
       if (!row) throw new CoreError('not_found', `no analysis with id ${analysisId}`);
       if (!row.labels.includes(label)) throw new CoreError('invalid_input', `analysis ${analysisId} has no finding "${label}" (labels: ${row.labels.join(', ')})`);
+      refuseIfSigned(row.instanceId);
       if (!views.shown(row)) {
-        throw new CoreError('conflict', `analysis ${analysisId}: the quality gate withheld its findings (${(row.quality as { flags: { code: string }[] }).flags.map((f) => f.code).join(', ')}); override the gate first`);
+        throw new CoreError('conflict', `analysis ${analysisId}: the quality gate withheld its findings (${row.quality.flags.map((f) => f.code).join(', ')}); override the gate first`);
       }
       const points = await operatingPoints.inForce(row.packId, row.packVersion, row.labels);
       const point = points.points[label];
@@ -113,7 +119,8 @@ export function createAnalysisService(deps: AnalysisServiceDeps): Service {
     async 'analysis:overrideGate'({ analysisId, reason }) {
       const row = analyses.get(analysisId);
       if (!row) throw new CoreError('not_found', `no analysis with id ${analysisId}`);
-      const flags = (row.quality as { flags: { code: string; message: string }[] }).flags;
+      refuseIfSigned(row.instanceId);
+      const flags = row.quality.flags;
       if (row.qualityOk) throw new CoreError('conflict', `analysis ${analysisId} passed the quality gate: there is nothing to override`);
       const actor = audit.actor();
       overrides.record(analysisId, actor, reason.trim());

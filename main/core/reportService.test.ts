@@ -89,7 +89,7 @@ beforeAll(async () => {
     quality: { ok: true, flags: [], stats: {} },
     qualityOk: true,
     localisations: {
-      Effusion: { boxes: [{ x: 200, y: 1400, w: 400, h: 300 }], peak: { x: 300, y: 1500 }, laterality: 'right', zone: 'lower', extent: 0.12, organ: 'pleura', organBasis: 'label' },
+      Effusion: { boxes: [{ x: 200, y: 1400, w: 400, h: 300 }], peak: { x: 300, y: 1500 }, extent: 0.12 },
     },
     lungFieldSource: 'image',
     provider: 'cpu',

@@ -174,6 +174,16 @@ describe('what a signed study shows never changes', () => {
     expect(aiPart(text)).toContain('Cardiomegaly: AI probability 0.60, threshold 0.50 (site calibration); called (possible)');
   });
 
+  it('refuses a review decision on a signed image (the signed findings never change), and names the report', async () => {
+    await expect(call('analysis:review', { analysisId: signed.analysisId, label: 'Cardiomegaly', decision: 'rejected' })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(new RegExp(`signed in report ${reportId} .*addendum`)),
+    });
+    expect(findingsOf((await call('analysis:get', { instanceId: signed.instanceId, language: 'en' }))!)[0]!.review?.decision).toBe('accepted');
+    // The unsigned study still takes decisions.
+    await call('analysis:review', { analysisId: analyses.latestFor(control.instanceId)!.id, label: 'Cardiomegaly', decision: 'accepted' });
+  });
+
   it('after a forced re-analysis with other numbers: still what was signed, without heatmaps drawn from the new data', async () => {
     const heatmapBefore = findingsOf(before.en)[0]!.heatmap;
     expect(heatmapBefore).not.toBeNull();

@@ -18,9 +18,9 @@ function record(instanceId: number, over: Partial<AnalysisRecord> = {}): Analysi
     camCols: 2,
     imageWidth: 1024,
     imageHeight: 1024,
-    quality: { ok: true, flags: [] },
+    quality: { ok: true, flags: [], stats: { std: 0.2 } },
     qualityOk: true,
-    localisations: { A: { zone: 'upper' } },
+    localisations: { A: { boxes: [{ x: 1, y: 2, w: 3, h: 4 }], peak: { x: 2, y: 3 }, extent: 0.1 } },
     lungFieldSource: 'image',
     provider: 'cpu',
     inferenceMs: 10,
@@ -46,7 +46,8 @@ describe('AnalysisRepository', () => {
     expect(row.id).toBe(id);
     expect([...row.probabilities]).toEqual([0.25, 0.75]);
     expect(row.logits![1]).toBeCloseTo(1.1, 6);
-    expect(row.localisations).toEqual({ A: { zone: 'upper' } });
+    expect(row.localisations).toEqual({ A: { boxes: [{ x: 1, y: 2, w: 3, h: 4 }], peak: { x: 2, y: 3 }, extent: 0.1 } });
+    expect(row.quality).toEqual({ ok: true, flags: [], stats: { std: 0.2 } });
     repo.save(record(b.instanceId, { embedding: new Float32Array([4, 5, 6]) }));
     repo.save(record(b.instanceId, { packVersion: '2', embedding: new Float32Array([7, 8, 9]) }));
     const emb = repo.embeddings('pack', '1');
@@ -80,5 +81,13 @@ describe('AnalysisRepository', () => {
     expect(c.method).toBe('sensitivity');
     expect(c.targetSensitivity).toBe(0.9);
     expect(repo.latestCalibration('pack', '2')).toBeNull();
+  });
+
+  it('reads JSON columns through their schemas: a row that does not hold what this version expects fails, naming it', () => {
+    const id = repo.save(record(a.instanceId));
+    db.sqlite.prepare('UPDATE analyses SET quality = ? WHERE id = ?').run(JSON.stringify({ ok: 'yes', flags: [] }), id);
+    expect(() => repo.get(id)).toThrow(new RegExp(`stored quality of analysis ${id} does not hold what this version expects \\(ok: `));
+    db.sqlite.prepare('UPDATE analyses SET quality = ? WHERE id = ?').run('{not json', id);
+    expect(() => repo.get(id)).toThrow(new RegExp(`stored quality of analysis ${id} is not valid JSON`));
   });
 });

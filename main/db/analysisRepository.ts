@@ -1,6 +1,16 @@
 import type { FindingDecision } from '../api/analysis.js';
 import type { DbHandle } from './connection.js';
 import { systemClock, type Clock } from './clock.js';
+import {
+  StoredCalibrationLabelsSchema,
+  StoredLabelsSchema,
+  StoredLocalisationsSchema,
+  StoredQualitySchema,
+  type StoredCalibrationLabel,
+  type StoredLocalisation,
+  type StoredQuality,
+} from './analysisColumns.js';
+import { parseJsonColumn } from './jsonColumn.js';
 
 /** Float32Array ↔ BLOB (little-endian platform order; both ends are this program). */
 export function f32ToBlob(a: Float32Array): Buffer {
@@ -14,7 +24,7 @@ export function blobToF32(b: Buffer | Uint8Array): Float32Array {
   return new Float32Array(copy.buffer);
 }
 
-/** What the analysis pipeline stores for one image and pack version. JSON columns are typed by their readers. */
+/** What the analysis pipeline stores for one image and pack version; the JSON columns' shapes are in analysisColumns.ts. */
 export interface AnalysisRecord {
   instanceId: number;
   packId: string;
@@ -28,9 +38,9 @@ export interface AnalysisRecord {
   camCols: number | null;
   imageWidth: number;
   imageHeight: number;
-  quality: unknown;
+  quality: StoredQuality;
   qualityOk: boolean;
-  localisations: unknown;
+  localisations: Record<string, StoredLocalisation>;
   lungFieldSource: string;
   provider: string;
   inferenceMs: number;
@@ -49,7 +59,7 @@ export interface CalibrationRecord {
   targetSensitivity: number | null;
   source: string;
   imageCount: number;
-  labels: unknown;
+  labels: StoredCalibrationLabel[];
 }
 
 export interface CalibrationRow extends CalibrationRecord {
@@ -97,7 +107,7 @@ function toRow(r: RawAnalysis): AnalysisRow {
     instanceId: r.instance_id,
     packId: r.pack_id,
     packVersion: r.pack_version,
-    labels: JSON.parse(r.labels) as string[],
+    labels: parseJsonColumn(StoredLabelsSchema, r.labels, `labels of analysis ${r.id}`),
     probabilities: blobToF32(r.probabilities),
     logits: r.logits ? blobToF32(r.logits) : null,
     embedding: r.embedding ? blobToF32(r.embedding) : null,
@@ -106,9 +116,9 @@ function toRow(r: RawAnalysis): AnalysisRow {
     camCols: r.cam_cols,
     imageWidth: r.image_width,
     imageHeight: r.image_height,
-    quality: JSON.parse(r.quality) as unknown,
+    quality: parseJsonColumn(StoredQualitySchema, r.quality, `quality of analysis ${r.id}`),
     qualityOk: r.quality_ok === 1,
-    localisations: JSON.parse(r.localisations) as unknown,
+    localisations: parseJsonColumn(StoredLocalisationsSchema, r.localisations, `localisations of analysis ${r.id}`),
     lungFieldSource: r.lung_field_source,
     provider: r.provider,
     inferenceMs: r.inference_ms,
@@ -269,7 +279,7 @@ export class AnalysisRepository {
       targetSensitivity: r.target_sensitivity,
       source: r.source,
       imageCount: r.image_count,
-      labels: JSON.parse(r.labels) as unknown,
+      labels: parseJsonColumn(StoredCalibrationLabelsSchema, r.labels, `labels of calibration ${r.id}`),
       createdAt: r.created_at,
     };
   }

@@ -208,6 +208,17 @@ export class ReportRepository {
     return row ? { reportId: row.reportId, signedAt: row.signedAt, result: JSON.parse(row.json) as AnalysisResult } : null;
   }
 
+  /** The signed report that froze an image's analysis (the newest), or null: such an image's findings are as signed. */
+  signedReportOf(instanceId: number): { reportId: number; signedAt: string } | null {
+    const row = this.db
+      .statement(
+        `SELECT s.report_id AS reportId, r.signed_at AS signedAt FROM report_signed_analyses s JOIN reports r ON r.id = s.report_id
+         WHERE s.instance_id = ? ORDER BY r.signed_at DESC, s.report_id DESC LIMIT 1`,
+      )
+      .get(instanceId) as { reportId: number; signedAt: string } | undefined;
+    return row ?? null;
+  }
+
   /** Appends an addendum to a final report (the only change a final report admits). */
   addAddendum(reportId: number, text: string, author: string): StoredReport {
     return this.db.transaction(() => {

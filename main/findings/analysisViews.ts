@@ -17,6 +17,7 @@ import { camPlaneOf } from './camPlane.js';
  */
 export interface SignedAnalyses {
   signedView(instanceId: number, language: Language): { reportId: number; signedAt: string; result: AnalysisResult } | null;
+  signedReportOf(instanceId: number): { reportId: number; signedAt: string } | null;
 }
 
 /**
@@ -66,6 +67,14 @@ export class AnalysisViews {
       localisationValidated: pack?.manifest.localisation?.validated === true,
       override: row.qualityOk ? null : this.deps.overrides.get(row.id),
     });
+  }
+
+  /**
+   * The signed report that froze what an image shows, or null. Decisions on such an image (review, gate override)
+   * are refused: the signed findings never change; an addendum is how a reader adds to them.
+   */
+  signedReportOf(instanceId: number): { reportId: number; signedAt: string } | null {
+    return this.deps.signed?.signedReportOf(instanceId) ?? null;
   }
 
   /** Whether an analysis may be shown: it passed the quality gate, or a reader overrode the gate for it. */

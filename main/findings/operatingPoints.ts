@@ -31,7 +31,7 @@ export class OperatingPoints {
   async inForce(packId: string, packVersion: string, labels: readonly string[]): Promise<OperatingPointSet> {
     const pack = await this.packs.find(packId, packVersion);
     const cal = this.analyses.latestCalibration(packId, packVersion);
-    const stored: StoredCalibration | null = cal ? { id: cal.id, labels: (cal.labels as StoredCalibration['labels']) ?? [] } : null;
+    const stored: StoredCalibration | null = cal ? { id: cal.id, labels: cal.labels } : null;
     const points = resolveOperatingPoints(
       labels,
       pack ? { packId, packVersion, thresholds: pack.manifest.thresholds, provenance: pack.manifest.provenance?.thresholds } : null,

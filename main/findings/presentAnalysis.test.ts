@@ -25,7 +25,7 @@ function row(): AnalysisRow {
     camCols: 7,
     imageWidth: 1024,
     imageHeight: 1024,
-    quality: { flags: [] },
+    quality: { ok: true, flags: [], stats: {} },
     qualityOk: true,
     localisations: { Effusion: localisation([region()], {}, 0.06), Nodule: localisation([region({ zone: 'upper' })]) },
     lungFieldSource: 'image',

@@ -2,7 +2,6 @@ import type { AnalysisResult, Finding } from '../api/analysis.js';
 import { resourcePaths } from '../api/resources.js';
 import type { AnalysisRow, FindingReview } from '../db/analysisRepository.js';
 import type { QualityOverride } from '../db/qualityOverrideRepository.js';
-import type { QualityReport } from '../inference/quality.js';
 import { anatomyRule } from './anatomyRules.js';
 import { camPlaneOf } from './camPlane.js';
 import { camContours } from './contours.js';
@@ -26,7 +25,7 @@ export function findingsOf(
   thresholds: Record<string, number>,
   options: { localisationValidated: boolean; sources?: Record<string, 'calibration' | 'pack'> } = { localisationValidated: false },
 ): StructuredFinding[] {
-  const locs = row.localisations as Record<string, Localisation>;
+  const locs: Record<string, Localisation> = row.localisations;
   return row.labels.flatMap((label, k) => {
     const t = thresholds[label];
     if (t === undefined) return [];
@@ -52,7 +51,7 @@ export function presentAnalysis(
     override: QualityOverride | null;
   },
 ): AnalysisResult {
-  const quality = row.quality as QualityReport;
+  const quality = row.quality;
   const base = {
     analysisId: row.id,
     instanceId: row.instanceId,
@@ -85,7 +84,7 @@ export function presentAnalysis(
   const text = findingsText(called, textOptions);
   const sentenceOf = new Map(text.sentences.filter((s) => s.label).map((s) => [s.label!, s.text]));
   const reviews = new Map(ctx.reviews.map((r) => [r.label, r]));
-  const locs = row.localisations as Record<string, Localisation>;
+  const locs: Record<string, Localisation> = row.localisations;
   const findings: Finding[] = row.labels.map((label, k) => {
     const point = ctx.points.points[label] ?? { status: 'not_calibrated' as const, reason: 'no operating point for this label' };
     const f = byLabel.get(label);

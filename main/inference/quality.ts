@@ -42,7 +42,8 @@ export interface ImageTags {
   imageLaterality?: string;
 }
 
-export interface ImageQualityStats {
+// A type, not an interface: it is stored as a record of numbers (db/analysisColumns.ts StoredQuality).
+export type ImageQualityStats = {
   std: number;
   /** Distance of the image's layout from the frontal chest model (chestLayout.ts); lower is more chest-like. */
   residual: number;
@@ -52,7 +53,7 @@ export interface ImageQualityStats {
   backgroundRing: number;
   /** Share of the image trimmed as uniform edge bands. */
   trimmed: number;
-}
+};
 
 export interface QualityReport {
   ok: boolean;

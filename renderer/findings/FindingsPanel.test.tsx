@@ -191,4 +191,21 @@ describe('FindingsPanel', () => {
     );
     expect(screen.getByTestId('findings-overridden').textContent).toBe('Quality/view check overridden by Dr Ana (2025-01-02 03:04): tag wrong');
   });
+
+  it('a signed image shows its findings as signed, with the report, and offers no decision', () => {
+    renderWithProviders(
+      <FindingsPanel
+        findings={findings}
+        state="ready"
+        overlays={emptyOverlays}
+        onOverlaysChange={() => undefined}
+        onReview={() => undefined}
+        signed={{ reportId: 12, signedAt: '2025-01-02T03:04:05Z' }}
+      />,
+      new FakeClient({}),
+    );
+    expect(screen.getByTestId('findings-signed').textContent).toMatch(/signed in report #12 .*addendum/);
+    expect(screen.queryByRole('button', { name: /^Accept/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Reject/ })).toBeNull();
+  });
 });

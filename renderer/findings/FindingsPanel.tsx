@@ -52,6 +52,11 @@ export interface FindingsPanelProps {
   summary?: { lines: string[]; disclaimer: string; details?: { title: string; lines: string[] } };
   /** An analysis is running for this image. */
   analysing?: boolean;
+  /**
+   * Set when a signed report froze these findings: they are shown as signed, and take no more decisions (the core
+   * refuses them too); an addendum to the report is how a reader adds to them.
+   */
+  signed?: { reportId: number; signedAt: string } | null;
 }
 
 /** AI findings of one image: probability against threshold, location, overlays, and the reader's decision. */
@@ -94,12 +99,18 @@ export function FindingsPanel(props: FindingsPanelProps) {
         </Alert>
       )}
       {props.analysing && <Alert severity="info">{t('findings.analysing')}</Alert>}
+      {props.signed && (
+        <Alert severity="info" variant="outlined" data-testid="findings-signed">
+          {t('findings.signed', { id: props.signed.reportId, at: new Date(props.signed.signedAt).toLocaleString() })}
+        </Alert>
+      )}
       {props.quality?.withheld && (
         <Alert
           severity="warning"
           data-testid="findings-withheld"
           action={
-            props.onOverrideGate && (
+            props.onOverrideGate &&
+            !props.signed && (
               <Button color="inherit" size="small" onClick={() => setOverriding(true)}>
                 {t('findings.override')}
               </Button>
@@ -220,7 +231,7 @@ export function FindingsPanel(props: FindingsPanelProps) {
                 <Typography variant="caption">{t('findings.box')}</Typography>
               </Stack>
               {/* A label without a validated operating point is never a finding: nothing to accept, reject or edit. */}
-              {f.notCalibrated === null && (
+              {f.notCalibrated === null && !props.signed && (
               <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'flex-end', gap: 0.5 }}>
                 <Button
                   size="small"

@@ -139,6 +139,9 @@ export const en = {
     current: 'Current image',
     priorOf: 'Prior {{date}}',
     image: 'Image {{n}}',
+    identityConflicts: "Patient ID {{id}}: the files do not agree on the patient —",
+    identityConflict: "{{field}} is “{{stored}}” here but “{{incoming}}” in {{file}}",
+    identityField: { name: "the name", sex: "the sex", birthDate: "the birth date" },
     noImages: 'This study has no images to show.',
     loadFailed: 'The image could not be loaded: {{message}}',
     patientId: 'ID {{id}}',
@@ -183,6 +186,7 @@ export const en = {
   },
   findings: {
     analysing: 'Analysing this image…',
+    signed: "This image's findings were signed in report #{{id}} ({{at}}): they are shown as signed and take no more decisions. Add an addendum to the report to say more.",
     withheld: 'The image did not pass the quality/view check: no AI findings are shown for it.',
     text: 'Findings text',
     title: 'Findings',

@@ -140,6 +140,9 @@ export const es: Messages = {
     current: 'Imagen actual',
     priorOf: 'Previo {{date}}',
     image: 'Imagen {{n}}',
+    identityConflicts: "ID de paciente {{id}}: los archivos no coinciden sobre el paciente —",
+    identityConflict: "{{field}} es «{{stored}}» aquí pero «{{incoming}}» en {{file}}",
+    identityField: { name: "el nombre", sex: "el sexo", birthDate: "la fecha de nacimiento" },
     noImages: 'Este estudio no tiene imágenes que mostrar.',
     loadFailed: 'No se pudo cargar la imagen: {{message}}',
     patientId: 'ID {{id}}',
@@ -184,6 +187,7 @@ export const es: Messages = {
   },
   findings: {
     analysing: 'Analizando esta imagen…',
+    signed: "Los hallazgos de esta imagen se firmaron en el informe n.º {{id}} ({{at}}): se muestran tal como se firmaron y no admiten más decisiones. Añada una adenda al informe para completarlo.",
     withheld: 'La imagen no superó el control de calidad/proyección: no se muestran hallazgos de IA.',
     text: 'Texto de hallazgos',
     title: 'Hallazgos',

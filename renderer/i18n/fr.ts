@@ -140,6 +140,9 @@ export const fr: Messages = {
     current: 'Image actuelle',
     priorOf: 'Antérieur {{date}}',
     image: 'Image {{n}}',
+    identityConflicts: "Identifiant patient {{id}} : les fichiers ne concordent pas sur le patient —",
+    identityConflict: "{{field}} est « {{stored}} » ici mais « {{incoming}} » dans {{file}}",
+    identityField: { name: "le nom", sex: "le sexe", birthDate: "la date de naissance" },
     noImages: 'Cet examen n’a aucune image à afficher.',
     loadFailed: 'L’image n’a pas pu être chargée : {{message}}',
     patientId: 'ID {{id}}',
@@ -184,6 +187,7 @@ export const fr: Messages = {
   },
   findings: {
     analysing: 'Analyse de l’image en cours…',
+    signed: "Les résultats de cette image ont été signés dans le compte rendu n° {{id}} ({{at}}) : ils sont affichés tels que signés et ne prennent plus de décision. Ajoutez un addendum au compte rendu pour compléter.",
     withheld: 'L’image n’a pas passé le contrôle qualité/incidence : aucun résultat IA n’est affiché.',
     text: 'Texte des anomalies',
     title: 'Anomalies',

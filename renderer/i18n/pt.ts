@@ -140,6 +140,9 @@ export const pt: Messages = {
     current: 'Imagem atual',
     priorOf: 'Anterior {{date}}',
     image: 'Imagem {{n}}',
+    identityConflicts: "ID do doente {{id}}: os ficheiros não concordam sobre o doente —",
+    identityConflict: "{{field}} é «{{stored}}» aqui mas «{{incoming}}» em {{file}}",
+    identityField: { name: "o nome", sex: "o sexo", birthDate: "a data de nascimento" },
     noImages: 'Este estudo não tem imagens para mostrar.',
     loadFailed: 'Não foi possível carregar a imagem: {{message}}',
     patientId: 'ID {{id}}',
@@ -184,6 +187,7 @@ export const pt: Messages = {
   },
   findings: {
     analysing: 'A analisar esta imagem…',
+    signed: "Os achados desta imagem foram assinados no relatório n.º {{id}} ({{at}}): são mostrados tal como assinados e não admitem mais decisões. Acrescente uma adenda ao relatório para completar.",
     withheld: 'A imagem não passou o controlo de qualidade/incidência: não são exibidos achados de IA.',
     text: 'Texto dos achados',
     title: 'Achados',

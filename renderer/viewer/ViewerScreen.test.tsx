@@ -65,9 +65,9 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function setup(props: Partial<Parameters<typeof ViewerScreen>[0]> = {}) {
+function setup(props: Partial<Parameters<typeof ViewerScreen>[0]> = {}, shownCurrent: StudyDetail = current) {
   const client = new FakeClient({
-    'studies:get': ({ studyId }) => (studyId === 2 ? current : studyId === 3 ? older : prior),
+    'studies:get': ({ studyId }) => (studyId === 2 ? shownCurrent : studyId === 3 ? older : prior),
     'priors:get': () => ({
       patientId: 'P7',
       currentStudyId: 2,
@@ -107,6 +107,13 @@ describe('ViewerScreen', () => {
     const [main, priorZoom] = zoomReadouts();
     expect(priorZoom).toBe('Zoom 156 %');
     expect(main).not.toBe(priorZoom);
+  });
+
+  it('says when the files under one patient ID disagree on who the patient is', async () => {
+    const conflicted = { ...current, identityConflicts: [{ field: 'birthDate' as const, stored: '1950-01-01', incoming: '1961-03-09', studyId: 2, sourcePath: '/in/b.dcm' }] };
+    setup({}, conflicted);
+    const banner = await screen.findByTestId('identity-conflicts', undefined, { timeout: 5000 });
+    expect(banner.textContent).toBe('Patient ID P7: the files do not agree on the patient — the birth date is “1950-01-01” here but “1961-03-09” in /in/b.dcm');
   });
 
   it('hides the patient text on request and keeps the window readout', async () => {

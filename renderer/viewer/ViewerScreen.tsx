@@ -198,7 +198,8 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
       case 'acceptFinding':
       case 'rejectFinding': {
         const f = focusedFinding();
-        if (f) findings.review(f, action === 'acceptFinding' ? 'accepted' : 'rejected');
+        // As the buttons: a label without a validated operating point, or a signed image, takes no decision.
+        if (f && f.notCalibrated === null && !findings.result?.signed) findings.review(f, action === 'acceptFinding' ? 'accepted' : 'rejected');
         return;
       }
       case 'signAndNext':
@@ -246,6 +247,15 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
             />
           ))}
       </Stack>
+      {/* Under one patient ID the files disagree about who the patient is: said, never merged silently. */}
+      {study.identityConflicts.length > 0 && (
+        <Alert severity="warning" data-testid="identity-conflicts" sx={{ mx: 1, py: 0 }}>
+          {t('viewer.identityConflicts', { id: study.patientId })}{' '}
+          {study.identityConflicts
+            .map((c) => t('viewer.identityConflict', { field: t(`viewer.identityField.${c.field}`), stored: c.stored, incoming: c.incoming, file: c.sourcePath }))
+            .join('; ')}
+        </Alert>
+      )}
       <ViewerToolbar
         tool={tool}
         onTool={setTool}
@@ -360,6 +370,7 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
                 : undefined
             }
             onOverrideGate={findings.overrideGate}
+            signed={findings.result?.signed ?? null}
             summary={
               findings.result && findings.result.status === 'shown'
                 ? {
