@@ -13,6 +13,7 @@ import { openDatabase, type DbHandle } from '../db/connection.js';
 import { IndexRepository } from '../db/indexRepository.js';
 import { makeImageRecord } from '../db/testFixtures.js';
 import { validateFhirBundle } from '../reports/fhir/validate.js';
+import { officialFhirR4Errors } from '../../test/helpers/officialFhirSchema.js';
 import { pdftotext } from '../../test/helpers/systemTools.js';
 
 const poppler = pdftotext();
@@ -260,6 +261,7 @@ describe('report workflow through the contract', () => {
     expect(e.contentType).toBe('application/fhir+json');
     const bundle = JSON.parse((await fetchResource(e.path)).toString('utf8'));
     expect(validateFhirBundle(bundle)).toEqual({ valid: true, errors: [] });
+    expect(officialFhirR4Errors(bundle)).toEqual([]);
     const byType = (t: string) => bundle.entry.filter((x: { resource: { resourceType: string } }) => x.resource.resourceType === t).map((x: { resource: unknown }) => x.resource);
     const [report] = byType('DiagnosticReport');
     expect(report.status).toBe('appended');

@@ -1,6 +1,8 @@
 /**
  * A JSON Schema (draft-07) of the part of HL7 FHIR R4 (4.0.1) that the report export writes: a `collection` Bundle
- * of Patient, ImagingStudy, Device, Observation and DiagnosticReport. It is transcribed from the R4 specification
+ * of Patient, ImagingStudy, Device, Observation and DiagnosticReport. It is the exporter's fast runtime check (the
+ * official fhir.schema.json takes seconds to compile); the tests also hold every export variant to the official
+ * schema (test/helpers/officialFhirSchema.ts). It is transcribed from the R4 specification
  * (resource definitions and the primitive-type regular expressions of fhir.schema.json), restricted to the elements
  * this exporter uses.
  *

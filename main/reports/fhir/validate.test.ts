@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deidentifyReport } from '../deidentify.js';
 import { renderFhir } from '../export/fhir.js';
 import { sampleAiUse, sampleReportDocument } from '../fixtures.js';
+import { officialFhirR4Errors } from '../../../test/helpers/officialFhirSchema.js';
 import { validateFhirBundle } from './validate.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -107,4 +108,22 @@ describe('FHIR R4 export and its schema check', () => {
       expect(result.errors.join('\n')).toMatch(message);
     });
   }
+
+  it('every variant is valid against the official HL7 FHIR R4 JSON schema (fhir.schema.json)', () => {
+    const base = sampleReportDocument();
+    const variants: Record<string, unknown> = {
+      final: renderFhir(base),
+      draft: renderFhir(sampleReportDocument({ state: 'draft', signedBy: null, signedAt: null, addenda: [], patient: { name: '', id: '', sex: null, birthDate: null, ageYears: null } })),
+      preliminary: renderFhir(sampleReportDocument({ state: 'preliminary', signedBy: null, signedAt: null, addenda: [] })),
+      'de-identified': renderFhir(deidentifyReport(base, { secret: 's' })),
+      'PNG study': renderFhir({ ...base, images: [{ ...base.images[0]!, format: 'png' }] }),
+      'no AI content': renderFhir({ ...base, ai: sampleAiUse({ images: [] }), sections: base.sections.map((s) => ({ ...s, aiDerived: false })) }),
+    };
+    for (const [name, bundle] of Object.entries(variants)) expect([name, officialFhirR4Errors(bundle)]).toEqual([name, []]);
+    // The check has teeth: an element R4 does not define, and a status outside its required value set, both fail.
+    const broken = structuredClone(variants.final) as Json;
+    broken.entry[0].resource.status = 'signed';
+    broken.entry[1].resource.favouriteColour = 'blue';
+    expect(officialFhirR4Errors(broken).length).toBeGreaterThan(0);
+  }, 60_000);
 });
