@@ -96,7 +96,7 @@ export function presentAnalysis(
       probability: row.probabilities[k]!,
       operatingPoint: point,
       threshold: f ? f.threshold : null,
-      thresholdSource: f ? (f.thresholdSource === 'pack' ? 'pack' : 'calibration') : null,
+      thresholdSource: f ? f.thresholdSource : null,
       positive: f?.positive ?? false,
       certainty: f?.certainty ?? null,
       severity: f?.severity ?? null,

@@ -3,14 +3,10 @@ import type { ThresholdProvenance } from '../inference/manifest.js';
 /** Where a validated operating point came from. */
 export type ThresholdSource = 'calibration' | 'pack';
 
-/**
- * A threshold and its source: what a finding is decided against. The core builds these only from validated
- * operating points (`calibration` or `pack`); `default` remains in the type for the findings-text layer, which
- * writes no negative for it, but nothing in the core produces one.
- */
+/** A threshold and its source: what a finding is decided against, always a validated operating point. */
 export interface LabelThreshold {
   threshold: number;
-  source: ThresholdSource | 'default';
+  source: ThresholdSource;
 }
 
 /**

@@ -359,6 +359,9 @@ test('report: Ctrl+Enter saves, signs and opens the next unread study; the workl
   const { page, ws } = c();
   const shownBefore = await drawnInstance(page);
   await page.getByLabel('Reader name').fill('Dr Reader');
+  // Signing needs Findings and Impression written (an empty one is refused with the reason).
+  const findingsText = page.getByLabel('Findings', { exact: true });
+  if (!(await findingsText.inputValue()).trim()) await findingsText.fill('Lungs clear.');
   await page.getByLabel('Impression').fill('No acute cardiopulmonary abnormality.');
   // Straight away, before the autosave pause: the sign request saves first.
   await page.keyboard.press('Control+Enter');

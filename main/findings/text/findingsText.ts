@@ -21,14 +21,6 @@ export interface FindingsText {
   details: { title: string; lines: TextSentence[] };
 }
 
-/**
- * Whether a finding's operating point is validated, so that "not called" may be written as a negative. Thresholds
- * shipped with the pack or set by a site calibration are; the built-in default is not (nothing stands behind it).
- */
-export function hasValidatedOperatingPoint(f: StructuredFinding): boolean {
-  return f.thresholdSource !== 'default';
-}
-
 function nameOf(p: Phrases, label: string): FindingName {
   const known = p.names[label];
   if (known) return known;
@@ -108,7 +100,9 @@ export function findingsText(
     return { ...base, sentences: [{ label: null, text: p.withheld(reasons) }], details: { title: p.details.title, lines: [] } };
   }
   const called = findings.filter((f) => f.positive && f.certainty).sort((a, b) => b.probability - a.probability);
-  const validated = findings.filter(hasValidatedOperatingPoint);
+  // Only labels with a validated operating point become structured findings (presentAnalysis.ts findingsOf): the text
+  // never sees the others, so each finding here may be called, or written as a negative when it is not.
+  const validated = findings;
   const negativesFrom = (labels: readonly string[]) =>
     labels.filter((l) => validated.some((f) => f.label === l && !f.positive)).map((l) => nameOf(p, l).sg);
   const sentences: TextSentence[] = called.map((f) => ({ label: f.label, text: findingSentence(f, options.language) }));
