@@ -68,8 +68,13 @@ test('reports: the AI section says what ran; an empty impression cannot be signe
   await page.getByText('Final (signed)').waitFor({ timeout: 10_000 });
   await shot('31-report-signed');
 
+  // The study as a reader opens it once signed: the findings marked as signed, with no decision left to take.
+  await openStudy(page, ws.launchUrl, signed.studyId);
+  await waitDrawn(page, signed.instanceId);
   await page.getByRole('tab', { name: 'Findings' }).click();
   await page.getByTestId(/^finding-/).first().waitFor();
+  await page.getByTestId('findings-signed').waitFor();
+  assert((await page.getByRole('button', { name: /^Accept / }).count()) === 0, 'a signed image offers no accept button');
   const panelBefore = await page.getByTestId(/^finding-/).allInnerTexts();
   const before = (await ws.core.api['analysis:get']({ instanceId: signed.instanceId, language: 'en' }))!;
   const controlBefore = (await ws.core.api['analysis:get']({ instanceId: control.instanceId, language: 'en' }))!;
