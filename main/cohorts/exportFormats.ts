@@ -179,15 +179,8 @@ function round(v: number): number {
 }
 
 /** Boxes per label from an analysis' stored localisation JSON ({label: {boxes: [...]}}); anything else gives none. */
-export function boxesFromLocalisations(localisations: unknown): Record<string, BoxSpec[]> {
+export function boxesFromLocalisations(localisations: Readonly<Record<string, { boxes: BoxSpec[] }>>): Record<string, BoxSpec[]> {
   const out: Record<string, BoxSpec[]> = {};
-  if (!localisations || typeof localisations !== 'object') return out;
-  for (const [label, loc] of Object.entries(localisations as Record<string, unknown>)) {
-    const boxes = (loc as { boxes?: unknown } | null)?.boxes;
-    if (!Array.isArray(boxes)) continue;
-    out[label] = boxes.filter(
-      (b): b is BoxSpec => !!b && typeof b === 'object' && ['x', 'y', 'w', 'h'].every((k) => typeof (b as Record<string, unknown>)[k] === 'number'),
-    );
-  }
+  for (const [label, loc] of Object.entries(localisations)) out[label] = loc.boxes;
   return out;
 }

@@ -98,7 +98,7 @@ describe('search service (similar:*, priors:get, cohorts:*)', () => {
     seedAnalysis(db, q.instanceId, [0.1, 0.2, 0.9], [1, 0, 0]);
     seedAnalysis(db, q2.instanceId, [0.1, 0.2, 0.3], [1, 0.01, 0]);
     seedAnalysis(db, near.instanceId, [0.1, 0.7, 0.2], [1, 0.2, 0], {
-      localisations: { Cardiomegaly: { boxes: [{ x: 100, y: 200, w: 300, h: 250 }] } },
+      localisations: { Cardiomegaly: { boxes: [{ x: 100, y: 200, w: 300, h: 250 }], peak: { x: 250, y: 300 }, extent: 0.1 } },
     });
     seedAnalysis(db, mid.instanceId, [0.1, 0.2, 0.8], [1, 1, 0]);
     seedAnalysis(db, far.instanceId, [0.1, 0.2, 0.1], [0, 0, 1]);

@@ -1,6 +1,8 @@
 import type { DbHandle } from './connection.js';
 import { shownAnalysisSql } from './qualityOverrideRepository.js';
 import type { PackKey } from './searchRepository.js';
+import { StoredLabelsSchema } from './analysisColumns.js';
+import { parseJsonColumn } from './jsonColumn.js';
 
 /** Parts of a cohort statement built by main/cohorts/cohortSql.ts: fixed SQL text plus bound values. */
 export interface CohortStatement {
@@ -56,7 +58,7 @@ export class CohortRepository {
     );
     this.db.transaction(() => {
       for (const a of stale) {
-        const labels = JSON.parse(a.labels) as string[];
+        const labels = parseJsonColumn(StoredLabelsSchema, a.labels, `labels of analysis ${a.id}`);
         const copy = new Uint8Array(a.probabilities.byteLength);
         copy.set(a.probabilities);
         const probs = new Float32Array(copy.buffer);

@@ -1,5 +1,7 @@
 import type { DbHandle } from './connection.js';
 import { shownAnalysisSql } from './qualityOverrideRepository.js';
+import { StoredLabelsSchema, StoredLocalisationsSchema, type StoredLocalisation } from './analysisColumns.js';
+import { parseJsonColumn } from './jsonColumn.js';
 
 /**
  * Reads for similar-case search and priors: embeddings of a pack version straight from `analyses` (own SQL, no
@@ -39,7 +41,7 @@ export interface StoredAnalysisSummary {
   labels: string[];
   probabilities: number[];
   /** The analysis' localisation JSON (boxes per label), as stored. */
-  localisations: unknown;
+  localisations: Record<string, StoredLocalisation>;
   imageWidth: number;
   imageHeight: number;
 }
@@ -113,7 +115,7 @@ export class SearchRepository {
       .statement('SELECT labels FROM analyses WHERE pack_id = ? AND pack_version = ? ORDER BY id DESC LIMIT 1')
       .pluck()
       .get(pack.packId, pack.packVersion) as string | undefined;
-    return labels ? (JSON.parse(labels) as string[]) : null;
+    return labels ? parseJsonColumn(StoredLabelsSchema, labels, `labels of pack ${pack.packId} ${pack.packVersion}`) : null;
   }
 
   /**
@@ -354,9 +356,9 @@ export class SearchRepository {
           shown: a.shown === 1,
           packId: a.pack_id,
           packVersion: a.pack_version,
-          labels: JSON.parse(a.labels) as string[],
+          labels: parseJsonColumn(StoredLabelsSchema, a.labels, `labels of analysis ${a.id}`),
           probabilities: [...f32(a.probabilities)],
-          localisations: JSON.parse(a.localisations) as unknown,
+          localisations: parseJsonColumn(StoredLocalisationsSchema, a.localisations, `localisations of analysis ${a.id}`),
           imageWidth: a.image_width,
           imageHeight: a.image_height,
         };

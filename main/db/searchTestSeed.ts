@@ -1,3 +1,4 @@
+import type { StoredLocalisation } from './analysisColumns.js';
 import type { DbHandle } from './connection.js';
 import { IndexRepository } from './indexRepository.js';
 import { makeImageRecord, type ImageRecordOverrides } from './testFixtures.js';
@@ -16,7 +17,7 @@ export function seedAnalysis(
   instanceId: number,
   probabilities: number[],
   embedding: number[] | null,
-  o: { pack?: { packId: string; packVersion: string }; createdAt?: string; localisations?: unknown } = {},
+  o: { pack?: { packId: string; packVersion: string }; createdAt?: string; localisations?: Record<string, StoredLocalisation> } = {},
 ): number {
   const pack = o.pack ?? TEST_PACK;
   const blob = (v: number[]) => Buffer.from(new Float32Array(v).buffer);
