@@ -1,10 +1,26 @@
 import { CoreError } from '../api/envelope.js';
-import type { AnalysisResult } from '../api/analysis.js';
+import { z } from 'zod';
+import { AnalysisResultSchema, type AnalysisResult } from '../api/analysis.js';
 import type { Language } from '../api/common.js';
-import type { Addendum, KeyImage, Report, ReportAiFinding, ReportAiUse, ReportLanguage, ReportSection, ReportState, ReportSummary } from '../api/reports.js';
+import {
+  KeyImageSchema,
+  ReportAiFindingSchema,
+  ReportAiUseSchema,
+  ReportSectionSchema,
+  type Addendum,
+  type KeyImage,
+  type Report,
+  type ReportAiFinding,
+  type ReportAiUse,
+  type ReportLanguage,
+  type ReportSection,
+  type ReportState,
+  type ReportSummary,
+} from '../api/reports.js';
 import { systemClock, type Clock } from './clock.js';
 import type { DbHandle } from './connection.js';
 import { toFtsQuery } from './ftsQuery.js';
+import { parseJsonColumn } from './jsonColumn.js';
 
 /** What a new draft holds (the service fills it from a template). */
 export interface NewReport {
@@ -117,17 +133,17 @@ export class ReportRepository {
       language: row.language as ReportLanguage,
       title: row.title,
       state: row.state,
-      sections: JSON.parse(row.sections_json) as ReportSection[],
-      fields: JSON.parse(row.fields_json) as Record<string, string>,
-      aiFindings: JSON.parse(row.ai_findings_json) as ReportAiFinding[],
-      keyImages: JSON.parse(row.key_images_json) as KeyImage[],
+      sections: parseJsonColumn(z.array(ReportSectionSchema), row.sections_json, `sections of report ${row.id}`),
+      fields: parseJsonColumn(z.record(z.string(), z.string()), row.fields_json, `fields of report ${row.id}`),
+      aiFindings: parseJsonColumn(z.array(ReportAiFindingSchema), row.ai_findings_json, `AI findings of report ${row.id}`),
+      keyImages: parseJsonColumn(z.array(KeyImageSchema), row.key_images_json, `key images of report ${row.id}`),
       author: row.author,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       signedBy: row.signed_by,
       signedAt: row.signed_at,
       addenda,
-      frozenAi: row.ai_use_json ? (JSON.parse(row.ai_use_json) as ReportAiUse) : null,
+      frozenAi: row.ai_use_json ? parseJsonColumn(ReportAiUseSchema, row.ai_use_json, `AI record of report ${row.id}`) : null,
     };
   }
 
@@ -205,7 +221,7 @@ export class ReportRepository {
          WHERE s.instance_id = ? AND s.language = ? ORDER BY r.signed_at DESC, s.report_id DESC LIMIT 1`,
       )
       .get(instanceId, language) as { reportId: number; signedAt: string; json: string } | undefined;
-    return row ? { reportId: row.reportId, signedAt: row.signedAt, result: JSON.parse(row.json) as AnalysisResult } : null;
+    return row ? { reportId: row.reportId, signedAt: row.signedAt, result: parseJsonColumn(AnalysisResultSchema, row.json, `signed analysis of image ${instanceId} in report ${row.reportId}`) } : null;
   }
 
   /** The signed report that froze an image's analysis (the newest), or null: such an image's findings are as signed. */
