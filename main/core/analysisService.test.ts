@@ -56,7 +56,7 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
       ['cxr14-tiny-test', 64],
     ]);
     await expect(call('models:setSettings', { activePackId: 'no-such-pack' })).rejects.toThrow(/not_found/);
-    expect(await call('models:setSettings', { activePackId: 'cxr14-tiny-test', provider: 'cpu' })).toEqual({ activePackId: 'cxr14-tiny-test', provider: 'cpu' });
+    expect(await call('models:setSettings', { activePackId: 'cxr14-tiny-test', provider: 'cpu' })).toEqual({ activePackId: 'cxr14-tiny-test', provider: 'cpu', analyseOnImport: true });
     const v = await call<{ ok: boolean }[]>('models:verify', { id: 'cxr14-tiny-test' });
     expect(v.map((x) => x.ok)).toEqual([true]);
     // Nothing loaded yet: no provider is claimed.

@@ -33,6 +33,7 @@ function setup(over: Partial<ModelList> = {}) {
     broken: [{ dir: '/models/bad', error: 'manifest.json: labels missing' }],
     activePackId: 'tiny',
     provider: 'auto',
+    analyseOnImport: true,
     offeredProviders: ['cpu'],
     providers: { inUse: null, loaded: [], failed: [] },
     modelsDirs: ['/repo/models', '/home/u/.cxr/models'],
@@ -41,8 +42,13 @@ function setup(over: Partial<ModelList> = {}) {
   const client = new FakeClient({
     'models:list': () => list,
     'models:setSettings': (input) => {
-      list = { ...list, activePackId: input.activePackId ?? list.activePackId, provider: input.provider ?? list.provider };
-      return { activePackId: list.activePackId, provider: list.provider };
+      list = {
+        ...list,
+        activePackId: input.activePackId ?? list.activePackId,
+        provider: input.provider ?? list.provider,
+        analyseOnImport: input.analyseOnImport ?? list.analyseOnImport,
+      };
+      return { activePackId: list.activePackId, provider: list.provider, analyseOnImport: list.analyseOnImport };
     },
     'operatingPoints:get': ({ packId }) => {
       const calibrated = packId === 'tiny';
