@@ -111,7 +111,6 @@ try {
     db: db!,
     analyses: repos.analyses,
     overrides: repos.qualityOverrides,
-    overrides: repos.qualityOverrides,
     index: repos.index,
     analyzers,
     operatingPoints: new OperatingPoints(repos.analyses, packs),
@@ -223,7 +222,7 @@ try {
         message = both.message;
         // Today's two passes: the analysis job decodes every image again.
         const t0 = performance.now();
-        await waitForJob(a, (await a.api['analysis:start']({ all: true })).id);
+        await waitForJob(a, (await a.api['analysis:start']({ all: true, force: false })).id);
         importRounds.push({ alone, bare, analysis: performance.now() - t0, both: both.ms });
       } finally {
         await a.close();

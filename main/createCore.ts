@@ -111,7 +111,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
       analyses: repos.analyses,
       limitSettings,
       // Every import (the UI, the CLI, the DICOM receiver's) analyses in the same pass when the site's setting says so.
-      analysis: analysisOnImport({ ...pipeline, packs, aiSettings }),
+      analysis: analysisOnImport({ ...pipeline, images, packs, aiSettings }),
       dataDir,
     });
     const analysisService = createAnalysisService({ ...pipeline, packs, views, jobs });

@@ -38,7 +38,8 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
     copyFileSync(sharedPath('data', 'dicom', 'conformance', 'pydicom-2.3.1-debian', 'test_files', 'CT_small.dcm'), join(images, 'ct.dcm'));
     core = createCore({ dataDir, modelsDirs: [sharedPath('models'), join(dataDir, 'models')] }, { allowMissing: true });
     db = openDatabase(join(dataDir, 'index.sqlite'));
-    const job = await call<{ id: string }>('import:start', { paths: [images] });
+    // Analysed by analysis:start below, not in the import's pass (test/integration/analysisOnImport.test.ts).
+    const job = await call<{ id: string }>('import:start', { paths: [images], analyse: false });
     const done = await waitJob(job);
     expect(done.state).toBe('done');
     expect(instanceIds().length).toBe(6);

@@ -10,11 +10,11 @@ import { tempCore, type TempCore } from '../helpers/tempCore.js';
 
 /**
  * Robustness issue 4: opening a huge image froze the whole bridge (the pixel route decoded on the event loop; a
- * 16000² image blocked every call for 5.7 s and answered 800 MB). A 6000² PNG (36 Mpx, within the default decode
- * limits) is enough to show both: before the fix, a `studies:list` made while it decoded waited for the decode, and
- * the route answered all 36 Mpx.
+ * 16000² image blocked every call for 5.7 s and answered 800 MB). The same 16000² (256 Mpx, 8-bit grey: just within
+ * the default decode limits), generated here: before the fix a `studies:list` made while it decoded waited seconds
+ * for the decode, and the route answered all 256 Mpx.
  */
-const SIDE = 6000;
+const SIDE = 16000;
 
 describe('opening a huge image', () => {
   let t: TempCore;
@@ -29,6 +29,9 @@ describe('opening a huge image', () => {
     for (let y = 0; y < SIDE; y++) for (let x = 0; x < SIDE; x++) raw[y * SIDE + x] = ((x >> 3) + (y >> 4) + ((x * y) & 31)) & 255;
     await sharp(raw, { raw: { width: SIDE, height: SIDE, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 1 }).toFile(join(dir, 'in', 'huge.png'));
     t = tempCore();
+    // A site that scans this large raises its decode limit (the default refuses this PNG, which sharp decodes with
+    // room for 16-bit RGBA); the pixel route reads under the same site limits as the import.
+    await t.call('import:setLimits', { maxDecodedBytes: 2048 * 1024 * 1024 });
     const job = await t.call('import:start', { paths: [join(dir, 'in')], analyse: false });
     expect((await t.wait(job.id)).state).toBe('done');
     instanceId = t.db().sqlite.prepare('SELECT id FROM instances').pluck().get() as number;
