@@ -26,7 +26,9 @@ export function displayLevelFactor(width: number, height: number): number {
  * Averages f×f blocks (the last row and column of blocks average the pixels they have): a box filter, enough for a
  * display level the reader zooms into only up to the level's own resolution.
  */
-export function reduceBox(values: Float32Array, width: number, height: number, f: number): { values: Float32Array; width: number; height: number } {
+export function reduceBox(values: Float32Array, width: number, height: number, f: number): { values: Float32Array; width: number; height: number };
+export function reduceBox(values: ArrayLike<number>, width: number, height: number, f: number): { values: Float32Array | ArrayLike<number>; width: number; height: number };
+export function reduceBox(values: ArrayLike<number>, width: number, height: number, f: number): { values: Float32Array | ArrayLike<number>; width: number; height: number } {
   if (f <= 1) return { values, width, height };
   const w = Math.ceil(width / f);
   const h = Math.ceil(height / f);

@@ -15,9 +15,20 @@ export function encodeViewerPixels(img: Pick<LoadedImage, 'frame' | 'display'>, 
   const { frame, display } = img;
   // Colour frames are shown as their luminance (0–255); greyscale frames keep their modality values.
   const colour = frame.samplesPerPixel > 1;
-  const full = colour ? toDisplayGray(frame, display).map((v) => v * 255) : toModalityValues(frame, display);
   const factor = displayLevelFactor(frame.width, frame.height);
-  const level = reduceBox(full, frame.width, frame.height, factor);
+  let level: { values: Float32Array; width: number; height: number };
+  if (factor > 1 && !colour && !display.modalityLut) {
+    // A linear rescale commutes with block averaging: reduce the stored values first, so a huge frame is never
+    // copied whole into floats (a 16000² frame would take 1 GB as Float32).
+    const reduced = reduceBox(frame.data, frame.width, frame.height, factor) as { values: Float32Array; width: number; height: number };
+    const slope = display.rescaleSlope || 1;
+    const intercept = display.rescaleIntercept || 0;
+    if (slope !== 1 || intercept !== 0) for (let i = 0; i < reduced.values.length; i++) reduced.values[i] = reduced.values[i]! * slope + intercept;
+    level = reduced;
+  } else {
+    const full = colour ? toDisplayGray(frame, display).map((v) => v * 255) : toModalityValues(frame, display);
+    level = reduceBox(full, frame.width, frame.height, factor);
+  }
   const values = level.values;
   let min = Infinity;
   let max = -Infinity;

@@ -278,8 +278,9 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
 
   const measured: MeasuredImage | null = pixels
     ? {
-        width: pixels.header.width,
-        height: pixels.header.height,
+        width: image.width,
+        height: image.height,
+        ...(pixels.header.source ? { level: { width: pixels.header.width, height: pixels.header.height } } : {}),
         stored: pixels.stored,
         slope: pixels.header.slope,
         intercept: pixels.header.intercept,
