@@ -38,7 +38,10 @@ export interface ImportAnalysis {
 export interface ImportAnalysisRun {
   /** One stored image with its decoded pixels; resolves once the analysis has room for more (backpressure). */
   add(image: { instanceId: number; contentHash: string; pixels: LoadedImage }): Promise<void>;
-  /** Waits for every image handed in and updates the studies' AI summaries; a clause for the job's message. */
+  /**
+   * Waits for every image handed in and updates the studies' AI summaries; a clause for the job's message (empty
+   * when no image was handed in).
+   */
   finish(): Promise<string>;
 }
 
@@ -210,7 +213,8 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
     };
     await Promise.all(Array.from({ length: deps.pool.capacity + 1 }, lane));
     flushChanges(true);
-    const analysed = analysis ? `; ${await analysis.finish()}` : opened.note ? `; ${opened.note}` : '';
+    const said = analysis ? await analysis.finish() : (opened.note ?? '');
+    const analysed = said ? `; ${said}` : '';
     analysis = null;
     const report = jobs.report(control.id);
     // A large import leaves the full-text index in many small segments; merging them keeps the search box fast.

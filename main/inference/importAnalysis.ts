@@ -25,27 +25,36 @@ export function analysisOnImport(deps: ImportAnalysisDeps): ImportAnalysis {
       const setting = deps.aiSettings.analyseOnImport();
       if (!(wanted ?? setting ?? true)) return { run: null };
       let pack: Pack;
-      let run: AnalysisRun;
       try {
         pack = await deps.packs.resolve();
       } catch (err) {
         // The default says nothing where no pack is installed; a request or a setting that asked for analysis is told why.
         return { run: null, note: wanted === undefined && setting === null ? undefined : `not analysed: ${message(err)}` };
       }
-      try {
-        run = await openAnalysisRun(deps, pack);
-      } catch (err) {
-        return { run: null, note: `not analysed: ${message(err)}` };
-      }
+      // The analyzer (a worker and its session) is opened for the first new image only: an import of files already
+      // indexed, or of nothing readable, loads no model.
+      let run: Promise<AnalysisRun> | null = null;
+      let refused: string | null = null;
       return {
         run: {
           async add({ instanceId, contentHash, pixels }) {
             deps.images.keep(contentHash, pixels);
+            if (refused) return;
+            run ??= openAnalysisRun(deps, pack);
+            let opened: AnalysisRun;
+            try {
+              opened = await run;
+            } catch (err) {
+              refused = `not analysed: ${message(err)}`;
+              return;
+            }
             const { frame, display, meta } = pixels;
-            await run.add(instanceId, { width: frame.width, height: frame.height, frame, display, meta });
+            await opened.add(instanceId, { width: frame.width, height: frame.height, frame, display, meta });
           },
           async finish() {
-            const { studies, failures, provider, analysed } = await run.finish();
+            if (refused) return refused;
+            if (!run) return '';
+            const { studies, failures, provider, analysed } = await (await run).finish();
             await updateStudySummaries(deps, pack, studies);
             const first = failures.slice(0, 3).join('; ');
             return `${analysed} analysed with ${pack.manifest.id} ${pack.manifest.version} on ${provider}${failures.length ? `, ${failures.length} could not be analysed (${first})` : ''}`;

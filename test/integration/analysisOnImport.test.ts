@@ -1,6 +1,7 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../main/api/dispatch.js';
 import type { OperationInput, OperationName, OperationOutput } from '../../main/api/contract.js';
@@ -113,6 +114,22 @@ describe.skipIf(!hasShared)('analysis on import (tiny pack, CPU)', () => {
       else now.forEach((p, k) => expect(p).toBeCloseTo(was[k]!, 6));
     });
     expect(c.images.stats.decoded).toBe(0);
+  }, 120_000);
+
+  it('loads no model for files already indexed, and analyses a changed file again from its new pixels', async () => {
+    const again = await c.importFolder([join(c.dataDir, 'in1')]);
+    expect(again.message).toBe('0 imported, 0 updated, 6 skipped, 0 failed');
+
+    const path = join(c.dataDir, 'in1', NIH[0]!);
+    const instanceId = c.db().sqlite.prepare('SELECT id FROM instances WHERE file_path LIKE ?').pluck().get(`%/in1/${NIH[0]}`) as number;
+    const old = await c.call('analysis:get', { instanceId });
+    writeFileSync(path, await sharp(readFileSync(path)).png({ compressionLevel: 1 }).toBuffer());
+    utimesSync(path, new Date(), new Date(Date.now() + 5000));
+    const changed = await c.importFolder([path]);
+    expect(changed.message).toMatch(/^0 imported, 1 updated, 0 skipped, 0 failed; 1 analysed with cxr14-tiny-test/);
+    const now = await c.call('analysis:get', { instanceId });
+    expect(now).not.toBeNull();
+    expect(now!.analysisId).not.toBe(old!.analysisId);
   }, 120_000);
 
   it('follows the site setting, which a request overrides', async () => {
