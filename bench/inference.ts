@@ -194,6 +194,36 @@ try {
   console.log(`  ours decoding, intra-op threads 1  ${thr('cold1').toFixed(2)} images/s  ratio ${thrRatio('cold1').toFixed(2)}  (decoding has the other core)`);
   console.log(`  ours, pixels in the cache, 2       ${thr('warm2').toFixed(2)} images/s  ratio ${thrRatio('warm2').toFixed(2)}`);
 
+  // Where the time goes: the analyzer's stages one after another (no overlap), per image, pixels already decoded.
+  {
+    const analyzer = await host2.analyzer(pack);
+    const cached = await warmCache(ids);
+    const st = { decode: median(decodeMs), prepare: 0, run: 0, inferWall: 0, finish: 0 };
+    for (let i = 0; i < ids.length; i += ANALYSIS_BATCH) {
+      const inputs = await Promise.all(
+        ids.slice(i, i + ANALYSIS_BATCH).map(async (id) => {
+          const img = await cached.image(fileOf(id));
+          return { width: img.frame.width, height: img.frame.height, frame: img.frame, display: img.display, meta: img.meta };
+        }),
+      );
+      let t0 = performance.now();
+      const batch = await analyzer.prepare(inputs);
+      st.prepare += performance.now() - t0;
+      t0 = performance.now();
+      const out = await analyzer.infer(batch);
+      st.inferWall += performance.now() - t0;
+      st.run += out.ms;
+      t0 = performance.now();
+      analyzer.finish(batch, out);
+      st.finish += performance.now() - t0;
+    }
+    const per = (ms: number) => (ms / ids.length).toFixed(1);
+    console.log(
+      `  per image, stages in sequence (load ${load()}): decode ${st.decode.toFixed(1)} ms (reader worker); display + resize ${per(st.prepare)} ms (inference worker); ` +
+        `session.run ${per(st.run)} ms (round trip ${per(st.inferWall)}); gate + CAM ${per(st.finish)} ms (this thread); all CPU-bound on the same cores`,
+    );
+  }
+
   // 3. Import with analysis vs import alone + bare inference, in fresh data folders, alternating.
   let importLine = 'import: skipped (--skip-import)';
   if (!skipImport) {

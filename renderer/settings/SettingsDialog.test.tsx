@@ -125,6 +125,15 @@ describe('SettingsDialog', () => {
     expect(screen.queryByRole('option', { name: 'cuda' })).toBeNull();
   });
 
+  it('turns analysis during import off and on through models:setSettings', async () => {
+    const { client } = setup();
+    const toggle = await screen.findByRole('switch', { name: 'Analyse new images during import' });
+    expect((toggle as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(toggle);
+    await waitFor(() => expect(client.callsOf('models:setSettings')).toEqual([{ analyseOnImport: false }]));
+    await waitFor(() => expect((screen.getByRole('switch', { name: 'Analyse new images during import' }) as HTMLInputElement).checked).toBe(false));
+  });
+
   it('switches the whole UI language and remembers it', async () => {
     const { i18n } = setup();
     fireEvent.mouseDown(screen.getByRole('combobox', { name: 'Language' }));
