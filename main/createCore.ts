@@ -19,9 +19,13 @@ import { openDatabase } from './db/connection.js';
 import { createRepositories } from './db/repositories.js';
 import { AnalysisViews } from './findings/analysisViews.js';
 import { OperatingPoints } from './findings/operatingPoints.js';
+import { DecodedImages } from './images/decodedImages.js';
+import { ImageReader } from './images/imageReader.js';
 import { ImportLimitSettings } from './importer/importLimits.js';
 import { AiSettings } from './inference/aiSettings.js';
+import type { AnalysisPipelineDeps } from './inference/analysisPipeline.js';
 import { AnalyzerHost } from './inference/analyzerHost.js';
+import { analysisOnImport } from './inference/importAnalysis.js';
 import { PackRegistry } from './inference/packRegistry.js';
 import { EventBus, type Unsubscribe } from './platform/eventBus.js';
 import { JobRunner } from './platform/jobRunner.js';
@@ -48,6 +52,8 @@ export interface CreateCoreOptions {
   reportSources?: ReportSources;
   /** Tests replace the template folders. */
   templates?: TemplateStore;
+  /** Tests hand in the decoded-image cache to count the decodes behind what they ask (the core then does not close it). */
+  images?: DecodedImages;
 }
 
 /**
@@ -76,16 +82,39 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
     const views = new AnalysisViews({ analyses: repos.analyses, overrides: repos.qualityOverrides, packs, operatingPoints, dataDir, signed: repos.reports });
     const packContexts = new PackContextResolver(repos.search, packs, operatingPoints);
 
+    // Pixels: decoded once, in the image reader's worker, under the site's import limits (an image the site admitted
+    // can be shown), and kept in one bounded cache the viewer, analysis and analysis-on-import share.
+    const limitSettings = new ImportLimitSettings(repos.settings);
+    let images = options.images;
+    if (!images) {
+      const reader = new ImageReader(() => limitSettings.get());
+      disposers.push(() => reader.close());
+      images = new DecodedImages(reader);
+    }
+    const pipeline: AnalysisPipelineDeps = {
+      db,
+      analyses: repos.analyses,
+      overrides: repos.qualityOverrides,
+      index: repos.index,
+      analyzers,
+      operatingPoints,
+      audit,
+      events,
+      images,
+    };
+
     const importService = createImportService({
       jobs,
       events,
       importJobs: repos.importJobs,
       index: repos.index,
       analyses: repos.analyses,
-      limitSettings: new ImportLimitSettings(repos.settings),
+      limitSettings,
+      // Every import (the UI, the CLI, the DICOM receiver's) analyses in the same pass when the site's setting says so.
+      analysis: analysisOnImport({ ...pipeline, images, packs, aiSettings }),
       dataDir,
     });
-    const analysisService = createAnalysisService({ db, analyses: repos.analyses, overrides: repos.qualityOverrides, index: repos.index, packs, analyzers, operatingPoints, views, audit, events, jobs });
+    const analysisService = createAnalysisService({ ...pipeline, packs, views, jobs });
     const reportService = createReportService({
       db,
       reports: repos.reports,
@@ -100,7 +129,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
     services.push(
       createJobService({ jobs }),
       importService,
-      createIndexService({ worklist: repos.worklist, studies: repos.studies, index: repos.index, audit, events, dataDir }),
+      createIndexService({ worklist: repos.worklist, studies: repos.studies, index: repos.index, audit, events, images, dataDir }),
       createModelService({ packs, aiSettings, analyzers }),
       analysisService,
       createSearchService({ repo: repos.search, cohorts: repos.cohorts, annotations: repos.annotations, packs: packContexts, events, audit, dataDir }),

@@ -34,6 +34,11 @@ export const ImportStartInputSchema = z.object({
   sidecarCsv: z.string().min(1).optional(),
   /** Limits for this import only, over the site's (see ImportLimitsSchema). */
   limits: ImportLimitsSchema.partial().optional(),
+  /**
+   * Analyse each new or changed image with the active pack in the same pass, from the pixels decoded for its
+   * thumbnail. Absent: the site's setting (`models:setSettings` analyseOnImport; on when a pack is installed).
+   */
+  analyse: z.boolean().optional(),
 });
 export type ImportStartInput = z.infer<typeof ImportStartInputSchema>;
 

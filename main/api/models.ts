@@ -34,6 +34,8 @@ export const ModelListSchema = z.object({
   broken: z.array(BrokenPackSchema),
   activePackId: z.string().nullable(),
   provider: ProviderSettingSchema,
+  /** Whether imports analyse new images in the same pass (the site's setting; by default on when a pack is installed). */
+  analyseOnImport: z.boolean(),
   /** Providers the installed onnxruntime offers on this platform (a listed GPU provider may still fail at load). */
   offeredProviders: z.array(z.string()),
   /**
@@ -69,13 +71,15 @@ export const ModelInstallInputSchema = z.object({
 export const ModelSettingsInputSchema = z.object({
   activePackId: z.string().min(1).optional(),
   provider: ProviderSettingSchema.optional(),
+  /** Analyse new images during import, from the pixels the import decodes (default: on when a pack is installed). */
+  analyseOnImport: z.boolean().optional(),
 });
-export const ModelSettingsSchema = z.object({ activePackId: z.string().nullable(), provider: ProviderSettingSchema });
+export const ModelSettingsSchema = z.object({ activePackId: z.string().nullable(), provider: ProviderSettingSchema, analyseOnImport: z.boolean() });
 export type ModelSettings = z.infer<typeof ModelSettingsSchema>;
 
 export const modelOperations = {
   'models:list': op(EmptySchema, ModelListSchema, 'Model packs in the models directories, the active one and the execution provider setting.'),
   'models:verify': op(ModelVerifyInputSchema, z.array(PackVerificationSchema), 'Check sha256, manifest and ONNX inputs/outputs of one pack or all.'),
   'models:install': op(ModelInstallInputSchema, ModelPackSchema, 'Verify a pack folder and copy it into the per-user models directory.'),
-  'models:setSettings': op(ModelSettingsInputSchema, ModelSettingsSchema, 'Choose the active pack and the execution provider (auto, cuda, dml, coreml, webgpu, cpu).'),
+  'models:setSettings': op(ModelSettingsInputSchema, ModelSettingsSchema, 'Choose the active pack, the execution provider (auto, cuda, dml, coreml, webgpu, cpu) and whether imports analyse new images.'),
 };

@@ -20,6 +20,12 @@ export interface PixelHeader {
   /** Row and column spacing in mm, or null when unknown (then the ruler says so). */
   spacingMm: [number, number] | null;
   spacingSource: string | null;
+  /**
+   * Present when the pixels are a reduced display level of a larger image (main/images/displayLevel.ts): the full
+   * image's size. Image coordinates (overlays, measurements, `spacingMm`) are those of the full image; the viewer
+   * stretches the level over them.
+   */
+  source?: { width: number; height: number };
 }
 
 const MAGIC = 0x50525843; // "CXRP" read as uint32 LE

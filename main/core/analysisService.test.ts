@@ -38,7 +38,8 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
     copyFileSync(sharedPath('data', 'dicom', 'conformance', 'pydicom-2.3.1-debian', 'test_files', 'CT_small.dcm'), join(images, 'ct.dcm'));
     core = createCore({ dataDir, modelsDirs: [sharedPath('models'), join(dataDir, 'models')] }, { allowMissing: true });
     db = openDatabase(join(dataDir, 'index.sqlite'));
-    const job = await call<{ id: string }>('import:start', { paths: [images] });
+    // Analysed by analysis:start below, not in the import's pass (test/integration/analysisOnImport.test.ts).
+    const job = await call<{ id: string }>('import:start', { paths: [images], analyse: false });
     const done = await waitJob(job);
     expect(done.state).toBe('done');
     expect(instanceIds().length).toBe(6);
@@ -56,7 +57,7 @@ describe.skipIf(!hasShared)('analysis service through the contract (tiny pack, C
       ['cxr14-tiny-test', 64],
     ]);
     await expect(call('models:setSettings', { activePackId: 'no-such-pack' })).rejects.toThrow(/not_found/);
-    expect(await call('models:setSettings', { activePackId: 'cxr14-tiny-test', provider: 'cpu' })).toEqual({ activePackId: 'cxr14-tiny-test', provider: 'cpu' });
+    expect(await call('models:setSettings', { activePackId: 'cxr14-tiny-test', provider: 'cpu' })).toEqual({ activePackId: 'cxr14-tiny-test', provider: 'cpu', analyseOnImport: true });
     const v = await call<{ ok: boolean }[]>('models:verify', { id: 'cxr14-tiny-test' });
     expect(v.map((x) => x.ok)).toEqual([true]);
     // Nothing loaded yet: no provider is claimed.

@@ -30,7 +30,7 @@ export function createImportService(
     return deps.jobs.start('import', (control) => runImport(importDeps, request, control), { id });
   };
   return {
-    'import:start': async ({ paths, sidecarCsv, limits }) => start({ roots: paths, sidecarCsv }, undefined, limits),
+    'import:start': async ({ paths, sidecarCsv, limits, analyse }) => start({ roots: paths, sidecarCsv, analyse }, undefined, limits),
     'import:resume': async () => deps.importJobs.unfinished().map((u) => start({ roots: u.roots, resume: true }, u.jobId)),
     'import:report': async ({ jobId }) => deps.importJobs.report(jobId),
     'import:reports': async ({ limit }) => deps.importJobs.list(limit),

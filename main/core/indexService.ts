@@ -6,10 +6,8 @@ import type { StudyRepository } from '../db/studyRepository.js';
 import type { WorklistRepository } from '../db/worklistRepository.js';
 import { CoreError } from '../api/envelope.js';
 import { listTags } from '../dicom/tagList.js';
-import { loadImage } from '../images/loadImage.js';
-import { encodeViewerPixels } from '../images/viewerPixels.js';
+import type { DecodedImages } from '../images/decodedImages.js';
 import type { EventBus } from '../platform/eventBus.js';
-import { LruCache } from '../platform/lruCache.js';
 import type { Resource } from '../platform/resources.js';
 import type { Service } from './service.js';
 
@@ -19,15 +17,14 @@ export interface IndexServiceDeps {
   index: IndexRepository;
   audit: AuditTrail;
   events: EventBus;
+  /** Decoded pixels shared with analysis; decoding and encoding run in the image reader's worker. */
+  images: DecodedImages;
   dataDir: string;
 }
 
 /** The worklist, studies and instances, and the thumbnails and viewer pixels they point to. */
 export function createIndexService(deps: IndexServiceDeps): Service {
-  const { worklist, studies, index, audit, events, dataDir } = deps;
-  // Decoding a large compressed radiograph takes a while; the viewer often reopens the same few images (prior
-  // comparison, back and forth in the worklist), so keep the last encodings, bounded by bytes.
-  const pixelCache = new LruCache<number, Uint8Array>(256 * 1024 * 1024, (b) => b.byteLength);
+  const { worklist, studies, index, audit, events, images, dataDir } = deps;
 
   const thumbnail = async (id: number): Promise<Resource | null> => {
     const file = index.instanceFile(id);
@@ -36,15 +33,13 @@ export function createIndexService(deps: IndexServiceDeps): Service {
   const pixels = async (id: number): Promise<Resource | null> => {
     const file = index.instanceFile(id);
     if (!file) return null;
-    let bytes = pixelCache.get(id);
-    if (!bytes) {
-      const instance = studies.getInstance(id);
-      const spacing = instance.pixelSpacingMm
-        ? { rowMm: instance.pixelSpacingMm[0], colMm: instance.pixelSpacingMm[1], source: instance.spacingSource ?? 'PixelSpacing' }
-        : null;
-      bytes = encodeViewerPixels(await loadImage(file.filePath, file.format), spacing);
-      pixelCache.set(id, bytes);
-    }
+    const instance = studies.getInstance(id);
+    const spacing = instance.pixelSpacingMm
+      ? { rowMm: instance.pixelSpacingMm[0], colMm: instance.pixelSpacingMm[1], source: instance.spacingSource ?? 'PixelSpacing' }
+      : null;
+    // Off the event loop (a huge image takes seconds to decode), capped to a display level, kept in the shared cache
+    // (the viewer often reopens the same few images: prior comparison, back and forth in the worklist).
+    const bytes = await images.viewerPixels(id, file, spacing);
     return { contentType: 'application/octet-stream', body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
   };
 

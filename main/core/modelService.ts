@@ -32,6 +32,8 @@ async function toModelPack(dir: string, m: ModelManifest, activeId: string | nul
 /** Model packs: list, verify, install into the per-user folder, and the site's choice of pack and provider. */
 export function createModelService(deps: { packs: PackRegistry; aiSettings: AiSettings; analyzers: Pick<AnalyzerHost, 'providerReport'> }): Service {
   const { packs, aiSettings, analyzers } = deps;
+  // The site's choice, else on exactly when a pack is installed (main/inference/importAnalysis.ts decides the same way).
+  const analyseOnImport = async () => aiSettings.analyseOnImport() ?? (await packs.activeId()) !== null;
   return {
     async 'models:list'() {
       const all = await packs.entries();
@@ -42,6 +44,7 @@ export function createModelService(deps: { packs: PackRegistry; aiSettings: AiSe
         broken: all.flatMap((e) => (e.error ? [{ dir: e.dir, error: e.error }] : [])),
         activePackId: activeId,
         provider: aiSettings.provider(),
+        analyseOnImport: await analyseOnImport(),
         offeredProviders: offeredProviders(),
         providers: analyzers.providerReport(),
         modelsDirs: [...packs.modelsDirs],
@@ -66,13 +69,14 @@ export function createModelService(deps: { packs: PackRegistry; aiSettings: AiSe
       }
     },
 
-    async 'models:setSettings'({ activePackId, provider }) {
+    async 'models:setSettings'({ activePackId, provider, analyseOnImport: onImport }) {
       if (activePackId) {
         await packs.resolve(activePackId); // refuses an id that is not installed
         aiSettings.setActivePackId(activePackId);
       }
       if (provider) aiSettings.setProvider(provider);
-      return { activePackId: aiSettings.activePackId(), provider: aiSettings.provider() };
+      if (onImport !== undefined) aiSettings.setAnalyseOnImport(onImport);
+      return { activePackId: aiSettings.activePackId(), provider: aiSettings.provider(), analyseOnImport: await analyseOnImport() };
     },
   };
 }

@@ -21,6 +21,8 @@ export interface InstanceFile {
   format: 'dicom' | 'png' | 'jpeg';
   /** Relative to the data directory. */
   thumbnailPath: string;
+  /** sha256 of the file's bytes: names its decoded pixels in the shared cache. */
+  contentHash: string;
 }
 
 /** The study-level AI summary the analysis domain writes after analysing a study's images. */
@@ -136,9 +138,9 @@ export class IndexRepository {
 
   instanceFile(instanceId: number): InstanceFile | null {
     const row = this.db
-      .statement('SELECT file_path, format, thumbnail_path FROM instances WHERE id = ?')
-      .get(instanceId) as { file_path: string; format: InstanceFile['format']; thumbnail_path: string } | undefined;
-    return row ? { filePath: row.file_path, format: row.format, thumbnailPath: row.thumbnail_path } : null;
+      .statement('SELECT file_path, format, thumbnail_path, content_hash FROM instances WHERE id = ?')
+      .get(instanceId) as { file_path: string; format: InstanceFile['format']; thumbnail_path: string; content_hash: string } | undefined;
+    return row ? { filePath: row.file_path, format: row.format, thumbnailPath: row.thumbnail_path, contentHash: row.content_hash } : null;
   }
 
   /** Instance ids in id order, all or those of one study. */

@@ -70,7 +70,7 @@ function minMax(values: Float32Array): { min: number; max: number } {
 }
 
 /** A window that spans [min, max] exactly under the LINEAR function of C.11.2.1.2. */
-function windowForRange(min: number, max: number): Window {
+export function windowForRange(min: number, max: number): Window {
   // LINEAR maps c - 0.5 ± (w - 1) / 2 to the ends, so w = max - min + 1 and c = (min + max + 1) / 2.
   const width = Math.max(max - min + 1, 1);
   return { center: (min + max + 1) / 2, width };

@@ -1,4 +1,4 @@
-import { parseDicom } from '../dicom/index.js';
+import { parseDicom, type DicomMetadata } from '../dicom/index.js';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decodeLimits.js';
 import { toDisplayGray } from './display.js';
 import { decodeRaster, rasterDisplayParameters } from './readRaster.js';
@@ -23,6 +23,21 @@ export interface LoadedImage {
   meta: ImageFacts;
 }
 
+/** What the viewer and the AI read from a DICOM header. */
+export function dicomFacts(m: DicomMetadata): ImageFacts {
+  return {
+    modality: m.modality,
+    viewPosition: m.viewPosition,
+    bodyPart: m.bodyPartExamined,
+    photometric: m.photometric,
+    imageLaterality: m.imageLaterality,
+    pixelSpacing: m.pixelSpacing,
+  };
+}
+
+/** A PNG/JPEG says nothing about itself: "other" modality, displayed as it is. */
+export const RASTER_FACTS: ImageFacts = { modality: 'OT', viewPosition: '', bodyPart: '', photometric: 'MONOCHROME2', imageLaterality: '', pixelSpacing: null };
+
 /**
  * Reads and decodes the first frame of an indexed file (DICOM or PNG/JPEG), refusing (with the limit named) a file
  * that declares more than the limits allow: the viewer and the AI read with the defaults.
@@ -31,26 +46,10 @@ export async function loadImage(filePath: string, format: ImageFormat, limits: D
   const bytes = await readIndexedFile(filePath);
   if (format === 'dicom') {
     const dicom = parseDicom(bytes, filePath, limits);
-    const m = dicom.meta;
-    return {
-      frame: await dicom.decodeFrame(0),
-      display: dicom.display,
-      meta: {
-        modality: m.modality,
-        viewPosition: m.viewPosition,
-        bodyPart: m.bodyPartExamined,
-        photometric: m.photometric,
-        imageLaterality: m.imageLaterality,
-        pixelSpacing: m.pixelSpacing,
-      },
-    };
+    return { frame: await dicom.decodeFrame(0), display: dicom.display, meta: dicomFacts(dicom.meta) };
   }
   const { info, frame } = await decodeRaster(bytes, filePath, limits);
-  return {
-    frame,
-    display: rasterDisplayParameters(info.bits),
-    meta: { modality: 'OT', viewPosition: '', bodyPart: '', photometric: 'MONOCHROME2', imageLaterality: '', pixelSpacing: null },
-  };
+  return { frame, display: rasterDisplayParameters(info.bits), meta: { ...RASTER_FACTS } };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { ImportLimits } from '../api/imports.js';
 import type { ImageRecord } from '../db/records.js';
 import { DEFAULT_DECODE_LIMITS, LimitExceeded, type DecodeLimits } from '../images/decodeLimits.js';
 import { toDisplayGray8 } from '../images/display.js';
+import { dicomFacts, RASTER_FACTS, type LoadedImage } from '../images/loadImage.js';
 import { decodeRaster, rasterDisplayParameters, RasterError } from '../images/readRaster.js';
 import { thumbnailPng } from '../images/thumbnail.js';
 import type { SidecarEntry } from './sidecar.js';
@@ -24,8 +25,11 @@ export interface FileFacts {
 }
 
 export type Description =
-  /** `warnings`: header values stored as absent, in words (listed in the import report with the file). */
-  | { kind: 'image'; record: ImageRecord; warnings: string[] }
+  /**
+   * `warnings`: header values stored as absent, in words (listed in the import report with the file). `pixels`: the
+   * decoded first frame, when asked for (analysis in the same pass uses the pixels the thumbnail was made from).
+   */
+  | { kind: 'image'; record: ImageRecord; warnings: string[]; pixels?: LoadedImage }
   | { kind: 'skip'; reason: string }
   | { kind: 'fail'; reason: string };
 
@@ -41,12 +45,13 @@ export async function describeImage(
   dataDir: string,
   sidecar: SidecarEntry | null,
   limits: DecodeLimits | ImportLimits = DEFAULT_DECODE_LIMITS,
+  keepPixels = false,
 ): Promise<Description> {
   if (bytes.length === 0) return { kind: 'fail', reason: 'the file is empty' };
   const contentHash = createHash('sha256').update(bytes).digest('hex');
   try {
-    if (sniffDicom(bytes)) return await describeDicom(bytes, facts, contentHash, dataDir, limits);
-    if (isPng(bytes) || isJpeg(bytes)) return await describeRaster(bytes, facts, contentHash, dataDir, sidecar, limits);
+    if (sniffDicom(bytes)) return await describeDicom(bytes, facts, contentHash, dataDir, limits, keepPixels);
+    if (isPng(bytes) || isJpeg(bytes)) return await describeRaster(bytes, facts, contentHash, dataDir, sidecar, limits, keepPixels);
     return { kind: 'fail', reason: 'not an image: neither DICOM nor PNG/JPEG' };
   } catch (err) {
     if (err instanceof DicomError || err instanceof RasterError) return { kind: 'fail', reason: stripSource(err.message, facts.path) };
@@ -74,7 +79,14 @@ async function writeThumbnail(dataDir: string, contentHash: string, png: Buffer)
   return rel;
 }
 
-async function describeDicom(bytes: Uint8Array, facts: FileFacts, contentHash: string, dataDir: string, limits: DecodeLimits): Promise<Description> {
+async function describeDicom(
+  bytes: Uint8Array,
+  facts: FileFacts,
+  contentHash: string,
+  dataDir: string,
+  limits: DecodeLimits,
+  keepPixels: boolean,
+): Promise<Description> {
   const dicom = parseDicom(bytes, facts.path, limits);
   const m = dicom.meta;
   if (isDicomdir(m)) return { kind: 'skip', reason: 'a DICOMDIR (media directory), not an image: import it by its name DICOMDIR to follow its references' };
@@ -90,6 +102,7 @@ async function describeDicom(bytes: Uint8Array, facts: FileFacts, contentHash: s
   return {
     kind: 'image',
     warnings: m.warnings,
+    ...(keepPixels ? { pixels: { frame, display: dicom.display, meta: dicomFacts(m) } } : {}),
     record: {
       patient: {
         // No Patient ID stays empty: the index then keeps the study a patient of its own, joined to no other.
@@ -174,9 +187,11 @@ async function describeRaster(
   dataDir: string,
   sidecar: SidecarEntry | null,
   limits: DecodeLimits,
+  keepPixels: boolean,
 ): Promise<Description> {
   const { info, frame } = await decodeRaster(bytes, facts.path, limits);
-  const gray8 = frame.data instanceof Uint8Array ? frame.data : toDisplayGray8(frame, rasterDisplayParameters(info.bits));
+  const display = rasterDisplayParameters(info.bits);
+  const gray8 = frame.data instanceof Uint8Array ? frame.data : toDisplayGray8(frame, display);
   const thumbnailPath = await writeThumbnail(dataDir, contentHash, await thumbnailPng(gray8, frame.width, frame.height, THUMBNAIL_SIZE));
   const name = basename(facts.path);
   const stem = basename(name, extname(name));
@@ -199,6 +214,7 @@ async function describeRaster(
   return {
     kind: 'image',
     warnings: [],
+    ...(keepPixels ? { pixels: { frame, display, meta: { ...RASTER_FACTS } } } : {}),
     record: {
       patient: {
         patientId,

@@ -4,6 +4,7 @@ import type { IndexRepository } from '../db/indexRepository.js';
 import { UNCHANGED_REASON } from '../db/records.js';
 import type { ImportLimits } from '../api/imports.js';
 import { formatLimit } from '../images/decodeLimits.js';
+import type { LoadedImage } from '../images/loadImage.js';
 import type { EventBus } from '../platform/eventBus.js';
 import type { JobControl } from '../platform/jobRunner.js';
 import { WorkerLostError, type WorkerPool } from '../platform/workerPool.js';
@@ -21,6 +22,29 @@ const LARGE_IMPORT = 500;
  */
 const MAX_INTERRUPTED_ATTEMPTS = 2;
 
+/**
+ * Analysis in the same pass as the import, from the pixels the import's workers decoded for the thumbnail (wired by
+ * the composition root to the analysis pipeline, so the rules are those of `analysis:start`).
+ */
+export interface ImportAnalysis {
+  /**
+   * Starts analysing for one import. `wanted` is the request's choice (undefined: the site's setting). `run` is null
+   * when nothing is to be analysed; `note` says why when analysis was wanted but cannot run (no pack, a pack that
+   * does not load): the import goes on without it.
+   */
+  open(wanted: boolean | undefined): Promise<{ run: ImportAnalysisRun | null; note?: string }>;
+}
+
+export interface ImportAnalysisRun {
+  /** One stored image with its decoded pixels; resolves once the analysis has room for more (backpressure). */
+  add(image: { instanceId: number; contentHash: string; pixels: LoadedImage }): Promise<void>;
+  /**
+   * Waits for every image handed in and updates the studies' AI summaries; a clause for the job's message (empty
+   * when no image was handed in).
+   */
+  finish(): Promise<string>;
+}
+
 export interface ImportDeps {
   importJobs: ImportJobRepository;
   index: IndexRepository;
@@ -30,6 +54,8 @@ export interface ImportDeps {
   pool: WorkerPool<DescribeTask, Description>;
   /** The limits in force for this import (the site's, with any overrides of the request). */
   limits: ImportLimits;
+  /** Analysis in the same pass; absent where the core has no AI (tests of the importer alone). */
+  analysis?: ImportAnalysis;
 }
 
 export interface ImportRequest {
@@ -37,6 +63,8 @@ export interface ImportRequest {
   sidecarCsv?: string;
   /** Set when resuming a job a crash left running: paths it already recorded are not redone. */
   resume?: boolean;
+  /** Analyse each new or changed image in the same pass (undefined: the site's setting). */
+  analyse?: boolean;
 }
 
 /**
@@ -57,7 +85,10 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
   const limits = deps.limits;
 
   const collected = await collectSources(request.roots, limits);
+  let analysis: ImportAnalysisRun | null = null;
   try {
+    const opened = deps.analysis ? await deps.analysis.open(request.analyse) : { run: null };
+    analysis = opened.run;
     let failedBeforeStart = 0;
     for (const p of collected.problems) {
       if (already.has(p.path)) continue;
@@ -116,6 +147,7 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
         dataDir: deps.dataDir,
         sidecar: sidecarFor(s),
         limits,
+        keepPixels: analysis !== null,
       };
       try {
         // A zip member's buffer is its own (see readZipEntry), so it moves to the worker instead of being copied.
@@ -127,11 +159,11 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
       }
     };
 
-    const store = (s: ImportSource, d: Description) => {
+    const store = (s: ImportSource, d: Description): { instanceId: number; contentHash: string; pixels: LoadedImage } | null => {
       if (d.kind !== 'image') {
         jobs.recordItem(control.id, s.path, d.kind === 'skip' ? 'skipped' : 'failed', d.reason);
         control.advance(1, d.kind === 'fail' ? 1 : 0);
-        return;
+        return null;
       }
       let result;
       try {
@@ -139,13 +171,14 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
       } catch (err) {
         jobs.recordItem(control.id, s.path, 'failed', `could not be stored in the index: ${(err as Error).message}`);
         control.advance(1, 1);
-        return;
+        return null;
       }
       if (result.outcome === 'updated') forgetStaleAnalyses(result.instanceId, result.studyId);
       const note = result.outcome === 'skipped' ? result.reason : d.warnings.length ? d.warnings.join('; ') : undefined;
       jobs.recordItem(control.id, s.path, result.outcome, note);
       if (result.outcome !== 'skipped') changedStudies.add(result.studyId);
       control.advance(1);
+      return result.outcome !== 'skipped' && d.pixels ? { instanceId: result.instanceId, contentHash: d.record.instance.contentHash, pixels: d.pixels } : null;
     };
 
     const handle = async (s: ImportSource, solo = false): Promise<void> => {
@@ -165,8 +198,10 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
         control.advance(1, 1);
         return;
       }
-      store(s, described);
+      const stored = store(s, described);
       flushChanges(false);
+      // The lane waits while the analysis is full, so imports with analysis go at the analysis's pace.
+      if (stored && analysis) await analysis.add(stored);
     };
 
     for (const s of suspects) if (!control.signal.aborted) await handle(s, true);
@@ -178,16 +213,21 @@ export async function runImport(deps: ImportDeps, request: ImportRequest, contro
     };
     await Promise.all(Array.from({ length: deps.pool.capacity + 1 }, lane));
     flushChanges(true);
+    const said = analysis ? await analysis.finish() : (opened.note ?? '');
+    const analysed = said ? `; ${said}` : '';
+    analysis = null;
     const report = jobs.report(control.id);
     // A large import leaves the full-text index in many small segments; merging them keeps the search box fast.
     if (report.imported + report.updated >= LARGE_IMPORT) index.optimize();
     const state = control.signal.aborted ? 'cancelled' : 'done';
     jobs.finish(control.id, state);
-    return `${report.imported} imported, ${report.updated} updated, ${report.skipped} skipped, ${report.failedCount} failed`;
+    return `${report.imported} imported, ${report.updated} updated, ${report.skipped} skipped, ${report.failedCount} failed${analysed}`;
   } catch (err) {
     jobs.finish(control.id, 'failed');
     throw err;
   } finally {
+    // An import that failed still stores what was analysed of it.
+    await analysis?.finish().catch(() => undefined);
     collected.close();
   }
 }

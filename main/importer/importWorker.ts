@@ -13,6 +13,8 @@ export interface DescribeTask {
   dataDir: string;
   sidecar: SidecarEntry | null;
   limits: ImportLimits;
+  /** Send the decoded first frame back with the description (analysis in the same pass). */
+  keepPixels?: boolean;
 }
 
 /**
@@ -41,12 +43,15 @@ parentPort?.on('message', async ({ id, task }: { id: number; task: DescribeTask 
   let result: Description;
   try {
     const bytes = task.bytes ?? (await readFile(task.fsPath!));
-    result = await describeImage(bytes, task.facts, task.dataDir, task.sidecar, task.limits);
+    result = await describeImage(bytes, task.facts, task.dataDir, task.sidecar, task.limits, task.keepPixels === true);
   } catch (err) {
     result = { kind: 'fail', reason: readProblem(err as NodeJS.ErrnoException) };
   }
+  // Decoded pixels move to the core's thread (transferred when the frame owns its buffer, copied otherwise).
+  const data = result.kind === 'image' ? result.pixels?.frame.data : undefined;
+  const transfer = data && data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? [data.buffer] : [];
   const heap = getHeapStatistics();
-  parentPort!.postMessage({ id, result, retire: heap.external_memory + heap.used_heap_size > RETIRE_ABOVE_BYTES });
+  parentPort!.postMessage({ id, result, retire: heap.external_memory + heap.used_heap_size > RETIRE_ABOVE_BYTES }, transfer);
 });
 
 // Loaded: the pool starts this file's time limits from here (see WorkerPoolOptions.announcesReady).

@@ -4,9 +4,10 @@ import { PROVIDER_PREFERENCE, type ProviderSetting } from './providers.js';
 
 const ACTIVE_PACK_KEY = 'ai.activePackId';
 const PROVIDER_KEY = 'ai.provider';
+const ANALYSE_ON_IMPORT_KEY = 'ai.analyseOnImport';
 const ProviderSettingSchema = z.enum(['auto', ...PROVIDER_PREFERENCE]);
 
-/** The AI settings of this site: which pack analyses, and which execution provider runs it. */
+/** The AI settings of this site: which pack analyses, which execution provider runs it, whether imports analyse. */
 export class AiSettings {
   constructor(private readonly settings: SettingsRepository) {}
 
@@ -27,5 +28,14 @@ export class AiSettings {
 
   setProvider(p: ProviderSetting): void {
     this.settings.set(PROVIDER_KEY, p);
+  }
+
+  /** Whether imports analyse new images in the same pass: the site's choice, or null (on when a pack is installed). */
+  analyseOnImport(): boolean | null {
+    return this.settings.get(ANALYSE_ON_IMPORT_KEY, z.boolean().nullable(), null);
+  }
+
+  setAnalyseOnImport(on: boolean): void {
+    this.settings.set(ANALYSE_ON_IMPORT_KEY, on);
   }
 }

@@ -6,7 +6,7 @@ import type { IndexRepository } from '../db/indexRepository.js';
 import type { QualityOverrideRepository } from '../db/qualityOverrideRepository.js';
 import { findingsOf } from '../findings/presentAnalysis.js';
 import type { OperatingPoints } from '../findings/operatingPoints.js';
-import { loadDisplayImage } from '../images/loadImage.js';
+import type { DecodedImages } from '../images/decodedImages.js';
 import type { EventBus } from '../platform/eventBus.js';
 import type { JobControl } from '../platform/jobRunner.js';
 import type { AnalysisInput, ImageAnalysis } from './analyzer.js';
@@ -15,6 +15,12 @@ import type { Pack } from './packRegistry.js';
 
 /** Images per session.run: large enough to amortise the call, small enough to keep progress and cancel responsive. */
 export const ANALYSIS_BATCH = 8;
+
+/**
+ * Batches handed to the inference worker and not yet stored: one inferring, one prepared behind it. A producer
+ * (decoding in the image reader, or an import) waits beyond that, so memory stays bounded whatever its speed.
+ */
+const BATCHES_IN_FLIGHT = 2;
 
 /** What analysing indexed images reads and writes. */
 export interface AnalysisPipelineDeps {
@@ -27,55 +33,55 @@ export interface AnalysisPipelineDeps {
   operatingPoints: OperatingPoints;
   audit: AuditTrail;
   events: EventBus;
+  /** Decoded pixels shared with the viewer (decoding runs in the image reader's worker, off the event loop). */
+  images: Pick<DecodedImages, 'image'>;
+}
+
+/** What a run did. */
+export interface AnalysisOutcome {
+  studies: Set<number>;
+  failures: string[];
+  provider: string;
+  analysed: number;
 }
 
 /**
- * Analyses a list of indexed instances with one pack, in batches, as a three-stage pipeline: while the worker
- * thread infers batch b, the main thread stores the results of batch b−1 and libuv threads decode and resize batch
- * b+1. Each result is stored as it comes (one transaction per batch); a failing image is counted and skipped.
- * Returns the study ids touched.
+ * Analyses images as they are handed in, with one pack, in batches: the inference worker resizes batch b+1 while it
+ * infers batch b, and this thread runs the quality gate, CAM localisation and storage of batch b−1 meanwhile. Each
+ * result is stored as it comes (one transaction per batch) with its audit entry; a failing image is counted and
+ * skipped. `analysis:start` feeds it from the shared decoded-image cache; an import feeds it the pixels its workers
+ * decoded, so both follow the same rules.
  */
-export async function analyseInstances(
-  deps: AnalysisPipelineDeps,
+export interface AnalysisRun {
+  /** Hands in one image; resolves once the pipeline has room for more (the caller's backpressure). */
+  add(instanceId: number, input: AnalysisInput, decodeMs?: number): Promise<void>;
+  /** Counts an image that could not be read. */
+  fail(instanceId: number, err: unknown): void;
+  /** Analyses what is left and waits for every image handed in. */
+  finish(): Promise<AnalysisOutcome>;
+}
+
+/** Opens a run: the pack's analyzer (a worker with its session), the operating points in force, who acts. */
+export async function openAnalysisRun(
+  deps: Omit<AnalysisPipelineDeps, 'images'>,
   pack: Pack,
-  instanceIds: readonly number[],
-  control: JobControl | null,
-  options: { batchSize?: number } = {},
-): Promise<{ studies: Set<number>; failures: string[]; provider: string }> {
-  if (!instanceIds.length) return { studies: new Set(), failures: [], provider: 'none (nothing to analyse)' };
+  options: { batchSize?: number; onProgress?: (analysed: number, failed: number) => void } = {},
+): Promise<AnalysisRun> {
   const { index, analyses } = deps;
   const analyzer = await deps.analyzers.analyzer(pack);
   const { id: packId, version } = pack.manifest;
   const failures: string[] = [];
   const studies = new Set<number>();
   const batchSize = options.batchSize ?? ANALYSIS_BATCH;
+  const progress = options.onProgress ?? (() => undefined);
+  let analysed = 0;
   // Who ran it, with which model and operating points (each label's threshold and where it came from, or "not
   // calibrated"): one audit entry per image analysed.
   const actor = deps.audit.actor();
   const points = await deps.operatingPoints.inForce(packId, version, pack.manifest.labels);
 
-  type Decoded = { instanceId: number; input: AnalysisInput; decodeMs: number };
+  type Decoded = { instanceId: number; input: { width: number; height: number }; decodeMs: number };
   const fail = (instanceId: number, err: unknown) => failures.push(`instance ${instanceId}: ${err instanceof Error ? err.message : String(err)}`);
-  const decodeAndPrepare = async (ids: readonly number[]) => {
-    const decoded = (
-      await Promise.all(
-        ids.map(async (instanceId): Promise<Decoded | null> => {
-          const t0 = performance.now();
-          try {
-            const file = index.instanceFile(instanceId);
-            if (!file) throw new Error('not in the index');
-            const img = await loadDisplayImage(file.filePath, file.format);
-            return { instanceId, input: { width: img.width, height: img.height, gray: img.gray, meta: img.meta }, decodeMs: performance.now() - t0 };
-          } catch (err) {
-            fail(instanceId, err);
-            return null;
-          }
-        }),
-      )
-    ).filter((d): d is Decoded => d !== null);
-    const prepared = decoded.length ? await analyzer.prepare(decoded.map((d) => d.input)) : null;
-    return { ids, decoded, prepared };
-  };
   const store = (decoded: Decoded[], results: ImageAnalysis[]) => {
     deps.db.transaction(() => {
       results.forEach((r, i) => {
@@ -126,46 +132,84 @@ export async function analyseInstances(
     });
   };
 
-  const batches: number[][] = [];
-  for (let i = 0; i < instanceIds.length; i += batchSize) batches.push(instanceIds.slice(i, i + batchSize));
-  let next: ReturnType<typeof decodeAndPrepare> | null = decodeAndPrepare(batches[0]!);
-  let finishPrevious: (() => void) | null = null;
-  for (let b = 0; b < batches.length && next; b++) {
+  let pending: { decoded: Decoded; input: AnalysisInput }[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const dispatch = () => {
+    const batch = pending;
+    pending = [];
+    const decoded = batch.map((b) => b.decoded);
+    // The images' pixels go to the worker with the batch; only their sizes stay here.
+    const done = analyzer
+      .prepare(batch.map((b) => b.input))
+      .then(async (prepared) => {
+        const outputs = await analyzer.infer(prepared);
+        store(decoded, analyzer.finish(prepared, outputs));
+        analysed += decoded.length;
+        progress(decoded.length, 0);
+      })
+      .catch((err: unknown) => {
+        for (const d of decoded) fail(d.instanceId, err);
+        progress(0, decoded.length);
+      })
+      .finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  };
+
+  return {
+    async add(instanceId, input, decodeMs = 0) {
+      pending.push({ decoded: { instanceId, input: { width: input.width, height: input.height }, decodeMs }, input });
+      if (pending.length >= batchSize) dispatch();
+      while (inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(inFlight);
+    },
+    fail(instanceId, err) {
+      fail(instanceId, err);
+      progress(0, 1);
+    },
+    async finish() {
+      if (pending.length) dispatch();
+      while (inFlight.size) await Promise.all(inFlight);
+      return { studies, failures, provider: analyzer.provider, analysed };
+    },
+  };
+}
+
+/**
+ * Analyses a list of indexed instances with one pack: decodes batch b+1 (through the shared cache, in the image
+ * reader's worker) while batch b is inferred. Returns the study ids touched.
+ */
+export async function analyseInstances(
+  deps: AnalysisPipelineDeps,
+  pack: Pack,
+  instanceIds: readonly number[],
+  control: JobControl | null,
+  options: { batchSize?: number } = {},
+): Promise<{ studies: Set<number>; failures: string[]; provider: string }> {
+  if (!instanceIds.length) return { studies: new Set(), failures: [], provider: 'none (nothing to analyse)' };
+  const batchSize = options.batchSize ?? ANALYSIS_BATCH;
+  const run = await openAnalysisRun(deps, pack, { batchSize, onProgress: (done, failed) => control?.advance(done + failed, failed) });
+  for (let i = 0; i < instanceIds.length; i += batchSize) {
     if (control?.signal.aborted) break;
-    const current = await next.catch((err: unknown) => {
-      for (const id of batches[b]!) fail(id, err);
-      return null;
-    });
-    next = b + 1 < batches.length ? decodeAndPrepare(batches[b + 1]!) : null;
-    if (!current?.prepared) {
-      finishPrevious?.();
-      finishPrevious = null;
-      control?.advance(0, batches[b]!.length);
-      continue;
-    }
-    const inferred = analyzer.infer(current.prepared);
-    // The previous batch's CAM work and storage run while the worker infers this one.
-    finishPrevious?.();
-    finishPrevious = null;
-    try {
-      const outputs = await inferred;
-      const { decoded, prepared, ids } = current;
-      finishPrevious = () => {
+    const decoded = await Promise.all(
+      instanceIds.slice(i, i + batchSize).map(async (instanceId): Promise<{ instanceId: number; input: AnalysisInput; ms: number } | { instanceId: number; err: unknown }> => {
+        const t0 = performance.now();
         try {
-          store(decoded, analyzer.finish(prepared, outputs));
-          control?.advance(decoded.length, ids.length - decoded.length);
+          const file = deps.index.instanceFile(instanceId);
+          if (!file) throw new Error('not in the index');
+          const img = await deps.images.image(file);
+          const input: AnalysisInput = { width: img.frame.width, height: img.frame.height, frame: img.frame, display: img.display, meta: img.meta };
+          return { instanceId, input, ms: performance.now() - t0 };
         } catch (err) {
-          for (const d of decoded) fail(d.instanceId, err);
-          control?.advance(0, ids.length);
+          return { instanceId, err };
         }
-      };
-    } catch (err) {
-      for (const d of current.decoded) fail(d.instanceId, err);
-      control?.advance(0, current.ids.length);
+      }),
+    );
+    for (const d of decoded) {
+      if ('input' in d) await run.add(d.instanceId, d.input, d.ms);
+      else run.fail(d.instanceId, d.err);
     }
   }
-  finishPrevious?.();
-  return { studies, failures, provider: analyzer.provider };
+  const { studies, failures, provider } = await run.finish();
+  return { studies, failures, provider };
 }
 
 /**

@@ -3,13 +3,21 @@ import { localise, type Localisation } from '../findings/localize.js';
 import { downsample, lungField } from '../findings/lungMask.js';
 import { InferenceEngine, type EngineOptions } from './inferenceEngine.js';
 import { packGeometry, type ModelManifest, type PackGeometry } from './manifest.js';
-import type { GrayImage } from './preprocess.js';
+import type { PreprocessImage } from './preprocess.js';
 import type { ProviderName } from './providers.js';
 import type { WireTensor } from './workerProtocol.js';
 import { assessQuality, type ImageTags, type QualityReport } from './quality.js';
 
-/** An image ready for analysis: the displayed greyscale pixels and the DICOM tags the quality gate reads. */
-export interface AnalysisInput extends GrayImage {
+/**
+ * An image ready for analysis: the displayed greyscale pixels, or the decoded frame they are made from (turned into
+ * them in the inference worker), and the DICOM tags the quality gate reads.
+ */
+export type AnalysisInput = PreprocessImage & { meta: ImageTags };
+
+/** What stays on this thread of an image handed to the worker: its size and tags. */
+export interface AnalysedImage {
+  width: number;
+  height: number;
   meta: ImageTags;
 }
 
@@ -39,7 +47,7 @@ export const LOCALISATION_GRID = 64;
 /** A batch resized and normalised into one input tensor. */
 export interface PreparedBatch {
   /** Sizes and tags of the images (their pixels were handed to the worker). */
-  images: readonly AnalysisInput[];
+  images: readonly AnalysedImage[];
   resized: Float32Array[];
   /** The input tensor's id in the worker. */
   preparedId: number;
@@ -86,7 +94,7 @@ export class Analyzer {
   async prepare(images: readonly AnalysisInput[]): Promise<PreparedBatch> {
     const t0 = performance.now();
     // Pixels go to the worker (transferred, not copied); only the sizes and tags stay here.
-    const kept = images.map((img) => ({ width: img.width, height: img.height, meta: img.meta, gray: new Float32Array(0) }));
+    const kept = images.map((img) => ({ width: img.width, height: img.height, meta: img.meta }));
     const { preparedId, resized } = await this.engine.prepare(images, this.manifest.input);
     return { images: kept, resized, preparedId, prepareMs: performance.now() - t0 };
   }

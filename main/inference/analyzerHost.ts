@@ -14,7 +14,11 @@ export class AnalyzerHost {
   private readonly loaded = new Set<string>();
   private readonly failed = new Map<string, string>();
 
-  constructor(private readonly settings: AiSettings) {}
+  constructor(
+    private readonly settings: AiSettings,
+    /** onnxruntime intra-op threads (the benchmark compares 1 and 2); by default onnxruntime's choice. */
+    private readonly options: { intraOpThreads?: number } = {},
+  ) {}
 
   /**
    * The execution providers that actually loaded a model in this launch (and the one in use), and those that were
@@ -50,7 +54,7 @@ export class AnalyzerHost {
     const key = `${pack.dir}|${pack.manifest.sha256}|${provider}`;
     if (this.open?.key === key) return this.open.analyzer;
     const previous = this.open;
-    const analyzer = Analyzer.open(pack, { provider });
+    const analyzer = Analyzer.open(pack, { provider, ...(this.options.intraOpThreads ? { intraOpThreads: this.options.intraOpThreads } : {}) });
     this.record(analyzer, provider);
     this.open = { key, analyzer };
     analyzer.catch(() => {

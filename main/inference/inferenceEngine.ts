@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { createModuleWorker } from '../platform/moduleWorker.js';
 import * as ort from 'onnxruntime-node';
 import { providerCandidates, type ProviderName, type ProviderSetting } from './providers.js';
-import type { InputSpec } from './preprocess.js';
+import type { InputSpec, PreprocessImage } from './preprocess.js';
 import type { TensorInfo, WireTensor, WorkerReply, WorkerRequest } from './workerProtocol.js';
 
 export interface EngineOptions {
@@ -116,18 +116,24 @@ export class InferenceEngine {
 
   /**
    * Resizes and normalises a batch in the worker (not queued behind runs, so the next batch is prepared while the
-   * current one is inferred). The images' pixel buffers are transferred. Resolves with the resized images and an id
-   * for `runPrepared`.
+   * current one is inferred). Displayed images' buffers are transferred; decoded frames are copied (they may be the
+   * shared cache's). Resolves with the resized images and an id for `runPrepared`.
    */
-  prepare(images: readonly { width: number; height: number; gray: Float32Array }[], spec: InputSpec): Promise<{ preparedId: number; resized: Float32Array[]; ms: number }> {
+  prepare(images: readonly PreprocessImage[], spec: InputSpec): Promise<{ preparedId: number; resized: Float32Array[]; ms: number }> {
     if (this.closed) return Promise.reject(new Error(`${this.modelPath}: engine is closed`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pendingPrepare.set(id, { resolve: (r) => resolve({ preparedId: id, ...r }), reject });
-      const req: WorkerRequest = { type: 'prepare', id, images: images.map((i) => ({ width: i.width, height: i.height, gray: i.gray })), spec };
+      const req: WorkerRequest = {
+        type: 'prepare',
+        id,
+        images: images.map((i) => ('gray' in i ? { width: i.width, height: i.height, gray: i.gray } : { width: i.width, height: i.height, frame: i.frame, display: i.display })),
+        spec,
+      };
       // Transfer whole, unshared buffers only; a view into a larger buffer is copied instead.
       const transfer = new Set<ArrayBuffer>();
       for (const i of images) {
+        if (!('gray' in i)) continue;
         const b = i.gray.buffer;
         if (b instanceof ArrayBuffer && i.gray.byteOffset === 0 && i.gray.byteLength === b.byteLength) transfer.add(b);
       }

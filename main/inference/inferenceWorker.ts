@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { TensorInfo, WireTensor, WorkerReply, WorkerRequest } from './workerProtocol.js';
 import type { ProviderName } from './providers.js';
-import { prepareBatch } from './preprocess.js';
+import { prepareBatch, type PreprocessImage } from './preprocess.js';
 
 if (!parentPort) throw new Error('inferenceWorker must run in a worker thread');
 const port = parentPort;
@@ -66,7 +66,7 @@ async function run(id: number, feeds: Record<string, WireTensor>): Promise<void>
   post({ type: 'result', id, outputs, ms }, transfer);
 }
 
-function prepare(id: number, images: { width: number; height: number; gray: Float32Array }[], spec: Parameters<typeof prepareBatch>[1]): void {
+function prepare(id: number, images: PreprocessImage[], spec: Parameters<typeof prepareBatch>[1]): void {
   const t0 = performance.now();
   const { resized, input } = prepareBatch(images, spec);
   prepared.set(id, input);

@@ -1,3 +1,5 @@
+import { toDisplayGray } from '../images/display.js';
+import type { DecodedFrame, DisplayParameters } from '../images/types.js';
 import type { ModelManifest } from './manifest.js';
 
 /** The displayed image: greyscale in [0, 1], bone bright, row-major. */
@@ -5,6 +7,25 @@ export interface GrayImage {
   width: number;
   height: number;
   gray: Float32Array;
+}
+
+/**
+ * A decoded frame as the readers return it (stored values and how to display them): the inference worker turns it
+ * into the displayed image itself, so the decoded pixels the viewer and the importer hold are used as they are.
+ */
+export interface FrameImage {
+  width: number;
+  height: number;
+  frame: DecodedFrame;
+  display: DisplayParameters;
+}
+
+/** What preprocessing accepts: the displayed image, or the decoded frame it is made from. */
+export type PreprocessImage = GrayImage | FrameImage;
+
+/** The displayed image of either form (the same display pipeline the viewer and the thumbnails use). */
+export function displayed(img: PreprocessImage): GrayImage {
+  return 'gray' in img ? img : { width: img.width, height: img.height, gray: toDisplayGray(img.frame, img.display) };
 }
 
 /** Per output index: first input index and normalised weights of PyTorch's antialiased bilinear filter. */
@@ -95,8 +116,8 @@ export function writeInputTensor(resized: Float32Array, spec: InputSpec, target:
 }
 
 /** Resizes and normalises a batch into one NCHW tensor; returns the resized images too (quality gate, lung field). */
-export function prepareBatch(images: readonly GrayImage[], spec: InputSpec): { resized: Float32Array[]; input: Float32Array } {
-  const resized = images.map((img) => resizeAntialiased(img, spec.width, spec.height));
+export function prepareBatch(images: readonly PreprocessImage[], spec: InputSpec): { resized: Float32Array[]; input: Float32Array } {
+  const resized = images.map((img) => resizeAntialiased(displayed(img), spec.width, spec.height));
   const input = new Float32Array(images.length * spec.channels * spec.width * spec.height);
   resized.forEach((r, i) => writeInputTensor(r, spec, input, i));
   return { resized, input };

@@ -1,5 +1,5 @@
 import type { ProviderName } from './providers.js';
-import type { InputSpec } from './preprocess.js';
+import type { InputSpec, PreprocessImage } from './preprocess.js';
 
 /** A tensor crossing the worker boundary (its buffer is transferred, not copied). */
 export interface WireTensor {
@@ -18,7 +18,7 @@ export type WorkerRequest =
   | { type: 'open'; modelPath: string; providers: ProviderName[]; intraOpThreads?: number }
   | { type: 'run'; id: number; feeds: Record<string, WireTensor> }
   /** Resize + normalise a batch in the worker; the tensor stays there for `runPrepared`. */
-  | { type: 'prepare'; id: number; images: { width: number; height: number; gray: Float32Array }[]; spec: InputSpec }
+  | { type: 'prepare'; id: number; images: PreprocessImage[]; spec: InputSpec }
   | { type: 'runPrepared'; id: number; preparedId: number; inputName: string; dims: number[] }
   | { type: 'discard'; preparedId: number }
   | { type: 'close' };

@@ -293,6 +293,8 @@ export const en = {
     pack: 'Model pack',
     provider: 'Execution provider',
     providerAuto: 'Automatic (best available)',
+    analyseOnImport: 'Analyse new images during import',
+    analyseOnImportHelp: 'Each new image is analysed with the active pack from the pixels decoded for its thumbnail (on by default when a pack is installed).',
     thresholds: 'Thresholds in force',
     threshold: 'Threshold',
     source: 'Source',

@@ -294,6 +294,8 @@ export const es: Messages = {
     pack: 'Modelo',
     provider: 'Proveedor de ejecución',
     providerAuto: 'Automático (el mejor disponible)',
+    analyseOnImport: 'Analizar las imágenes nuevas al importar',
+    analyseOnImportHelp: 'Cada imagen nueva se analiza con el paquete activo a partir de los píxeles decodificados para su miniatura (activado por defecto cuando hay un paquete instalado).',
     thresholds: 'Umbrales vigentes',
     threshold: 'Umbral',
     source: 'Origen',

@@ -294,6 +294,8 @@ export const fr: Messages = {
     pack: 'Modèle',
     provider: 'Fournisseur d’exécution',
     providerAuto: 'Automatique (le meilleur disponible)',
+    analyseOnImport: "Analyser les nouvelles images à l'import",
+    analyseOnImportHelp: "Chaque nouvelle image est analysée avec le paquet actif à partir des pixels décodés pour sa vignette (activé par défaut quand un paquet est installé).",
     thresholds: 'Seuils en vigueur',
     threshold: 'Seuil',
     source: 'Origine',

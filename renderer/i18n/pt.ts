@@ -294,6 +294,8 @@ export const pt: Messages = {
     pack: 'Modelo',
     provider: 'Fornecedor de execução',
     providerAuto: 'Automático (o melhor disponível)',
+    analyseOnImport: 'Analisar as imagens novas ao importar',
+    analyseOnImportHelp: 'Cada imagem nova é analisada com o pacote ativo a partir dos pixels descodificados para a sua miniatura (ativado por omissão quando há um pacote instalado).',
     thresholds: 'Limiares em vigor',
     threshold: 'Limiar',
     source: 'Origem',

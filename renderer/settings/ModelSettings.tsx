@@ -1,4 +1,14 @@
-import { Alert, Box, Button, LinearProgress, MenuItem, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  FormControlLabel,
+  FormHelperText,
+  LinearProgress,
+  MenuItem,
+  Stack,
+  Switch,
+  Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import { useCallback, useState } from 'react';
 import { useJob } from '../common/useJob.js';
 import { useCoreQuery } from '../common/useCoreQuery.js';
@@ -37,7 +47,7 @@ export function ModelSettings() {
   const calibrationJob = useJob('calibration', { reattach: true, onFinished: load });
   const { job } = calibrationJob;
 
-  const set = async (input: { activePackId?: string; provider?: ModelList['provider'] }) => {
+  const set = async (input: { activePackId?: string; provider?: ModelList['provider']; analyseOnImport?: boolean }) => {
     try {
       await call(client, 'models:setSettings', input);
       load();
@@ -107,6 +117,13 @@ export function ModelSettings() {
               {t('settings.providerFailed', { provider: f.provider, reason: f.reason })}
             </Alert>
           ))}
+          <Box>
+            <FormControlLabel
+              control={<Switch checked={list.analyseOnImport} onChange={(e) => void set({ analyseOnImport: e.target.checked })} />}
+              label={t('settings.analyseOnImport')}
+            />
+            <FormHelperText>{t('settings.analyseOnImportHelp')}</FormHelperText>
+          </Box>
           <Typography variant="subtitle2">{t('settings.thresholds')}</Typography>
           <Typography variant="caption" color="text.secondary">
             {t('settings.rule', { positives: OPERATING_POINT_RULE.minPositives })}

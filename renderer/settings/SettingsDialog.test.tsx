@@ -33,6 +33,7 @@ function setup(over: Partial<ModelList> = {}) {
     broken: [{ dir: '/models/bad', error: 'manifest.json: labels missing' }],
     activePackId: 'tiny',
     provider: 'auto',
+    analyseOnImport: true,
     offeredProviders: ['cpu'],
     providers: { inUse: null, loaded: [], failed: [] },
     modelsDirs: ['/repo/models', '/home/u/.cxr/models'],
@@ -41,8 +42,13 @@ function setup(over: Partial<ModelList> = {}) {
   const client = new FakeClient({
     'models:list': () => list,
     'models:setSettings': (input) => {
-      list = { ...list, activePackId: input.activePackId ?? list.activePackId, provider: input.provider ?? list.provider };
-      return { activePackId: list.activePackId, provider: list.provider };
+      list = {
+        ...list,
+        activePackId: input.activePackId ?? list.activePackId,
+        provider: input.provider ?? list.provider,
+        analyseOnImport: input.analyseOnImport ?? list.analyseOnImport,
+      };
+      return { activePackId: list.activePackId, provider: list.provider, analyseOnImport: list.analyseOnImport };
     },
     'operatingPoints:get': ({ packId }) => {
       const calibrated = packId === 'tiny';
@@ -117,6 +123,15 @@ describe('SettingsDialog', () => {
     fireEvent.mouseDown(screen.getByRole('combobox', { name: 'Execution provider' }));
     await screen.findByRole('option', { name: 'cpu' });
     expect(screen.queryByRole('option', { name: 'cuda' })).toBeNull();
+  });
+
+  it('turns analysis during import off and on through models:setSettings', async () => {
+    const { client } = setup();
+    const toggle = await screen.findByRole('switch', { name: 'Analyse new images during import' });
+    expect((toggle as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(toggle);
+    await waitFor(() => expect(client.callsOf('models:setSettings')).toEqual([{ analyseOnImport: false }]));
+    await waitFor(() => expect((screen.getByRole('switch', { name: 'Analyse new images during import' }) as HTMLInputElement).checked).toBe(false));
   });
 
   it('switches the whole UI language and remembers it', async () => {

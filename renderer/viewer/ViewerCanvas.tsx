@@ -14,8 +14,10 @@ import {
   dragWindow,
   imageToViewport,
   invert as invertAffine,
+  multiply,
   pixelAspect,
   zoomAt,
+  type Affine,
   type FitInsets,
   type Size,
   type ViewGeometry,
@@ -131,7 +133,13 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
     return () => ro.disconnect();
   });
 
-  const image = { width: pixels?.header.width ?? 1, height: pixels?.header.height ?? 1 };
+  // Image coordinates are the full image's, also when the core sent a reduced display level of a huge one (header.source).
+  const header = pixels?.header;
+  const image = header?.source ?? { width: header?.width ?? 1, height: header?.height ?? 1 };
+  const texelToImage = useMemo<Affine>(
+    () => (header?.source ? [header.source.width / header.width, 0, 0, header.source.height / header.height, 0, 0] : [1, 0, 0, 1, 0, 0]),
+    [header],
+  );
   const aspect = pixelAspect(pixels?.header.spacingMm);
   const matrix = useMemo(
     () => imageToViewport(image, size, geometry, { insets, aspect }),
@@ -182,8 +190,8 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
   }, [pixels]);
 
   // One draw per animation frame, whatever number of state changes arrived in between (drags fire faster).
-  const frameParams = useRef({ matrix, wl, invert, key: props.imageKey });
-  frameParams.current = { matrix, wl, invert: invert !== (pixels?.header.invert ?? false), key: props.imageKey };
+  const frameParams = useRef({ matrix, texelToImage, wl, invert, key: props.imageKey });
+  frameParams.current = { matrix, texelToImage, wl, invert: invert !== (pixels?.header.invert ?? false), key: props.imageKey };
   const pending = useRef(0);
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -200,7 +208,7 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
     pending.current = requestAnimationFrame(() => {
       pending.current = 0;
       const p = frameParams.current;
-      renderer.draw({ imageToViewport: p.matrix, window: p.wl, invert: p.invert });
+      renderer.draw({ imageToViewport: multiply(p.matrix, p.texelToImage), window: p.wl, invert: p.invert });
       const stats = (window.__cxrViewer ??= { frames: 0, lastDrawn: null, renderer: renderer.kind });
       stats.frames++;
       if (drawnKey.current !== p.key) {
@@ -270,8 +278,9 @@ export function ViewerCanvas(props: ViewerCanvasProps) {
 
   const measured: MeasuredImage | null = pixels
     ? {
-        width: pixels.header.width,
-        height: pixels.header.height,
+        width: image.width,
+        height: image.height,
+        ...(pixels.header.source ? { level: { width: pixels.header.width, height: pixels.header.height } } : {}),
         stored: pixels.stored,
         slope: pixels.header.slope,
         intercept: pixels.header.intercept,

@@ -34,6 +34,18 @@ describe('measurements', () => {
     expect(m.areaMm2!).toBeCloseTo(Math.PI * 10 * 10 * 0.25, 6);
   });
 
+  it('reads an ellipse on a reduced display level at the image\'s coordinates (a huge image sent at 1/4)', () => {
+    // The level of a 160² image whose left half is 100 and right half 300, sent as 40²: the same ellipse, drawn in the
+    // image's coordinates, sees both halves equally, and its area is the image's.
+    const level = image(40, 40, (x) => (x < 20 ? 100 : 300), [0.5, 0.5]);
+    const img: MeasuredImage = { ...level, width: 160, height: 160, level: { width: 40, height: 40 } };
+    const m = measure('ellipse', [[40, 40], [120, 120]], img);
+    if (m.kind !== 'ellipse') throw new Error('kind');
+    expect(m.mean).toBeCloseTo(200, 6);
+    expect(m.n).toBeGreaterThan(300);
+    expect(m.areaMm2!).toBeCloseTo(Math.PI * 40 * 40 * 0.25, 6);
+  });
+
   it('gives the cardiothoracic ratio of two horizontal diameters, drawn horizontal whatever the hand did', () => {
     const cardiac = addDrag('ctr', [], [40, 60], [90, 63]);
     const both = addDrag('ctr', cardiac, [10, 50], [110, 40]);

@@ -2,8 +2,14 @@ import type { AnnotationKind, ImagePoint } from '../../main/api/index.js';
 
 /** What the pixels under a measurement need: size, stored values and the modality LUT. */
 export interface MeasuredImage {
+  /** The image's size: the coordinates measurements are drawn in. */
   width: number;
   height: number;
+  /**
+   * The size of `stored` when it is a reduced display level of a huge image (PixelHeader.source); absent: the
+   * image's own size. An ellipse then reads the level's pixels, each standing for a block of the image's.
+   */
+  level?: { width: number; height: number };
   stored: Uint16Array;
   slope: number;
   intercept: number;
@@ -55,17 +61,22 @@ export function measure(kind: AnnotationKind, points: readonly ImagePoint[], ima
       let n = 0;
       let sum = 0;
       let sum2 = 0;
+      // Image pixels per stored pixel (1 unless a reduced level was sent); the ellipse is tested at stored pixels' centres.
+      const lw = image.level?.width ?? image.width;
+      const lh = image.level?.height ?? image.height;
+      const fx = image.width / lw;
+      const fy = image.height / lh;
       if (rx > 0 && ry > 0) {
-        const y0 = Math.max(0, Math.floor(cy - ry));
-        const y1 = Math.min(image.height - 1, Math.ceil(cy + ry));
-        const x0 = Math.max(0, Math.floor(cx - rx));
-        const x1 = Math.min(image.width - 1, Math.ceil(cx + rx));
+        const y0 = Math.max(0, Math.floor((cy - ry) / fy));
+        const y1 = Math.min(lh - 1, Math.ceil((cy + ry) / fy));
+        const x0 = Math.max(0, Math.floor((cx - rx) / fx));
+        const x1 = Math.min(lw - 1, Math.ceil((cx + rx) / fx));
         for (let y = y0; y <= y1; y++) {
-          const ny = (y + 0.5 - cy) / ry;
+          const ny = ((y + 0.5) * fy - cy) / ry;
           for (let x = x0; x <= x1; x++) {
-            const nx = (x + 0.5 - cx) / rx;
+            const nx = ((x + 0.5) * fx - cx) / rx;
             if (nx * nx + ny * ny > 1) continue;
-            const v = image.stored[y * image.width + x]! * image.slope + image.intercept;
+            const v = image.stored[y * lw + x]! * image.slope + image.intercept;
             n++;
             sum += v;
             sum2 += v * v;

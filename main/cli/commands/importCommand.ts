@@ -7,7 +7,7 @@ import { duration, parseCommandArgs } from '../format.js';
 export const importCommand: CliCommand = {
   name: 'import',
   usage:
-    'cxr import PATH... [--csv FILE] [--max-...] | cxr import --resume | cxr import --report [JOB_ID] | cxr import --limits [--max-... N]\n' +
+    'cxr import PATH... [--csv FILE] [--analyse|--no-analyse] [--max-...] | cxr import --resume | cxr import --report [JOB_ID] | cxr import --limits [--max-... N]\n' +
     '  limits (for this import, or with --limits the site\'s): --max-file-mb, --max-pixels, --max-decoded-mb, --max-zip-ratio, --max-file-seconds',
   summary: 'Import files, folders, DICOMDIRs and .zip archives into the index (Ctrl-C cancels, keeping what is stored).',
   async run(args, cli) {
@@ -17,6 +17,8 @@ export const importCommand: CliCommand = {
       report: { type: 'boolean' },
       quiet: { type: 'boolean' },
       limits: { type: 'boolean' },
+      analyse: { type: 'boolean' },
+      'no-analyse': { type: 'boolean' },
       ...LIMIT_OPTIONS,
     });
     const limits = limitsFrom(values);
@@ -45,7 +47,17 @@ export const importCommand: CliCommand = {
       }
     } else {
       if (!positional.length) throw new CliUsageError('give at least one file or folder to import');
-      jobs = [await cli.call('import:start', { paths: positional, sidecarCsv: values.csv, ...(Object.keys(limits).length ? { limits } : {}) })];
+      if (values.analyse === true && values['no-analyse'] === true) throw new CliUsageError('give --analyse or --no-analyse, not both');
+      // Without either flag the site's setting decides (cxr models analyse-on-import; on when a pack is installed).
+      const analyse = values.analyse === true ? true : values['no-analyse'] === true ? false : undefined;
+      jobs = [
+        await cli.call('import:start', {
+          paths: positional,
+          sidecarCsv: values.csv,
+          ...(Object.keys(limits).length ? { limits } : {}),
+          ...(analyse !== undefined ? { analyse } : {}),
+        }),
+      ];
     }
     let failures = 0;
     for (const job of jobs) {

@@ -4,8 +4,9 @@ import { parseCommandArgs, table } from '../format.js';
 
 export const modelsCommand: CliCommand = {
   name: 'models',
-  usage: 'cxr models list | install PATH [--replace] | verify [ID] | use ID | provider auto|cuda|dml|coreml|webgpu|cpu',
-  summary: 'Model packs: list them, install a pack folder, verify sha256 and the ONNX interface, choose the pack and execution provider.',
+  usage: 'cxr models list | install PATH [--replace] | verify [ID] | use ID | provider auto|cuda|dml|coreml|webgpu|cpu | analyse-on-import on|off',
+  summary:
+    'Model packs: list them, install a pack folder, verify sha256 and the ONNX interface, choose the pack and execution provider, and whether imports analyse new images.',
   async run(args, cli) {
     const [sub, ...rest] = args;
     const { values, positional } = parseCommandArgs(rest, { replace: { type: 'boolean' } });
@@ -19,6 +20,7 @@ export const modelsCommand: CliCommand = {
           cli.out(line);
         for (const b of l.broken) cli.out(`broken: ${b.dir}: ${b.error}`);
         cli.out(`provider: ${l.provider} (offered here: ${l.offeredProviders.join(', ')}); models folders: ${l.modelsDirs.join(', ')}`);
+        cli.out(`analyse on import: ${l.analyseOnImport ? 'on' : 'off'}`);
         return 0;
       }
       case 'install': {
@@ -46,6 +48,13 @@ export const modelsCommand: CliCommand = {
         if (!parsed.success) throw new CliUsageError('give auto, cuda, dml, coreml, webgpu or cpu');
         const s = await cli.call('models:setSettings', { provider: parsed.data });
         cli.out(`execution provider: ${s.provider} (a GPU provider that fails to load falls back to CPU, logged)`);
+        return 0;
+      }
+      case 'analyse-on-import': {
+        const on = positional[0];
+        if (on !== 'on' && on !== 'off') throw new CliUsageError('give on or off');
+        const s = await cli.call('models:setSettings', { analyseOnImport: on === 'on' });
+        cli.out(`analyse on import: ${s.analyseOnImport ? 'on' : 'off'} (imports analyse each new image with the active pack, from the pixels decoded for its thumbnail)`);
         return 0;
       }
       default:

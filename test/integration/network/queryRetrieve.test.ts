@@ -62,6 +62,10 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
     const load = await storescu('MODALITY', { port: orthanc.dicomPort, aeTitle: orthanc.aeTitle }, CXR);
     expect(load.code, load.output).toBe(0);
     t = tempCore();
+    // Retrieved studies are analysed only where a test asks (analysis:start after a calibration): analysed on import,
+    // the study signed below would freeze that analysis, and the key-image test would find it instead of its own.
+    // test/integration/network/receiver.test.ts covers analysis in the import's pass for received objects.
+    await t.call('models:setSettings', { analyseOnImport: false });
     await t.call('network:updateSettings', { receiver: { aeTitle: 'CXRWS', port: receiverPort, bind: '127.0.0.1' } });
     await t.call('network:saveNode', { node: { kind: 'dimse', name: 'pacs', aeTitle: orthanc.aeTitle, host: '127.0.0.1', port: orthanc.dicomPort } });
     await t.call('network:saveNode', { node: { kind: 'dicomweb', name: 'pacs-web', url: orthanc.dicomWebUrl } });

@@ -83,6 +83,11 @@ describe.skipIf(skip)('DICOM receiver (Storage and Verification SCP) against dcm
     expect(syntaxes).toEqual(expect.arrayContaining(['1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.91']));
     const files = readdirSync(received(), { recursive: true }).filter((f) => String(f).endsWith('.dcm'));
     expect(files).toHaveLength(4);
+    // Analysed in the import's own pass (a pack is installed, so the site's default is on), without the receiver
+    // asking: the same pipeline and rules as analysis:start, one audit entry per image.
+    const analysed = () => t.db().statement('SELECT count(DISTINCT instance_id) FROM analyses').pluck().get() as number;
+    await waitFor('the 4 objects to be analysed', () => analysed() === 4, 60_000);
+    expect((await t.call('audit:list', { action: 'analyse', limit: 10 })).items).toHaveLength(4);
 
     const again = await storescu('MODALITY', peer(), CXR);
     expect(again.code, again.output).toBe(0);
