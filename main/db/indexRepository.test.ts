@@ -168,7 +168,7 @@ describe('IndexRepository lookups', () => {
     expect(index.listInstanceIds({ studyId: a.studyId })).toEqual([a.instanceId, b.instanceId]);
     expect(index.studyOfInstance(c.instanceId)).toBe(c.studyId);
     expect(index.studyOfInstance(999)).toBeNull();
-    expect(index.instanceFile(b.instanceId)).toEqual({ filePath: '/data/images/2.dcm', format: 'png', thumbnailPath: 'thumbnails/2.png' });
+    expect(index.instanceFile(b.instanceId)).toEqual({ filePath: '/data/images/2.dcm', format: 'png', thumbnailPath: 'thumbnails/2.png', contentHash: 'hash-2' });
     expect(index.instanceFile(999)).toBeNull();
   });
 
