@@ -8,6 +8,7 @@ import { createAnnotationService } from './core/annotationService.js';
 import { createAuditService } from './core/auditService.js';
 import { createImportService } from './core/importService.js';
 import { createIndexService } from './core/indexService.js';
+import { JobLeases } from './core/jobLeases.js';
 import { createJobService } from './core/jobService.js';
 import { createModelService } from './core/modelService.js';
 import { createNetworkService, networkPeers } from './core/networkService.js';
@@ -103,8 +104,11 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
       images,
     };
 
+    // One process runs a resumable job at a time: a second `cxr import --resume` is refused, naming the owner.
+    const leases = new JobLeases(repos.jobLeases, { durationMs: config.jobLeaseMs });
     const importService = createImportService({
       jobs,
+      leases,
       events,
       importJobs: repos.importJobs,
       index: repos.index,
