@@ -12,6 +12,7 @@ import { JobLeases } from './core/jobLeases.js';
 import { createJobService } from './core/jobService.js';
 import { createModelService } from './core/modelService.js';
 import { createNetworkService, networkPeers } from './core/networkService.js';
+import { createReaderService } from './core/readerService.js';
 import { createReportService } from './core/reportService.js';
 import { createSearchService } from './core/searchService.js';
 import type { Service } from './core/service.js';
@@ -154,6 +155,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
         peers: networkPeers({ imports: importService, reports: reportService, analysis: analysisService }),
       }),
       createAnnotationService({ annotations: repos.annotations, index: repos.index, audit }),
+      createReaderService({ audit, events }),
     );
     disposers.unshift(() => jobs.shutdown());
 
