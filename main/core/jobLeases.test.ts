@@ -51,6 +51,12 @@ describe('JobLeases', () => {
     expect(refusal(() => leasesFor(cli).acquire('job-y', 'import')).message).toMatch(/process 1234 on host ward-2/);
   });
 
+  it('takes over a lease left by an earlier process that had this same pid (a restarted container), never its own', () => {
+    leasesFor({ ...cli, token: 'before-restart' }).acquire('job-x', 'import');
+    expect(leasesFor(cli).acquire('job-x', 'import').jobId).toBe('job-x');
+    expect(refusal(() => leasesFor(cli).acquire('job-x', 'import')).message).toMatch(/^job job-x is being run by this process \(5678\)/);
+  });
+
   it('keeps the lease by its heartbeat while the job runs, and releases it when the job ends, however it ends', async () => {
     const leases = leasesFor(server);
     let finish!: () => void;

@@ -46,7 +46,11 @@ export class JobLeases {
    * if a heartbeat finds the lease gone (the job should stop: another process now owns it).
    */
   acquire(jobId: string, kind: string, onLost: () => void = () => undefined): HeldLease {
-    const result = this.repo.acquire(jobId, kind, this.owner, this.durationMs, (holder) => holder.host === this.owner.host && holder.token !== this.owner.token && this.isGone(holder.pid));
+    // Only a pid of this host can be checked. A holder with this process's own pid but another token was an earlier
+    // process the OS gave the same pid (a container restarted): it is gone too.
+    const ownerIsGone = (holder: LeaseOwner) =>
+      holder.host === this.owner.host && holder.token !== this.owner.token && (holder.pid === this.owner.pid || this.isGone(holder.pid));
+    const result = this.repo.acquire(jobId, kind, this.owner, this.durationMs, ownerIsGone);
     if (!result.acquired) throw new CoreError('conflict', leaseRefusal(result.holder, this.owner), { jobId, holder: result.holder });
     const { repo, owner, durationMs } = this;
     let released = false;
