@@ -11,6 +11,7 @@ import { AddendumSection } from './AddendumSection.js';
 import { useReportEditor } from './useReportEditor.js';
 
 const FORMATS: ExportFormat[] = ['pdf', 'docx', 'txt', 'fhir', 'sr'];
+
 export interface ReportPanelProps {
   studyId: number;
   instanceId: number;
