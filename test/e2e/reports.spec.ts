@@ -51,7 +51,6 @@ test('reports: the AI section says what ran; an empty impression cannot be signe
   assert(aiSection.includes('Not for clinical use'), "the AI section quotes the pack's intended use");
   assert(!aiSection.includes('Not used'), 'the AI ran on this study: the section never says "not used"');
 
-  // Signing with an empty impression is refused, with the reason on screen.
   // Who signs is the workstation's reader, set once in Settings (the panel has no name field to type into).
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Reader name').fill('Dr E2E');
@@ -59,6 +58,7 @@ test('reports: the AI section says what ran; an empty impression cannot be signe
   await page.getByTestId('reader-current').getByText('Acting and signing as Dr E2E.').waitFor({ timeout: 10_000 });
   await page.keyboard.press('Escape');
   await page.getByTestId('report-signing-as').getByText(/^Signing as Dr E2E\./).waitFor({ timeout: 10_000 });
+  // Signing with an empty impression is refused, with the reason on screen.
   const impression = page.getByLabel('Impression');
   await impression.fill('');
   const findings = page.getByLabel('Findings', { exact: true });
