@@ -170,7 +170,7 @@ describe('ReportPanel', () => {
     const addenda = screen.getByTestId('report-addenda');
     await within(addenda).findByText('Discussed with Dr Martin.');
     expect(client.callsOf('reports:addendum')).toEqual([{ reportId: 5, text: 'Discussed with Dr Martin.' }]);
-    expect(within(addenda).getByText(/Addendum by Dr Ada/)).toBeTruthy();
+    expect(await within(screen.getByTestId('report-addenda')).findByText(/^Addendum by Dr Ada, /)).toBeTruthy();
   });
 
   it('signs on the reader’s keyboard request (as the core’s reader), then moves on', async () => {
