@@ -8,6 +8,11 @@ export interface CoreConfig {
   dataDir: string;
   /** Folders searched for model packs, in order (the repo's models/ first, then the per-user folder). */
   modelsDirs: string[];
+  /**
+   * How long a job's lease lasts without its owner's heartbeat (main/core/jobLeases.ts): after that another process
+   * may take a job whose owner hung. $CXR_JOB_LEASE_SECONDS sets it; by default one minute.
+   */
+  jobLeaseMs?: number;
 }
 
 /** The project root: the nearest folder above this module holding package.json (works from main/ and dist/main/). */
@@ -29,5 +34,6 @@ export function projectRoot(): string {
 export function defaultConfig(overrides: { dataDir?: string; modelsDirs?: string[] } = {}): CoreConfig {
   const dataDir = resolve(overrides.dataDir ?? process.env.CXR_DATA_DIR ?? join(homedir(), '.cxr-workstation'));
   const modelsDirs = overrides.modelsDirs ?? [join(projectRoot(), 'models'), join(dataDir, 'models')];
-  return { dataDir, modelsDirs };
+  const leaseSeconds = Number(process.env.CXR_JOB_LEASE_SECONDS);
+  return { dataDir, modelsDirs, ...(leaseSeconds > 0 ? { jobLeaseMs: leaseSeconds * 1000 } : {}) };
 }

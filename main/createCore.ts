@@ -8,9 +8,11 @@ import { createAnnotationService } from './core/annotationService.js';
 import { createAuditService } from './core/auditService.js';
 import { createImportService } from './core/importService.js';
 import { createIndexService } from './core/indexService.js';
+import { JobLeases } from './core/jobLeases.js';
 import { createJobService } from './core/jobService.js';
 import { createModelService } from './core/modelService.js';
 import { createNetworkService, networkPeers } from './core/networkService.js';
+import { createReaderService } from './core/readerService.js';
 import { createReportService } from './core/reportService.js';
 import { createSearchService } from './core/searchService.js';
 import type { Service } from './core/service.js';
@@ -103,8 +105,11 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
       images,
     };
 
+    // One process runs a resumable job at a time: a second `cxr import --resume` is refused, naming the owner.
+    const leases = new JobLeases(repos.jobLeases, { durationMs: config.jobLeaseMs });
     const importService = createImportService({
       jobs,
+      leases,
       events,
       importJobs: repos.importJobs,
       index: repos.index,
@@ -150,6 +155,7 @@ export function createCore(config: CoreConfig, options: CreateCoreOptions = {}):
         peers: networkPeers({ imports: importService, reports: reportService, analysis: analysisService }),
       }),
       createAnnotationService({ annotations: repos.annotations, index: repos.index, audit }),
+      createReaderService({ audit, events }),
     );
     disposers.unshift(() => jobs.shutdown());
 

@@ -18,6 +18,8 @@ export const AuditActionSchema = z.enum([
   'send',
   'retrieve',
   'override_gate',
+  /** The reader the workstation acts as was changed (detail: from, to). */
+  'reader_set',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

@@ -10,6 +10,7 @@ import { searchOperations } from './search.js';
 import { cohortOperations } from './cohorts.js';
 import { networkOperations } from './network.js';
 import { annotationOperations } from './annotations.js';
+import { readerOperations } from './reader.js';
 
 /**
  * The contract: every operation of the workstation, once. Transports (Electron IPC, the HTTP/WebSocket bridge, the
@@ -28,6 +29,7 @@ export const operations = {
   ...cohortOperations,
   ...networkOperations,
   ...annotationOperations,
+  ...readerOperations,
 };
 
 export type Operations = typeof operations;

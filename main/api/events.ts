@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JobSchema } from './jobs.js';
 import { IdSchema } from './common.js';
 import { ReceiverEventSchema, ReceiverStatusSchema } from './network.js';
+import { ReaderSchema } from './reader.js';
 
 /** Events pushed from the core to subscribers (`subscribe` returns `unsubscribe`). Names are `domain:onDidX`. */
 export const events = {
@@ -12,6 +13,8 @@ export const events = {
   'reports:onDidSign': z.object({ reportId: IdSchema, studyId: IdSchema, signedBy: z.string() }),
   'network:onDidReceive': ReceiverEventSchema,
   'network:onDidChangeReceiver': ReceiverStatusSchema,
+  /** The reader the workstation acts and signs as changed (Settings, or `cxr reader`). */
+  'reader:onDidChange': ReaderSchema,
 } as const;
 
 export type EventMap = typeof events;

@@ -13,6 +13,7 @@ export * from './search.js';
 export * from './cohorts.js';
 export * from './network.js';
 export * from './annotations.js';
+export * from './reader.js';
 export * from './events.js';
 export * from './contract.js';
 export * from './pixelFormat.js';

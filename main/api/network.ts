@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { EmptySchema, IdSchema, IsoDateSchema } from './common.js';
-import { ActorSchema } from './reports.js';
 import { JobSchema } from './jobs.js';
 import { op } from './operation.js';
 
@@ -196,7 +195,6 @@ export const SendInputSchema = z.object({
   node: NodeNameSchema,
   /** Also send the key image with the AI overlay as a Secondary Capture (labelled as AI output). */
   secondaryCapture: z.boolean().default(false),
-  author: ActorSchema.default('reader'),
 });
 
 export const SentObjectSchema = z.object({

@@ -12,9 +12,6 @@ export type ReportState = z.infer<typeof ReportStateSchema>;
 export const ReportLanguageSchema = LanguageSchema;
 export type ReportLanguage = Language;
 
-/** Who acts (reader, exporter): free text, the name written in the audit log and on a signature. */
-export const ActorSchema = z.string().trim().min(1).max(200);
-
 export const ReportSectionSchema = z.object({
   /** Stable name from the template (`findings`, `impression`...). */
   name: z.string().min(1).max(64),
@@ -161,8 +158,8 @@ export const ReportSummarySchema = ReportSchema.pick({
 export type ReportSummary = z.infer<typeof ReportSummarySchema>;
 
 export const ReportIdInputSchema = z.object({ reportId: IdSchema });
-/** Opening a report is audited as a view by `author`. */
-export const ReportGetInputSchema = ReportIdInputSchema.extend({ author: ActorSchema.default('reader') });
+/** Opening a report is audited as a view by the core's current reader. */
+export const ReportGetInputSchema = ReportIdInputSchema;
 
 export const ReportDraftInputSchema = z.object({
   studyId: IdSchema,
@@ -177,7 +174,6 @@ export const ReportDraftInputSchema = z.object({
    * the Comparison section. A study of another patient is refused.
    */
   comparisonStudyIds: z.array(IdSchema).max(20).default([]),
-  author: ActorSchema.default('reader'),
 });
 
 export const ReportSaveInputSchema = z.object({
@@ -187,21 +183,17 @@ export const ReportSaveInputSchema = z.object({
   keyImages: z.array(KeyImageSchema).optional(),
   /** Optimistic concurrency: the `updatedAt` the editor loaded; a different stored value is a conflict. */
   expectedUpdatedAt: z.string().optional(),
-  author: ActorSchema.default('reader'),
 });
 
 export const ReportSetStateInputSchema = z.object({
   reportId: IdSchema,
+  /** `final` signs it as the core's current reader (see reader:get); no client names the signer. */
   state: z.enum(['preliminary', 'final']),
-  /** Required to sign (state `final`): the reader's name written on the report. */
-  signedBy: ActorSchema.optional(),
-  author: ActorSchema.default('reader'),
 });
 
 export const ReportAddendumInputSchema = z.object({
   reportId: IdSchema,
   text: z.string().trim().min(1).max(100_000),
-  author: ActorSchema,
 });
 
 export const ExportFormatSchema = z.enum(['pdf', 'docx', 'txt', 'fhir', 'sr']);
@@ -214,7 +206,6 @@ export const ReportExportInputSchema = z.object({
   deidentify: z.boolean().default(false),
   /** Key image and heatmap thumbnails in PDF/DOCX. */
   includeImages: z.boolean().default(true),
-  author: ActorSchema.default('reader'),
 });
 
 export const ReportExportSchema = z.object({
@@ -255,7 +246,6 @@ export const TemplateGetInputSchema = z.object({ templateId: TemplateIdSchema })
 export const TemplateSaveInputSchema = z.object({
   templateId: TemplateIdSchema,
   html: z.string().min(1).max(500_000),
-  author: ActorSchema.default('reader'),
 });
 
 export const reportOperations = {

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { z } from 'zod';
+import type { Reader } from '../api/reader.js';
 import type { AuditRepository, NewAuditEntry } from '../db/auditRepository.js';
 import type { SettingsRepository } from '../db/settingsRepository.js';
 
@@ -9,14 +10,22 @@ import type { SettingsRepository } from '../db/settingsRepository.js';
  * can vouch for). Decided here, in one place, never taken from what a client sends.
  */
 export function currentReader(settings: SettingsRepository): string {
-  const name = settings.get('reader.name', z.string().min(1), '');
-  if (name) return name;
+  return readerOf(settings).name;
+}
+
+/** The current reader and where the name comes from. */
+export function readerOf(settings: SettingsRepository): Reader {
+  const name = settings.get(READER_SETTING, z.string().min(1), '');
+  if (name) return { name, source: 'setting' };
   try {
-    return userInfo().username || 'unknown user';
+    return { name: userInfo().username || 'unknown user', source: 'os-account' };
   } catch {
-    return 'unknown user';
+    return { name: 'unknown user', source: 'os-account' };
   }
 }
+
+/** The setting that names the reader (Settings → Reader, `cxr reader NAME`). */
+export const READER_SETTING = 'reader.name';
 
 /** The audit log as the domains write it: every entry is attributed to the current reader by the core. */
 export class AuditTrail {
@@ -30,7 +39,24 @@ export class AuditTrail {
     return currentReader(this.settings);
   }
 
-  /** Appends one entry; `actor` is the current reader unless the entry names one (a signature's signer). */
+  reader(): Reader {
+    return readerOf(this.settings);
+  }
+
+  /** Changes the reader (null: back to the OS account); the change is audited, naming the old and the new reader. */
+  setReader(name: string | null): Reader {
+    const before = this.reader();
+    // An empty name reads as unset (see readerOf): the OS account again.
+    this.settings.set(READER_SETTING, name ?? '');
+    const after = this.reader();
+    this.repo.append({ actor: before.name, action: 'reader_set', entityType: 'settings', entityId: READER_SETTING, detail: { from: before, to: after } });
+    return after;
+  }
+
+  /**
+   * Appends one entry. `actor` is the current reader unless the entry names the one an operation already decided (an
+   * operation asks once, so its row and its audit entry cannot name two different readers); never a client's claim.
+   */
   record(entry: Omit<NewAuditEntry, 'actor'> & { actor?: string }): number {
     return this.repo.append({ ...entry, actor: entry.actor ?? this.actor() });
   }

@@ -48,7 +48,7 @@ export interface NetworkPeers {
   /** The study's newest signed (final) report, or null. */
   signedReport(studyId: number): Promise<Report | null>;
   /** The report as DICOM SR, exactly as `reports:export` with format `sr` writes it. */
-  exportSr(reportId: number, author: string): Promise<Uint8Array>;
+  exportSr(reportId: number): Promise<Uint8Array>;
   /** The image's stored analysis (`analysis:get`), or null when none. */
   analysis(instanceId: number): Promise<AnalysisResult | null>;
   /** A `/files/...` resource's bytes (a heatmap), or null. */
@@ -72,10 +72,10 @@ export function networkPeers(services: { imports: Service; reports: Service; ana
     importFiles: (paths) => importStart({ paths }),
     async signedReport(studyId) {
       const [summary] = await search({ text: '', studyId, state: 'final', limit: 1 });
-      return summary ? get({ reportId: summary.id, author: 'dicom-send' }) : null;
+      return summary ? get({ reportId: summary.id }) : null;
     },
-    async exportSr(reportId, author) {
-      const exported = await exportReport({ reportId, format: 'sr', deidentify: false, includeImages: false, author });
+    async exportSr(reportId) {
+      const exported = await exportReport({ reportId, format: 'sr', deidentify: false, includeImages: false });
       const file = await resource(exported.path);
       if (!file) throw new CoreError('internal', `the SR export ${exported.path} cannot be read back`);
       return new Uint8Array(file.body);
@@ -381,7 +381,7 @@ export function createNetworkService(deps: NetworkServiceDeps): Service {
     const study = studies.get(studyId);
     const report = await peers.signedReport(studyId);
     if (!report) throw new CoreError('conflict', `study ${studyId} has no signed report to send: sign it first`);
-    const objects: Array<{ kind: 'sr' | 'secondary-capture'; bytes: Uint8Array }> = [{ kind: 'sr', bytes: await peers.exportSr(report.id, author) }];
+    const objects: Array<{ kind: 'sr' | 'secondary-capture'; bytes: Uint8Array }> = [{ kind: 'sr', bytes: await peers.exportSr(report.id) }];
     let captureNote: string | null = null;
     if (withCapture) {
       const capture = await aiCapture(report, study);
@@ -539,8 +539,9 @@ export function createNetworkService(deps: NetworkServiceDeps): Service {
       }
       return { jobs, alreadyLocal, problems };
     },
-    async 'network:send'({ studyId, node, secondaryCapture, author }) {
-      return send(studyId, node, secondaryCapture, author);
+    async 'network:send'({ studyId, node, secondaryCapture }) {
+      // Sent by the core's current reader; an automatic send on sign names the signer.
+      return send(studyId, node, secondaryCapture, deps.audit.actor());
     },
     async 'network:receiverStatus'() {
       return status();

@@ -57,6 +57,8 @@ function srTexts(ds: dicomParser.DataSet): string[] {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cxr-reports-'));
   core = createCore({ dataDir: dir, modelsDirs: [] }, { allowMissing: true });
+  // Who acts is the core's reader (the reader.name setting), never a name a client sends.
+  await call('reader:set', { name: 'Dr Ana Lefèvre' });
   db = openDatabase(join(dir, 'index.sqlite'));
   const index = new IndexRepository(db);
   const rec = makeImageRecord(1, { patient: { name: 'Conceição, João', patientId: 'PAT-77', birthDate: '1961-03-09', sex: 'M' }, study: { date: '2024-05-20', accessionNumber: 'ACC-9' } });
@@ -124,7 +126,7 @@ describe('report workflow through the contract', () => {
   });
 
   it('drafts a French report filled from the study and the accepted AI finding', async () => {
-    const r = await call('reports:draft', { studyId, language: 'fr', withHeatmap: true, author: 'Dr Ana' });
+    const r = await call('reports:draft', { studyId, language: 'fr', withHeatmap: true });
     reportId = r.id;
     expect(r).toMatchObject({ state: 'draft', language: 'fr', templateId: 'chest-radiograph.fr', title: 'Compte rendu de radiographie thoracique', keyImages: [{ instanceId, withHeatmap: true }] });
     const byName = Object.fromEntries(r.sections.map((s) => [s.name, s]));
@@ -145,22 +147,21 @@ describe('report workflow through the contract', () => {
       reportId,
       sections: [{ name: 'impression', text: 'Épanchement pleural droit de faible abondance.' }],
       expectedUpdatedAt: before.updatedAt,
-      author: 'Dr Ana',
     });
     expect(saved.sections.find((s) => s.name === 'impression')!.text).toBe('Épanchement pleural droit de faible abondance.');
     await expect(call('reports:save', { reportId, sections: [], expectedUpdatedAt: before.updatedAt })).rejects.toMatchObject({ code: 'conflict' });
     await expect(call('reports:save', { reportId, sections: [{ name: 'nope', text: 'x' }] })).rejects.toThrow(/no section "nope"/);
-    await expect(call('reports:addendum', { reportId, text: 'too early', author: 'Dr Ana' })).rejects.toMatchObject({ code: 'conflict' });
-    expect((await call('reports:setState', { reportId, state: 'preliminary', author: 'Dr Ana' })).state).toBe('preliminary');
-    await expect(call('reports:setState', { reportId, state: 'final' })).rejects.toThrow(/signedBy/);
-    const signed = await call('reports:setState', { reportId, state: 'final', signedBy: 'Dr Ana Lefèvre' });
+    await expect(call('reports:addendum', { reportId, text: 'too early' })).rejects.toMatchObject({ code: 'conflict' });
+    expect((await call('reports:setState', { reportId, state: 'preliminary' })).state).toBe('preliminary');
+    // A client that names someone else is not believed: the signature and its audit entry name the core's reader.
+    const signed = await call('reports:setState', { reportId, state: 'final', signedBy: 'Mallory', author: 'Mallory' } as OperationInput<'reports:setState'>);
     expect(signed).toMatchObject({ state: 'final', signedBy: 'Dr Ana Lefèvre' });
     expect(signed.signedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     await expect(call('reports:save', { reportId, sections: [{ name: 'impression', text: 'changed' }] })).rejects.toThrow(/final .* cannot be changed/);
     await expect(call('reports:setState', { reportId, state: 'preliminary' })).rejects.toMatchObject({ code: 'conflict' });
     // and underneath the repository, the trigger
     expect(() => db.sqlite.prepare("UPDATE reports SET body_text = 'x' WHERE id = ?").run(reportId)).toThrow(/final/);
-    const withAddendum = await call('reports:addendum', { reportId, text: 'Résultat communiqué au Dr Martin.', author: 'Dr Ana Lefèvre' });
+    const withAddendum = await call('reports:addendum', { reportId, text: 'Résultat communiqué au Dr Martin.' });
     expect(withAddendum.addenda).toHaveLength(1);
   });
 
@@ -175,7 +176,7 @@ describe('report workflow through the contract', () => {
 
   it.skipIf(poppler.skip)('exports a PDF with the key image and heatmap, served under /files/exports/', async () => {
     poppler.require();
-    const e = await call('reports:export', { reportId, format: 'pdf', author: 'Dr Ana' });
+    const e = await call('reports:export', { reportId, format: 'pdf' });
     expect(e.path).toMatch(/^\/files\/exports\/\d+\/report-\d+-final-\d{8}T\d{6}Z\.pdf$/);
     const pdf = await fetchResource(e.path);
     expect(pdf.byteLength).toBe(e.bytes);
@@ -292,7 +293,7 @@ describe('report workflow through the contract', () => {
   it('saves a user template and drafts from it', async () => {
     const html = '<html lang="es"><head><title>Tórax breve</title></head><body><section data-section-name="findings"><header>Hallazgos</header><p data-field="ai.findings">Sin hallazgos.</p></section></body></html>';
     await expect(call('templates:save', { templateId: 'breve.es', html: html.replace('<p', '<p onclick="x()"') })).rejects.toMatchObject({ code: 'invalid_input' });
-    const saved = await call('templates:save', { templateId: 'breve.es', html, author: 'Dr Ana' });
+    const saved = await call('templates:save', { templateId: 'breve.es', html });
     expect(saved).toMatchObject({ id: 'breve.es', source: 'user', language: 'es' });
     expect((await call('templates:get', { templateId: 'breve.es' })).html).toBe(html);
     const r = await call('reports:draft', { studyId, templateId: 'breve.es' });
@@ -311,7 +312,9 @@ describe('report workflow through the contract', () => {
     expect(sign.thresholdVersion).toBe('site calibration #1: 1 of 2 labels validated (Effusion 0.500)');
     const exp = page.items.find((e) => e.action === 'export' && e.detail.deidentified === true)!;
     expect(exp.detail.format).toBeDefined();
-    expect((await call('audit:list', { action: 'template_save' })).items[0]).toMatchObject({ entityId: 'breve.es', actor: 'Dr Ana' });
+    expect((await call('audit:list', { action: 'template_save' })).items[0]).toMatchObject({ entityId: 'breve.es', actor: 'Dr Ana Lefèvre' });
+    expect(page.items.map((e) => e.actor)).not.toContain('Mallory');
+    expect(new Set(page.items.map((e) => e.actor))).toEqual(new Set(['Dr Ana Lefèvre']));
     const csvExport = await call('audit:export', { studyId });
     expect(csvExport.rows).toBe(page.total);
     const csv = (await fetchResource(csvExport.path)).toString('utf8');
@@ -354,7 +357,7 @@ describe('the worklist hears of a report moving its study’s status', () => {
     const r = await call('reports:draft', { studyId: fresh, language: 'en' });
     // Signing needs Findings and Impression written.
     await call('reports:save', { reportId: r.id, sections: [{ name: 'findings', text: 'Clear lungs.' }, { name: 'impression', text: 'Normal chest.' }] });
-    await call('reports:setState', { reportId: r.id, state: 'final', signedBy: 'Dr Ada' });
+    await call('reports:setState', { reportId: r.id, state: 'final' });
     await new Promise((resolve) => setTimeout(resolve, 0));
     off();
     expect(seen).toEqual([

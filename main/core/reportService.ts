@@ -147,13 +147,15 @@ export function createReportService(deps: ReportServiceDeps): Service {
   };
 
   return {
-    async 'reports:get'({ reportId, author }) {
+    async 'reports:get'({ reportId }) {
+      const author = deps.audit.actor();
       const r = await present(reports.get(reportId));
       audit(author, 'view', r);
       return r;
     },
 
-    async 'reports:draft'({ studyId, templateId, language, instanceId, withHeatmap, comparisonStudyIds, author }) {
+    async 'reports:draft'({ studyId, templateId, language, instanceId, withHeatmap, comparisonStudyIds }) {
+      const author = deps.audit.actor();
       const study = sources.study(studyId);
       // Studies of different patients are never joined: a comparison with another patient's study is refused.
       const compared = [...new Set(comparisonStudyIds)].map((id) => {
@@ -198,14 +200,18 @@ export function createReportService(deps: ReportServiceDeps): Service {
       return report;
     },
 
-    async 'reports:save'({ reportId, sections, keyImages, expectedUpdatedAt, author }) {
+    async 'reports:save'({ reportId, sections, keyImages, expectedUpdatedAt }) {
+      const author = deps.audit.actor();
       const saved = db.transaction(() => reports.save(reportId, { sections, ...(keyImages ? { keyImages } : {}), ...(expectedUpdatedAt ? { expectedUpdatedAt } : {}) }));
       const r = await present(saved);
       audit(author, 'edit', r, { sections: sections.map((s) => s.name) });
       return r;
     },
 
-    async 'reports:setState'({ reportId, state, signedBy, author }) {
+    async 'reports:setState'({ reportId, state }) {
+      // The signer is the core's current reader, asked once: the report, its audit entry and the event name the same one.
+      const author = deps.audit.actor();
+      const signedBy = state === 'final' ? author : undefined;
       const before = reports.get(reportId);
       let snapshot: SigningSnapshot | undefined;
       if (state === 'final' && before.state !== 'final') {
@@ -217,7 +223,7 @@ export function createReportService(deps: ReportServiceDeps): Service {
       const r = await present(changed);
       db.transaction(() => {
         audit(
-          state === 'final' ? (signedBy ?? author) : author,
+          author,
           state === 'final' ? 'sign' : 'preliminary',
           r,
           state === 'final' ? { signedBy: r.signedBy, signedAt: r.signedAt, frozenImages: r.ai.images.length, aiKept: keptFindings(r.ai).length } : {},
@@ -228,14 +234,16 @@ export function createReportService(deps: ReportServiceDeps): Service {
       return r;
     },
 
-    async 'reports:addendum'({ reportId, text, author }) {
+    async 'reports:addendum'({ reportId, text }) {
+      const author = deps.audit.actor();
       const added = db.transaction(() => reports.addAddendum(reportId, text, author));
       const r = await present(added);
       audit(author, 'addendum', r, { addendumId: r.addenda[r.addenda.length - 1]!.id });
       return r;
     },
 
-    async 'reports:export'({ reportId, format, deidentify, includeImages, author }) {
+    async 'reports:export'({ reportId, format, deidentify, includeImages }) {
+      const author = deps.audit.actor();
       const report = await present(reports.get(reportId));
       const study = studyOrNull(report.studyId);
       const extras = new Map<number, KeyImageExtras>();
@@ -307,9 +315,9 @@ export function createReportService(deps: ReportServiceDeps): Service {
       return toTemplate(t);
     },
 
-    async 'templates:save'({ templateId, html, author }) {
+    async 'templates:save'({ templateId, html }) {
       const t = templateError(() => templates.save(templateId, html));
-      deps.audit.record({ actor: author, action: 'template_save', entityType: 'template', entityId: templateId, detail: { title: t.title, language: t.language } });
+      deps.audit.record({ action: 'template_save', entityType: 'template', entityId: templateId, detail: { title: t.title, language: t.language } });
       return summarize(t);
     },
 

@@ -6,6 +6,7 @@ import { CohortRepository } from './cohortRepository.js';
 import type { DbHandle } from './connection.js';
 import { ImportJobRepository } from './importJobRepository.js';
 import { IndexRepository } from './indexRepository.js';
+import { JobLeaseRepository } from './jobLeaseRepository.js';
 import { NetworkRepository } from './networkRepository.js';
 import { QualityOverrideRepository } from './qualityOverrideRepository.js';
 import { ReportRepository } from './reportRepository.js';
@@ -21,6 +22,7 @@ export interface Repositories {
   readonly studies: StudyRepository;
   readonly worklist: WorklistRepository;
   readonly importJobs: ImportJobRepository;
+  readonly jobLeases: JobLeaseRepository;
   readonly settings: SettingsRepository;
   readonly analyses: AnalysisRepository;
   readonly reports: ReportRepository;
@@ -39,6 +41,7 @@ export function createRepositories(db: DbHandle, clock: Clock = systemClock): Re
     studies: new StudyRepository(db, clock),
     worklist: new WorklistRepository(db),
     importJobs: new ImportJobRepository(db, clock),
+    jobLeases: new JobLeaseRepository(db, clock),
     settings: new SettingsRepository(db, clock),
     analyses: new AnalysisRepository(db, clock),
     reports: new ReportRepository(db, clock),

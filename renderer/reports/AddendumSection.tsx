@@ -6,9 +6,9 @@ import { localDateTime } from '../common/formatTime.js';
 
 /**
  * A signed report never changes; what the reader adds afterwards is an addendum with its author and time, listed
- * under the report in the order written (`reports:addendum`).
+ * under the report in the order written (`reports:addendum`), by the core's reader.
  */
-export function AddendumSection({ report, author, busy, onAdd }: { report: Report; author: string; busy: boolean; onAdd: (text: string) => Promise<boolean> }) {
+export function AddendumSection({ report, busy, onAdd }: { report: Report; busy: boolean; onAdd: (text: string) => Promise<boolean> }) {
   const { t, i18n } = useTranslation();
   const [text, setText] = useState('');
   return (
@@ -29,16 +29,11 @@ export function AddendumSection({ report, author, busy, onAdd }: { report: Repor
         <Box>
           <Button
             variant="outlined"
-            disabled={busy || !text.trim() || !author.trim()}
+            disabled={busy || !text.trim()}
             onClick={() => void onAdd(text.trim()).then((ok) => ok && setText(''))}
           >
             {t('report.addAddendum')}
           </Button>
-          {!author.trim() && (
-            <Typography variant="caption" color="text.secondary" sx={{ ml: 1 }}>
-              {t('report.nameForAddendum')}
-            </Typography>
-          )}
         </Box>
       </Stack>
     </Box>

@@ -38,16 +38,18 @@ function draft(): Report {
 }
 
 describe('ReportPanel', () => {
-  it('drafts, saves only the edited sections, and signs with the reader’s name', async () => {
+  it('drafts, saves only the edited sections, and signs as the core’s reader (shown, never typed)', async () => {
     let report = draft();
     const client = new FakeClient({
+      'reader:get': () => ({ name: 'Dr Ada', source: 'setting' }),
       'reports:search': () => [],
       'reports:draft': () => report,
       'reports:save': ({ sections }) => {
         report = { ...report, updatedAt: 't1', sections: report.sections.map((s) => ({ ...s, text: sections?.find((x) => x.name === s.name)?.text ?? s.text })) };
         return report;
       },
-      'reports:setState': ({ state, signedBy }) => (report = { ...report, state, signedBy: signedBy ?? null, signedAt: 't2' }),
+      // The core signs as its reader: the request names no one.
+      'reports:setState': ({ state }) => (report = { ...report, state, signedBy: 'Dr Ada', signedAt: 't2' }),
     });
     renderWithProviders(<ReportPanel studyId={2} instanceId={20} />, client);
     fireEvent.click(await screen.findByRole('button', { name: 'Draft report' }));
@@ -66,11 +68,11 @@ describe('ReportPanel', () => {
 
     const sign = screen.getByRole('button', { name: 'Sign' }) as HTMLButtonElement;
     await waitFor(() => expect(save.disabled).toBe(true));
-    expect(sign.disabled).toBe(true);
-    fireEvent.change(screen.getByLabelText('Reader name'), { target: { value: 'Dr Ada' } });
+    expect((await screen.findByTestId('report-signing-as')).textContent).toBe('Signing as Dr Ada. Change the reader in Settings → Reader.');
+    expect(screen.queryByLabelText('Reader name')).toBeNull();
     fireEvent.click(sign);
     await screen.findByText('Final (signed)');
-    expect(client.callsOf('reports:setState').at(-1)).toMatchObject({ reportId: 5, state: 'final', signedBy: 'Dr Ada' });
+    expect(client.callsOf('reports:setState').at(-1)).toEqual({ reportId: 5, state: 'final' });
     expect((screen.getByLabelText('Impression') as HTMLTextAreaElement).readOnly).toBe(true);
     expect(screen.queryByRole('button', { name: 'Sign' })).toBeNull();
   });
@@ -156,9 +158,9 @@ describe('ReportPanel', () => {
     const client = new FakeClient({
       'reports:search': () => [{ ...report, snippet: '' }],
       'reports:get': () => report,
-      'reports:addendum': ({ text, author }) => (report = { ...report, addenda: [{ id: 1, text, author, createdAt: '2024-05-13T08:00:00.000Z' }] }),
+      'reader:get': () => ({ name: 'Dr Ada', source: 'setting' }),
+      'reports:addendum': ({ text }) => (report = { ...report, addenda: [{ id: 1, text, author: 'Dr Ada', createdAt: '2024-05-13T08:00:00.000Z' }] }),
     });
-    localStorage.setItem('cxr.readerName', 'Dr Ada');
     renderWithProviders(<ReportPanel studyId={2} instanceId={20} />, client);
     const signature = await screen.findByTestId('report-signature');
     expect(signature.textContent).not.toContain('2024-05-12T');
@@ -167,29 +169,26 @@ describe('ReportPanel', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Add addendum' }));
     const addenda = screen.getByTestId('report-addenda');
     await within(addenda).findByText('Discussed with Dr Martin.');
-    expect(client.callsOf('reports:addendum')).toEqual([{ reportId: 5, text: 'Discussed with Dr Martin.', author: 'Dr Ada' }]);
+    expect(client.callsOf('reports:addendum')).toEqual([{ reportId: 5, text: 'Discussed with Dr Martin.' }]);
+    expect(await within(screen.getByTestId('report-addenda')).findByText(/^Addendum by Dr Ada, /)).toBeTruthy();
   });
 
-  it('signs on the reader’s keyboard request with the remembered name, then moves on; without a name it asks for one', async () => {
+  it('signs on the reader’s keyboard request (as the core’s reader), then moves on', async () => {
     let report = draft();
     const client = new FakeClient({
+      'reader:get': () => ({ name: 'alice', source: 'os-account' }),
       'reports:search': () => [{ ...report, snippet: '' }],
       'reports:get': () => report,
       'reports:save': () => (report = { ...report, updatedAt: 't1' }),
-      'reports:setState': ({ state, signedBy }) => (report = { ...report, state, signedBy: signedBy ?? null, signedAt: '2024-01-01T10:00:00Z' }),
+      'reports:setState': ({ state }) => (report = { ...report, state, signedBy: 'alice', signedAt: '2024-01-01T10:00:00Z' }),
     });
     const onSigned = vi.fn();
     const handled = vi.fn();
     renderWithProviders(<ReportPanel studyId={2} instanceId={20} signRequested onSignRequestHandled={handled} onSigned={onSigned} />, client);
-    expect(await screen.findByText('Enter the reader’s name to sign.')).toBeTruthy();
-    expect(onSigned).not.toHaveBeenCalled();
-    expect(handled).toHaveBeenCalledOnce();
-
-    cleanup();
-    localStorage.setItem('cxr.readerName', 'Dr Ada');
-    renderWithProviders(<ReportPanel studyId={2} instanceId={20} signRequested onSignRequestHandled={handled} onSigned={onSigned} />, client);
     await waitFor(() => expect(onSigned).toHaveBeenCalledOnce());
-    expect(client.callsOf('reports:setState').at(-1)).toMatchObject({ reportId: 5, state: 'final', signedBy: 'Dr Ada' });
+    expect(handled).toHaveBeenCalledOnce();
+    expect(client.callsOf('reports:setState').at(-1)).toEqual({ reportId: 5, state: 'final' });
+    expect((await screen.findByTestId('report-signature')).textContent).toContain('Signed by alice');
   });
 
   it('names the priors shown beside the image in the draft request', async () => {

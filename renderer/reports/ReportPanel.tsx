@@ -1,5 +1,5 @@
 import { Alert, Box, Button, Chip, LinearProgress, Link, MenuItem, Stack, TextField, Typography } from '@mui/material';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ExportFormat, ReportExport } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
@@ -11,15 +11,6 @@ import { AddendumSection } from './AddendumSection.js';
 import { useReportEditor } from './useReportEditor.js';
 
 const FORMATS: ExportFormat[] = ['pdf', 'docx', 'txt', 'fhir', 'sr'];
-const READER_KEY = 'cxr.readerName';
-
-function rememberedReader(): string {
-  try {
-    return globalThis.localStorage?.getItem(READER_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
 
 export interface ReportPanelProps {
   studyId: number;
@@ -46,8 +37,8 @@ export function ReportPanel({ studyId, instanceId, comparisonStudyIds = [], sign
   const { report, texts } = editor;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [signer, setSigner] = useState(rememberedReader);
-  const signerRef = useRef<HTMLInputElement>(null);
+  // Who signs is the core's reader (Settings → Reader); the panel only says who that is.
+  const reader = useCoreQuery('reader:get', {}, { refreshOn: ['reader:onDidChange'] });
   const [format, setFormat] = useState<ExportFormat>('pdf');
   const [exported, setExported] = useState<ReportExport | null>(null);
   const language = LANGUAGES.find((l) => l === i18n.language) ?? 'en';
@@ -77,27 +68,16 @@ export function ReportPanel({ studyId, instanceId, comparisonStudyIds = [], sign
     if (opened.data) show(opened.data);
   }, [opened.data, show]);
 
-  /** Saves what is typed, then signs with the reader's name; `next` moves on to the next unread study. */
+  /** Saves what is typed, then signs (as the core's reader); `next` moves on to the next unread study. */
   const sign = async (next: boolean) => {
-    const name = signer.trim();
     if (!report) {
       setError(t('report.nothingToSign'));
-      return;
-    }
-    if (!name) {
-      setError(t('report.nameNeeded'));
-      signerRef.current?.focus();
       return;
     }
     const signed = await run(async () => {
       const saved = await editor.flush();
       if (!saved) throw new Error(editor.saveError ?? t('report.notSaved'));
-      editor.show(await call(client, 'reports:setState', { reportId: saved.id, state: 'final', signedBy: name, author: name }));
-      try {
-        globalThis.localStorage?.setItem(READER_KEY, name);
-      } catch {
-        // Storage disabled: the name is asked again next time.
-      }
+      editor.show(await call(client, 'reports:setState', { reportId: saved.id, state: 'final' }));
     });
     if (signed && next) onSigned?.();
   };
@@ -219,10 +199,10 @@ export function ReportPanel({ studyId, instanceId, comparisonStudyIds = [], sign
                   {t('report.preliminary')}
                 </Button>
               )}
-              <TextField size="small" label={t('report.signedBy')} value={signer} onChange={(e) => setSigner(e.target.value)} inputRef={signerRef} />
-              <Button color="success" disabled={busy || !signer.trim()} onClick={() => void sign(false)} aria-keyshortcuts="Control+Enter">
+              <Button color="success" disabled={busy} onClick={() => void sign(false)} aria-keyshortcuts="Control+Enter">
                 {t('report.sign')}
               </Button>
+              <SigningAs name={reader.data?.name} />
             </Stack>
           )}
           {report.signedBy && (
@@ -232,13 +212,8 @@ export function ReportPanel({ studyId, instanceId, comparisonStudyIds = [], sign
           )}
           {final && (
             <>
-              <TextField size="small" label={t('report.signedBy')} value={signer} onChange={(e) => setSigner(e.target.value)} />
-              <AddendumSection
-                report={report}
-                author={signer}
-                busy={busy}
-                onAdd={(text) => run(async () => show(await call(client, 'reports:addendum', { reportId: report.id, text, author: signer.trim() })))}
-              />
+              <SigningAs name={reader.data?.name} />
+              <AddendumSection report={report} busy={busy} onAdd={(text) => run(async () => show(await call(client, 'reports:addendum', { reportId: report.id, text })))} />
             </>
           )}
           <Stack direction="row" sx={{ gap: 1, alignItems: 'center' }}>
@@ -270,5 +245,16 @@ export function ReportPanel({ studyId, instanceId, comparisonStudyIds = [], sign
         </Stack>
       )}
     </Box>
+  );
+}
+
+/** "Signing as Dr X", and where that is changed: the core decides who signs, never a field of this panel. */
+function SigningAs({ name }: { name: string | undefined }) {
+  const { t } = useTranslation();
+  if (!name) return null;
+  return (
+    <Typography variant="caption" color="text.secondary" data-testid="report-signing-as">
+      {t('report.signingAs', { name })} {t('report.changeReader')}
+    </Typography>
   );
 }

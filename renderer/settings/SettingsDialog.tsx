@@ -2,6 +2,7 @@ import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuI
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, setLanguage, type Language } from '../i18n/index.js';
 import { ModelSettings } from './ModelSettings.js';
+import { ReaderSettings } from './ReaderSettings.js';
 import { NetworkSettings } from '../network/NetworkSettings.js';
 
 /** Settings: language (kept in this browser), and what the core lets the reader see or change. */
@@ -24,6 +25,7 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
               </MenuItem>
             ))}
           </TextField>
+          <ReaderSettings />
           <ModelSettings />
           <NetworkSettings />
           <Typography variant="subtitle2">{t('settings.dataDir')}</Typography>

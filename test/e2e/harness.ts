@@ -24,7 +24,18 @@ export function defaultModelsDirs(): string[] {
  * renderer from dist/renderer — what `npm start` runs, minus the command line.
  */
 export async function startWorkstation(
-  options: { modelsDirs?: string[]; keepData?: boolean; /** Model pack to make active, when the core has one by that id. */ packId?: string } = {},
+  options: {
+    modelsDirs?: string[];
+    keepData?: boolean;
+    /** Model pack to make active, when the core has one by that id. */
+    packId?: string;
+    /**
+     * Analyse images as they are imported (the site default when a pack is installed). Off unless asked: the specs
+     * follow the reader asking for analysis (per image, or all from the worklist); analysis on import itself is tested
+     * in test/integration/analysisOnImport.test.ts.
+     */
+    analyseOnImport?: boolean;
+  } = {},
 ): Promise<Workstation> {
   const staticDir = resolve(projectRoot, 'dist', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) {
@@ -34,6 +45,7 @@ export async function startWorkstation(
   const core = createCore({ dataDir, modelsDirs: options.modelsDirs ?? defaultModelsDirs() });
   let bridge: Bridge;
   try {
+    await core.api['models:setSettings']({ analyseOnImport: options.analyseOnImport ?? false });
     if (options.packId) {
       const packs = await core.api['models:list']({});
       if (packs.packs.some((p) => p.id === options.packId)) await core.api['models:setSettings']({ activePackId: options.packId });

@@ -358,7 +358,9 @@ test('report: the draft compares with the prior shown; typing is saved, survives
 test('report: Ctrl+Enter saves, signs and opens the next unread study; the worklist shows Final at once; an addendum follows', async () => {
   const { page, ws } = c();
   const shownBefore = await drawnInstance(page);
-  await page.getByLabel('Reader name').fill('Dr Reader');
+  // The reader the core signs as (Settings → Reader); the panel says so and has no name field.
+  await ws.core.api['reader:set']({ name: 'Dr Reader' });
+  await page.getByTestId('report-signing-as').getByText(/^Signing as Dr Reader\./).waitFor({ timeout: 10_000 });
   // Signing needs Findings and Impression written (an empty one is refused with the reason).
   const findingsText = page.getByLabel('Findings', { exact: true });
   if (!(await findingsText.inputValue()).trim()) await findingsText.fill('Lungs clear.');
@@ -369,7 +371,7 @@ test('report: Ctrl+Enter saves, signs and opens the next unread study; the workl
   const list = await ws.core.api['studies:list']({ text: '99999', sort: { field: 'date', dir: 'desc' }, offset: 0, limit: 10 });
   const signed = list.items[0]!;
   assert(signed.status === 'final', `the study is final (${signed.status})`);
-  const report = await ws.core.api['reports:get']({ reportId: (await ws.core.api['reports:search']({ studyId: signed.id, text: '', limit: 1 }))[0]!.id, author: 'e2e' });
+  const report = await ws.core.api['reports:get']({ reportId: (await ws.core.api['reports:search']({ studyId: signed.id, text: '', limit: 1 }))[0]!.id });
   assert(report.sections.find((s) => s.name === 'impression')!.text === 'No acute cardiopulmonary abnormality.', 'the last words typed were saved before signing');
 
   await page.locator('body').click({ position: { x: 5, y: 5 } });

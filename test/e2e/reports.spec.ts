@@ -51,8 +51,14 @@ test('reports: the AI section says what ran; an empty impression cannot be signe
   assert(aiSection.includes('Not for clinical use'), "the AI section quotes the pack's intended use");
   assert(!aiSection.includes('Not used'), 'the AI ran on this study: the section never says "not used"');
 
-  // Signing with an empty impression is refused, with the reason on screen.
+  // Who signs is the workstation's reader, set once in Settings (the panel has no name field to type into).
+  await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Reader name').fill('Dr E2E');
+  await page.getByRole('button', { name: 'Save reader' }).click();
+  await page.getByTestId('reader-current').getByText('Acting and signing as Dr E2E.').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('report-signing-as').getByText(/^Signing as Dr E2E\./).waitFor({ timeout: 10_000 });
+  // Signing with an empty impression is refused, with the reason on screen.
   const impression = page.getByLabel('Impression');
   await impression.fill('');
   const findings = page.getByLabel('Findings', { exact: true });
@@ -114,7 +120,7 @@ test('reports: the AI section says what ran; an empty impression cannot be signe
 
   // The signed report's PDF: AI section as signed, intended use, patient ID and page numbers on every page.
   const report = (await ws.core.api['reports:search']({ studyId: signed.studyId, text: '', limit: 1 }))[0]!;
-  const pdf = await ws.core.api['reports:export']({ reportId: report.id, format: 'pdf', deidentify: false, includeImages: true, author: 'e2e' });
+  const pdf = await ws.core.api['reports:export']({ reportId: report.id, format: 'pdf', deidentify: false, includeImages: true });
   const file = join(screenshots, '33-report.pdf');
   writeFileSync(file, (await ws.core.resource(pdf.path))!.body);
   const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');

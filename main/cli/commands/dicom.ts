@@ -11,7 +11,7 @@ const USAGE = [
   'cxr dicom echo NODE',
   'cxr dicom find NODE [--patient-id ID] [--patient-name NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--modality M] [--accession A] [--limit N]',
   'cxr dicom retrieve NODE STUDY_UID [--method move|get]',
-  'cxr dicom send STUDY_ID --to NODE [--with-capture] [--author NAME]',
+  'cxr dicom send STUDY_ID --to NODE [--with-capture]',
   'cxr dicom listen [--aet AET] [--port N] [--bind ADDR]',
   'cxr dicom quarantine [--limit N]',
 ].join('\n       ');
@@ -210,11 +210,11 @@ const subcommands: Record<string, (args: string[], cli: CliContext) => Promise<n
   },
 
   async send(args, cli) {
-    const { values, positionals } = options(args, { to: { type: 'string' }, 'with-capture': { type: 'boolean' }, author: { type: 'string' } }, 1);
+    const { values, positionals } = options(args, { to: { type: 'string' }, 'with-capture': { type: 'boolean' } }, 1);
     if (!values.to) throw new CliUsageError('give the node to send to with --to NODE');
     const studyId = Number(positionals[0]);
     if (!Number.isInteger(studyId) || studyId <= 0) throw new CliUsageError('give a study id (see cxr list)');
-    const r = await cli.call('network:send', { studyId, node: values.to, secondaryCapture: Boolean(values['with-capture']), author: values.author ?? 'cxr command line' });
+    const r = await cli.call('network:send', { studyId, node: values.to, secondaryCapture: Boolean(values['with-capture']) });
     for (const o of r.objects) cli.out(`${o.ok ? 'sent' : 'FAILED'} ${o.kind === 'sr' ? 'report (DICOM SR)' : 'AI key image (Secondary Capture)'} ${o.sopInstanceUid} to ${r.node}: ${o.status}`);
     return r.objects.every((o) => o.ok) ? 0 : 1;
   },

@@ -11,6 +11,7 @@ import { analyzeCommand } from './analyze.js';
 import { calibrateCommand } from './calibrate.js';
 import { modelsCommand } from './models.js';
 import { dicomCommand } from './dicom.js';
+import { readerCommand } from './reader.js';
 
 /** Every `cxr` subcommand; each domain appends its own. */
 export const commands: CliCommand[] = [
@@ -26,4 +27,5 @@ export const commands: CliCommand[] = [
   calibrateCommand,
   modelsCommand,
   dicomCommand,
+  readerCommand,
 ];

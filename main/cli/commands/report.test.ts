@@ -37,9 +37,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('cxr report / cxr audit', () => {
   it('writes a signed SR that references the study image', async () => {
     const file = join(dir, 'out.dcm');
-    const refused = await cxr('report', String(studyId), '--format', 'sr', '-o', file, '--sign', 'Dr Núñez');
+    expect((await cxr('reader', 'Dr Núñez')).out).toBe('Reader: Dr Núñez (the reader.name setting)');
+    const refused = await cxr('report', String(studyId), '--format', 'sr', '-o', file, '--sign');
     expect(refused.err).toMatch(/cannot be signed: Findings is empty; Impression is empty/);
-    const r = await cxr('report', String(studyId), '--format', 'sr', '-o', file, '--findings', 'Clear lungs.', '--impression', 'Normal chest.', '--sign', 'Dr Núñez');
+    const r = await cxr('report', String(studyId), '--format', 'sr', '-o', file, '--findings', 'Clear lungs.', '--impression', 'Normal chest.', '--sign');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/signed by Dr Núñez/);
@@ -64,14 +65,22 @@ describe('cxr report / cxr audit', () => {
     expect((await cxr('report', String(studyId), '--format', 'odt', '-o', 'x')).err).toMatch(/--format must be one of pdf, docx, txt, fhir, sr/);
     expect((await cxr('report', String(studyId), '--format', 'txt')).code).toBe(2);
     expect((await cxr('report', '999', '--format', 'txt', '-o', join(dir, 'x.txt'))).err).toMatch(/not_found/);
-    // What this test lists it makes itself: one signed text export.
-    expect((await cxr('report', String(studyId), '--format', 'txt', '-o', join(dir, 'signed.txt'), '--findings', 'Clear.', '--impression', 'Normal.', '--sign', 'Dr Núñez')).code).toBe(0);
+    // No command names who acts: the old --author goes, and --sign takes no name.
+    expect((await cxr('report', String(studyId), '--format', 'txt', '-o', 'x', '--author', 'Mallory')).err).toMatch(/unknown option --author/);
+    const named = await cxr('report', String(studyId), '--format', 'txt', '-o', 'x', '--sign', 'Mallory');
+    expect(named.code).toBe(2);
+    expect(named.err).toMatch(/--sign takes no name: it signs as the workstation's reader \(cxr reader NAME sets it\), not "Mallory"/);
+    // What this test lists it makes itself: one signed text export, and the reader setting that named the signer.
+    await cxr('reader', 'Dr Núñez');
+    expect((await cxr('report', String(studyId), '--format', 'txt', '-o', join(dir, 'signed.txt'), '--findings', 'Clear.', '--impression', 'Normal.', '--sign')).code).toBe(0);
     const list = await cxr('audit', '--study', String(studyId));
     expect(list.code).toBe(0);
     expect(list.out).toMatch(/Dr Núñez\s+sign\s+report/);
     const csv = join(dir, 'audit.csv');
     const r = await cxr('audit', '--csv', csv, '--action', 'export');
     expect(r.out).toMatch(/^1 audit entry/);
+    expect((await cxr('audit', '--action', 'reader_set')).out).toMatch(/reader_set\s+settings/);
+    expect((await cxr('reader', '--clear')).out).toMatch(/^Reader: .+ \(the OS account; set a name with cxr reader NAME\)$/);
     expect(readFileSync(csv, 'utf8').trim().split('\r\n')).toHaveLength(2);
   });
 });

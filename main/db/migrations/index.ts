@@ -23,6 +23,7 @@ import { createQualityOverrides } from './0360-create-quality-overrides.js';
 import { addStudyTriage } from './0370-add-study-triage.js';
 import { createStudyIdSearch } from './0380-create-study-id-search.js';
 import { createAnnotations } from './0390-create-annotations.js';
+import { createJobLeases } from './0400-create-job-leases.js';
 
 /** Every migration, in one rising sequence (see ../migration.ts); the order is checked when the database opens. */
 export const allMigrations: readonly Migration[] = [
@@ -50,4 +51,5 @@ export const allMigrations: readonly Migration[] = [
   addStudyTriage,
   createStudyIdSearch,
   createAnnotations,
+  createJobLeases,
 ];

@@ -28,7 +28,8 @@ export const SHIPPED_MIGRATIONS: readonly string[] = [
   '0370-add-study-triage',
   '0380-create-study-id-search',
   '0390-create-annotations',
+  '0400-create-job-leases',
 ];
 
 /** The newest shipped migration's number. */
-export const SHIPPED_SCHEMA_VERSION = 390;
+export const SHIPPED_SCHEMA_VERSION = 400;

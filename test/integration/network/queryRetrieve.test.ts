@@ -38,15 +38,14 @@ async function writeReader(t: TempCore, reportId: number) {
       { name: 'findings', text: 'Lungs clear. Heart size normal.' },
       { name: 'impression', text: 'No acute cardiopulmonary abnormality.' },
     ],
-    author: 'Dr Test',
   });
 }
 
 /** Drafts, writes and signs a report on a local study (no AI), so that there is a signed SR to send. */
 async function signedReport(t: TempCore, studyId: number) {
-  const draft = await t.call('reports:draft', { studyId, author: 'Dr Test' });
+  const draft = await t.call('reports:draft', { studyId });
   await writeReader(t, draft.id);
-  return t.call('reports:setState', { reportId: draft.id, state: 'final', signedBy: 'Dr Test', author: 'Dr Test' });
+  return t.call('reports:setState', { reportId: draft.id, state: 'final' });
 }
 
 describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), over DIMSE and DICOMweb', () => {
@@ -66,6 +65,8 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
     // the study signed below would freeze that analysis, and the key-image test would find it instead of its own.
     // test/integration/network/receiver.test.ts covers analysis in the import's pass for received objects.
     await t.call('models:setSettings', { analyseOnImport: false });
+    // Who signs and sends is the core's reader, set here as a site sets it (Settings, or cxr reader NAME).
+    await t.call('reader:set', { name: 'Dr Test' });
     await t.call('network:updateSettings', { receiver: { aeTitle: 'CXRWS', port: receiverPort, bind: '127.0.0.1' } });
     await t.call('network:saveNode', { node: { kind: 'dimse', name: 'pacs', aeTitle: orthanc.aeTitle, host: '127.0.0.1', port: orthanc.dicomPort } });
     await t.call('network:saveNode', { node: { kind: 'dicomweb', name: 'pacs-web', url: orthanc.dicomWebUrl } });
@@ -125,7 +126,7 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
   it('sends the signed report as DICOM SR into the same study on the PACS (C-STORE), audited', async () => {
     const studyId = localStudy(RG1_STUDY)!;
     const report = await signedReport(t, studyId);
-    const r = await cxr(t.dataDir, 'dicom', 'send', String(studyId), '--to', 'pacs', '--author', 'Dr Test');
+    const r = await cxr(t.dataDir, 'dicom', 'send', String(studyId), '--to', 'pacs');
     expect(r.code, r.err + r.out).toBe(0);
     expect(r.out).toMatch(/sent report \(DICOM SR\) [\d.]+ to pacs: 0000/);
     const inPacs = await orthanc.sopClassesInStudy(RG1_STUDY);
@@ -162,7 +163,7 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
     const id = localStudy(NIH_STUDY);
     expect(id).toBeDefined();
     await signedReport(t, id!);
-    const sent = await t.call('network:send', { studyId: id!, node: 'pacs-web', author: 'Dr Web' });
+    const sent = await t.call('network:send', { studyId: id!, node: 'pacs-web' });
     expect(sent.objects).toEqual([expect.objectContaining({ kind: 'sr', ok: true, studyInstanceUid: NIH_STUDY })]);
     const inPacs = await orthanc.sopClassesInStudy(NIH_STUDY);
     expect(inPacs.map((i) => i.sopClassUid)).toContain(BASIC_TEXT_SR);
@@ -191,11 +192,11 @@ describe.skipIf(skip)('query/retrieve and send against a real PACS (Orthanc), ov
     if (analysis.status !== 'shown') throw new Error('the analysis was withheld');
     const top = [...analysis.findings].filter((f) => f.heatmap).sort((a, b) => b.probability - a.probability)[0]!;
     await t.call('analysis:review', { analysisId: analysis.analysisId, label: top.label, decision: 'accepted' });
-    const draft = await t.call('reports:draft', { studyId, instanceId, withHeatmap: true, author: 'Dr Test' });
+    const draft = await t.call('reports:draft', { studyId, instanceId, withHeatmap: true });
     expect(draft.aiFindings.map((f) => f.label)).toEqual([top.label]);
     await writeReader(t, draft.id);
-    await t.call('reports:setState', { reportId: draft.id, state: 'final', signedBy: 'Dr Test', author: 'Dr Test' });
-    const sent = await t.call('network:send', { studyId, node: 'pacs', secondaryCapture: true, author: 'Dr Test' });
+    await t.call('reports:setState', { reportId: draft.id, state: 'final' });
+    const sent = await t.call('network:send', { studyId, node: 'pacs', secondaryCapture: true });
     expect(sent.objects.map((o) => [o.kind, o.ok])).toEqual([
       ['sr', true],
       ['secondary-capture', true],
