@@ -7,7 +7,7 @@ import type { DescribeTask } from '../importer/importWorker.js';
 import { runImport, type ImportDeps, type ImportRequest } from '../importer/importJob.js';
 import type { JobRunner } from '../platform/jobRunner.js';
 import { WorkerPool } from '../platform/workerPool.js';
-import { releasingWhenDone, type HeldLease, type JobLeases } from './jobLeases.js';
+import { finishingWhileOwned, releasingWhenDone, type HeldLease, type JobLeases } from './jobLeases.js';
 import type { Service } from './service.js';
 
 const WORKER_URL = new URL(`../importer/importWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -30,7 +30,7 @@ export function createImportService(
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
       announcesReady: true,
     });
-    const importDeps: ImportDeps = { ...deps, pool, limits: { ...deps.limitSettings.get(), ...overrides } };
+    const importDeps: ImportDeps = { ...deps, importJobs: finishingWhileOwned(deps.importJobs, lease), pool, limits: { ...deps.limitSettings.get(), ...overrides } };
     return deps.jobs.start('import', releasingWhenDone(lease, (control) => runImport(importDeps, request, control)), { id });
   };
   return {

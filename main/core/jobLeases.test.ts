@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CoreError } from '../api/envelope.js';
 import { openDatabase, type DbHandle } from '../db/connection.js';
 import { JobLeaseRepository, type LeaseOwner } from '../db/jobLeaseRepository.js';
-import { JobLeases, releasingWhenDone } from './jobLeases.js';
+import { finishingWhileOwned, JobLeases, releasingWhenDone } from './jobLeases.js';
 
 const server: LeaseOwner = { pid: 1234, host: 'ward-1', token: 'server' };
 const cli: LeaseOwner = { pid: 5678, host: 'ward-1', token: 'cli' };
@@ -95,5 +95,17 @@ describe('JobLeases', () => {
     const err = refusal(() => leasesFor(cli).acquireAll(['job-a', 'job-b'], 'import'));
     expect(err.message).toMatch(/^job job-b is being run by process 1234 on host ward-1/);
     expect(repo.get('job-a')).toBeNull();
+  });
+
+  it('an owner that lost its lease never writes the job\'s end state over the new owner\'s', () => {
+    const written: string[] = [];
+    const repo = { finish: (jobId: string, state: string) => void written.push(`${jobId}:${state}`), report: () => 'kept' };
+    let owned = true;
+    const jobs = finishingWhileOwned(repo, { renew: () => owned });
+    jobs.finish('j1', 'done');
+    owned = false;
+    jobs.finish('j2', 'cancelled');
+    expect(written).toEqual(['j1:done']);
+    expect(jobs.report()).toBe('kept');
   });
 });

@@ -107,6 +107,19 @@ export function releasingWhenDone<A extends unknown[], T>(lease: HeldLease, work
   };
 }
 
+/**
+ * The job store as an owner writes it: the job's end state is written only while the lease is still this process's.
+ * An owner that lost it (it hung past the expiry and another process took the job over) stops, and must not overwrite
+ * the state the new owner writes ("cancelled" over "done").
+ */
+export function finishingWhileOwned<R extends { finish(jobId: string, state: S): void }, S>(repo: R, lease: Pick<HeldLease, 'renew'>): R {
+  const owned = Object.create(repo) as R;
+  owned.finish = (jobId: string, state: S) => {
+    if (lease.renew()) repo.finish(jobId, state);
+  };
+  return owned;
+}
+
 /** The refusal a second process gets: who runs the job, since when, and when to try again. */
 export function leaseRefusal(holder: JobLeaseRecord, asker: LeaseOwner): string {
   const who = holder.owner.token === asker.token ? `this process (${holder.owner.pid})` : `process ${holder.owner.pid} on host ${holder.owner.host}`;
