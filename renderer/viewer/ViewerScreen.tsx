@@ -199,7 +199,11 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
       case 'rejectFinding': {
         const f = focusedFinding();
         // As the buttons: a label without a validated operating point, or a signed image, takes no decision.
-        if (f && f.notCalibrated === null && !findings.result?.signed) findings.review(f, action === 'acceptFinding' ? 'accepted' : 'rejected');
+        if (f && f.notCalibrated === null && !findings.result?.signed) {
+          findings.review(f, action === 'acceptFinding' ? 'accepted' : 'rejected');
+          // The reader's place stays on the finding decided, whatever the re-render did with the focus.
+          requestAnimationFrame(() => sideRef.current?.querySelector<HTMLElement>(`[data-finding-label="${CSS.escape(f.label)}"]`)?.focus());
+        }
         return;
       }
       case 'signAndNext':

@@ -222,8 +222,10 @@ test('keyboard: j/k walk the findings with a visible focus, y/x accept and rejec
   await page.getByTestId(`finding-${firstLabel}`).getByText('Rejected by the reader').waitFor();
   await page.keyboard.press('y');
   await page.getByTestId(`finding-${firstLabel}`).getByText('Accepted by the reader').waitFor();
+  // A decision keeps the reader's place: the focus stays on the finding decided.
+  await page.waitForFunction(`() => document.activeElement?.getAttribute('data-finding-label') === ${JSON.stringify(firstLabel)}`, undefined, { timeout: 5000 });
   await page.keyboard.press('j');
-  await page.waitForFunction(`() => document.activeElement?.getAttribute('data-finding-label') !== ${JSON.stringify(firstLabel)}`);
+  await page.waitForFunction(`() => ![null, ${JSON.stringify(firstLabel)}].includes(document.activeElement?.getAttribute('data-finding-label') ?? null)`, undefined, { timeout: 5000 });
   const secondLabel = await focusedFinding(page);
   assert(secondLabel && secondLabel !== firstLabel, 'j moves to the next finding');
   await page.keyboard.press('k');
