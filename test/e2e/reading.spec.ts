@@ -225,9 +225,16 @@ test('keyboard: j/k walk the findings with a visible focus, y/x accept and rejec
   // A decision keeps the reader's place: the focus stays on the finding decided.
   await page.waitForFunction(`() => document.activeElement?.getAttribute('data-finding-label') === ${JSON.stringify(firstLabel)}`, undefined, { timeout: 5000 });
   await page.keyboard.press('j');
-  await page.waitForFunction(`() => ![null, ${JSON.stringify(firstLabel)}].includes(document.activeElement?.getAttribute('data-finding-label') ?? null)`, undefined, { timeout: 5000 });
-  const secondLabel = await focusedFinding(page);
-  assert(secondLabel && secondLabel !== firstLabel, 'j moves to the next finding');
+  // The label is read at the moment the focus is on another finding (the same check and read, in one step).
+  const secondLabel = (await (
+    await page
+      .waitForFunction(`() => { const l = document.activeElement?.getAttribute('data-finding-label'); return l && l !== ${JSON.stringify(firstLabel)} ? l : null; }`, undefined, { timeout: 5000 })
+      .catch(async (err: Error) => {
+        const where = (await page.evaluate("document.activeElement ? document.activeElement.tagName + ' ' + (document.activeElement.getAttribute('data-testid') ?? '') + ' ' + (document.activeElement.getAttribute('aria-label') ?? '') : 'none'")) as string;
+        throw new Error(`j did not move the focus to the next finding (focus is on: ${where}): ${err.message}`);
+      })
+  ).jsonValue()) as string;
+  assert(secondLabel !== firstLabel, 'j moves to the next finding');
   await page.keyboard.press('k');
   await page.waitForFunction(`() => document.activeElement?.getAttribute('data-finding-label') === ${JSON.stringify(firstLabel)}`, undefined, { timeout: 5000 });
 
