@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 import { parseDicom } from '../main/dicom/index.js';
 import { readDataSet } from '../main/dicom/readDataSet.js';
+import { seededRandom } from '../main/platform/seededRandom.js';
 import {
   DEFLATED_LE,
   dicomdirReferencing,
@@ -39,18 +40,6 @@ export interface HostileCorpus {
   flipped: string[];
   /** Files outside the imported folders that a crafted reference points at: never imported. */
   outside: string[];
-}
-
-/** mulberry32: a tiny seeded generator, so the corpus is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Offset of the data set inside the file, and the absolute offset of an element's value. */
@@ -191,7 +180,7 @@ function withUidReplaced(bytes: Buffer, uid: string, replacement: string): Buffe
 }
 
 export async function buildHostileCorpus(sharedDir: string, root: string, options: { pngs?: number; flips?: number } = {}): Promise<HostileCorpus> {
-  const rand = random(20261201);
+  const rand = seededRandom(20261201);
   const clean = join(root, 'clean');
   const hostile = join(root, 'hostile');
   mkdirSync(clean, { recursive: true });

@@ -19,6 +19,7 @@ import { openDatabase } from '../main/db/connection.js';
 import { IndexRepository } from '../main/db/indexRepository.js';
 import { makeImageRecord } from '../main/db/testFixtures.js';
 import { WorklistRepository } from '../main/db/worklistRepository.js';
+import { seededRandom } from '../main/platform/seededRandom.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,17 +29,10 @@ function arg(name: string, fallback: number): number {
 }
 const STUDIES = arg('studies', 100_000);
 const RUNS = arg('runs', 40);
-let seed = arg('seed', 1);
+// A deterministic generator (mulberry32) so runs are comparable.
+const rand = seededRandom(arg('seed', 1));
 const keepDbAt = process.argv.includes('--keep-db') ? process.argv[process.argv.indexOf('--keep-db') + 1] : undefined;
 
-/** A small deterministic PRNG (mulberry32) so runs are comparable. */
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const FAMILY = ['Müller', 'Schmidt', 'García', 'Smith', 'Nguyễn', 'Kowalski', 'Łukasiewicz', 'Johansson', 'Øster', 'Rossi', 'Dubois',

@@ -10,7 +10,7 @@ import type { AnalysisResult } from '../api/analysis.js';
 import { dispatch } from '../api/dispatch.js';
 import type { OperationInput, OperationName, OperationOutput } from '../api/contract.js';
 import { createCore, type Core } from '../createCore.js';
-import { AnalysisRepository } from '../db/analysisRepository.js';
+import { AnalysisRepository, type AnalysisRecord } from '../db/analysisRepository.js';
 import { openDatabase, type DbHandle } from '../db/connection.js';
 import { IndexRepository } from '../db/indexRepository.js';
 import { makeImageRecord } from '../db/testFixtures.js';
@@ -47,22 +47,16 @@ function calibrate(thresholds: Record<string, number>): number {
   });
 }
 
-/** One study with one image and a stored analysis by the site pack. */
-function studyWithAnalysis(key: number, probabilities: number[], file?: { path: string; burnedIn?: string }): { studyId: number; instanceId: number; analysisId: number } {
-  const index = new IndexRepository(db);
-  const rec = makeImageRecord(key, {
-    patient: { name: 'Smith, Robert', patientId: `MRN-44${key}-902`, birthDate: '1961-03-09' },
-    instance: { thumbnailPath: `thumbnails/${key}.png`, ...(file ? { filePath: file.path } : {}) },
-  });
-  const out = index.upsertImage(rec);
-  const analysisId = analyses.save({
-    instanceId: out.instanceId,
+/** An analysis by the site pack of one image that passed the gate, with a flat CAM of `cam`. */
+function analysisOf(instanceId: number, probabilities: number[], cam: number): AnalysisRecord {
+  return {
+    instanceId,
     ...PACK,
     labels: LABELS,
     probabilities: new Float32Array(probabilities),
     logits: null,
     embedding: null,
-    cam: new Float32Array(LABELS.length * 49).fill(0.5),
+    cam: new Float32Array(LABELS.length * 49).fill(cam),
     camRows: 7,
     camCols: 7,
     imageWidth: 1024,
@@ -74,7 +68,18 @@ function studyWithAnalysis(key: number, probabilities: number[], file?: { path: 
     provider: 'cpu',
     inferenceMs: 1,
     totalMs: 2,
+  };
+}
+
+/** One study with one image and a stored analysis by the site pack. */
+function studyWithAnalysis(key: number, probabilities: number[], file?: { path: string; burnedIn?: string }): { studyId: number; instanceId: number; analysisId: number } {
+  const index = new IndexRepository(db);
+  const rec = makeImageRecord(key, {
+    patient: { name: 'Smith, Robert', patientId: `MRN-44${key}-902`, birthDate: '1961-03-09' },
+    instance: { thumbnailPath: `thumbnails/${key}.png`, ...(file ? { filePath: file.path } : {}) },
   });
+  const out = index.upsertImage(rec);
+  const analysisId = analyses.save(analysisOf(out.instanceId, probabilities, 0.5));
   return { studyId: out.studyId, instanceId: out.instanceId, analysisId };
 }
 
@@ -189,26 +194,7 @@ describe('what a signed study shows never changes', () => {
   it('after a forced re-analysis with other numbers: still what was signed, without heatmaps drawn from the new data', async () => {
     const heatmapBefore = findingsOf(before.en)[0]!.heatmap;
     expect(heatmapBefore).not.toBeNull();
-    analyses.save({
-      instanceId: signed.instanceId,
-      ...PACK,
-      labels: LABELS,
-      probabilities: new Float32Array([0.95, 0.9, 0.9]),
-      logits: null,
-      embedding: null,
-      cam: new Float32Array(LABELS.length * 49).fill(0.9),
-      camRows: 7,
-      camCols: 7,
-      imageWidth: 1024,
-      imageHeight: 1024,
-      quality: { ok: true, flags: [], stats: {} },
-      qualityOk: true,
-      localisations: {},
-      lungFieldSource: 'image',
-      provider: 'cpu',
-      inferenceMs: 1,
-      totalMs: 2,
-    });
+    analyses.save(analysisOf(signed.instanceId, [0.95, 0.9, 0.9], 0.9));
     const after = (await call('analysis:get', { instanceId: signed.instanceId, language: 'en' }))!;
     expect(findingsOf(after).map((f) => f.probability)).toEqual(findingsOf(before.en).map((f) => f.probability));
     expect(findingsOf(after).length).toBe(LABELS.length);

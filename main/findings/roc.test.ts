@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auc, aucInterval, rocPoints, seededRandom, sensitivityThreshold, wilsonInterval, youdenThreshold } from './roc.js';
+import { seededRandom } from '../platform/seededRandom.js';
+import { auc, aucInterval, rocPoints, sensitivityThreshold, wilsonInterval, youdenThreshold } from './roc.js';
 import { calibrateLabels, MIN_POSITIVES } from './calibrate.js';
 import { resolveOperatingPoints } from './thresholds.js';
 import { ModelManifestSchema } from '../inference/manifest.js';

@@ -1,4 +1,5 @@
 import { OPERATING_POINT_RULE } from '../api/analysis.js';
+import { seededRandom } from '../platform/seededRandom.js';
 
 /**
  * Operating thresholds from a labelled set: ROC points, AUC, Youden's J and a sensitivity target.
@@ -77,18 +78,6 @@ function midpoint(pts: RocPoint[], i: number): number {
   const here = pts[i]!.threshold;
   const lower = pts[i + 1]?.threshold;
   return lower === undefined ? here : (here + lower) / 2;
-}
-
-/** A deterministic pseudo-random generator (mulberry32): bootstrap intervals must not change between runs. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Mann–Whitney AUC from positive and negative scores sorted ascending, O(P + N). */
