@@ -22,7 +22,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReferenceFinding } from '../../main/api/index.js';
 import { useLabel } from '../common/useLabel.js';
-import { toggle, type FindingDecision, type FindingView, type OverlayState } from './findingView.js';
+import { takesDecision, toggle, type FindingDecision, type FindingView, type OverlayState } from './findingView.js';
 
 export interface FindingsPanelProps {
   findings: FindingView[];
@@ -231,7 +231,7 @@ export function FindingsPanel(props: FindingsPanelProps) {
                 <Typography variant="caption">{t('findings.box')}</Typography>
               </Stack>
               {/* A label without a validated operating point is never a finding: nothing to accept, reject or edit. */}
-              {f.notCalibrated === null && !props.signed && (
+              {takesDecision(f, props.signed) && (
               <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'flex-end', gap: 0.5 }}>
                 <Button
                   size="small"

@@ -71,3 +71,11 @@ export function defaultOverlays(findings: readonly FindingView[], previous: Over
 export function hasOverlay(o: OverlayState, id: string): boolean {
   return o.visible && (o.contours.includes(id) || o.heatmaps.includes(id) || o.boxes.includes(id));
 }
+
+/**
+ * Whether a reader may accept, reject or edit a finding: only one called at a validated operating point can be, and
+ * nothing on an image a signed report froze (the core refuses both as well). Buttons and keys ask this one question.
+ */
+export function takesDecision(f: Pick<FindingView, 'notCalibrated'>, signed: unknown): boolean {
+  return f.notCalibrated === null && !signed;
+}

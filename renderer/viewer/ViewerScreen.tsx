@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Instance, StudyDetail } from '../../main/api/index.js';
 import { useCoreClient } from '../app/CoreClientContext.js';
 import { useCoreQuery } from '../common/useCoreQuery.js';
-import { defaultOverlays, emptyOverlays, hasOverlay, toggleAiOverlays, type OverlayState } from '../findings/findingView.js';
+import { defaultOverlays, emptyOverlays, hasOverlay, takesDecision, toggleAiOverlays, type OverlayState } from '../findings/findingView.js';
 import { FindingsPanel } from '../findings/FindingsPanel.js';
 import { FindingOverlay, findingOverlayLabels } from '../findings/FindingOverlay.js';
 import { useLabel } from '../common/useLabel.js';
@@ -199,7 +199,7 @@ export function ViewerScreen({ studyId, onBack, onOpenStudy, onNavigateStudy, on
       case 'rejectFinding': {
         const f = focusedFinding();
         // As the buttons: a label without a validated operating point, or a signed image, takes no decision.
-        if (f && f.notCalibrated === null && !findings.result?.signed) {
+        if (f && takesDecision(f, findings.result?.signed)) {
           findings.review(f, action === 'acceptFinding' ? 'accepted' : 'rejected');
           // The reader's place stays on the finding decided, whatever the re-render did with the focus.
           requestAnimationFrame(() => sideRef.current?.querySelector<HTMLElement>(`[data-finding-label="${CSS.escape(f.label)}"]`)?.focus());
